@@ -1,0 +1,52 @@
+# The LKT portal's commands. Only `python3` (3.11+) and `make` are needed; everything else is
+# installed into .venv from the hash-pinned requirements.lock.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check install lock messages clean-run bench-spc help
+
+help:
+	@echo "make run    – start the portal with demo data on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "make test   – run the whole test suite"
+	@echo "make lint   – ruff, Django's system checks and the migrations check"
+
+$(STAMP): requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@export DEBUG=$${DEBUG:-True}; set -e; \
+	$(BIN)/python manage.py migrate --noinput; \
+	$(BIN)/python manage.py load_demo; \
+	$(BIN)/celery -A lkt_portal worker --beat --pool=threads --concurrency=2 --loglevel=INFO \
+	  --without-gossip --without-mingle & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	echo; echo "  LKT-portalen: http://$(HOST):$(PORT)/   (Ctrl-C stopper web-server og baggrundsjob)"; echo; \
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	SECRET_KEY=lint-only-$$RANDOM$$RANDOM $(BIN)/python manage.py check --fail-level WARNING
+	SECRET_KEY=lint-only-$$RANDOM$$RANDOM $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Regenerate the lock after changing pyproject.toml (needs `pip install uv`).
+lock:
+	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+
+messages: $(STAMP)
+	cd lkt_portal && DEBUG=True ../$(BIN)/python ../manage.py makemessages -l en --ignore=../.venv
+	DEBUG=True $(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean-run:
+	rm -rf var

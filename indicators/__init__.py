@@ -1,0 +1,1 @@
+"""Indicators, measurements and the SPC engine."""

@@ -1,0 +1,31 @@
+"""Pages that belong to the portal as a whole: the home page and the health check."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from lkt_portal.health import broker_status, database_status
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The front page: what the portal is, and where to go next."""
+    return render(request, "home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Database and broker reachability as JSON; 503 when either is down."""
+    db_ok, db_detail = database_status()
+    broker_ok, broker_detail = broker_status()
+    ok = db_ok and broker_ok
+    body = {
+        "status": "ok" if ok else "error",
+        "database": {"ok": db_ok, "detail": db_detail},
+        "broker": {"ok": broker_ok, "detail": broker_detail},
+    }
+    return JsonResponse(body, status=200 if ok else 503)

@@ -1,0 +1,1 @@
+"""Programmes (the LKTs), regions, organisations and expert groups."""

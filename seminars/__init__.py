@@ -1,0 +1,1 @@
+"""Learning seminars, invitations and registrations."""

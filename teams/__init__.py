@@ -1,0 +1,1 @@
+"""Local improvement teams, their members and PDSA cycles."""

@@ -1,0 +1,15 @@
+"""Settings for the test suite: the real settings, with a test-only key and fast password hashing.
+
+The database is switched to a throwaway PostgreSQL server by `tests/conftest.py` when one can start.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
+os.environ.setdefault("STATIC_MANIFEST", "False")
+os.environ.setdefault("TESTING", "True")
+
+from lkt_portal.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
