@@ -9,13 +9,23 @@ from accounts.models import User
 class UserAdmin(DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "last_login"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "is_steering_group_member"]
     search_fields = ["email", "first_name", "last_name", "organisation_text"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "phone", "organisation_text")}),
         (
             _("Rettigheder"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            {
+                "fields": (
+                    "is_active",
+                    "is_steering_group_member",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
         ),
         (_("Datoer"), {"fields": ("last_login", "date_joined")}),
     )

@@ -41,6 +41,12 @@ class User(AbstractUser):
         _("arbejdssted"), max_length=200, blank=True, help_text=_("F.eks. afdeling og hospital.")
     )
 
+    is_steering_group_member = models.BooleanField(
+        _("medlem af styregruppen"),
+        default=False,
+        help_text=_("Kan læse alt i portalen, men ikke ændre noget."),
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 

@@ -77,15 +77,39 @@ class PostgresServer:
             self._as_user = ["runuser", "-u", "postgres", "--"]
         data = self.directory / "data"
         self._run(
-            [initdb, "-D", str(data), "-U", self.user, "-A", "trust", "-E", "UTF8",
-             "--locale=C.UTF-8", "--no-sync"]
+            [
+                initdb,
+                "-D",
+                str(data),
+                "-U",
+                self.user,
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
         )
         options = (
             f"-h 127.0.0.1 -p {self.port} -k {self.directory} -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        self._run([pg_ctl, "-D", str(data), "-o", options, "-l", str(self.directory / "log"),
-                   "-w", "-t", "60", "start"])
+        self._run(
+            [
+                pg_ctl,
+                "-D",
+                str(data),
+                "-o",
+                options,
+                "-l",
+                str(self.directory / "log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        )
         return self
 
     def stop(self) -> None:
@@ -94,9 +118,18 @@ class PostgresServer:
         data = self.directory / "data"
         if data.exists():
             subprocess.run(
-                [*self._as_user, _pg_bin("pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
-                 "stop"],
-                check=False, capture_output=True,
+                [
+                    *self._as_user,
+                    _pg_bin("pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                ],
+                check=False,
+                capture_output=True,
             )
         shutil.rmtree(self.directory, ignore_errors=True)
 
@@ -136,9 +169,21 @@ class RedisServer:
         if not binary:
             raise ServiceUnavailable("`redis-server` was not found (apt-get install redis-server)")
         self.process = subprocess.Popen(  # noqa: S603 -- our own arguments
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--protected-mode", "yes"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for_port(self.port)
         return self
@@ -172,11 +217,24 @@ class CeleryWorker:
         os.close(handle)
         self.log = Path(name)
         self.process = subprocess.Popen(  # noqa: S603 -- our own arguments
-            [sys.executable, "-m", "celery", "-A", "lkt_portal", "worker", "--pool=solo",
-             "--loglevel=INFO", "--without-gossip", "--without-mingle", *extra],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "lkt_portal",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                *extra,
+            ],
             cwd=Path(__file__).resolve().parent.parent,
             env={**os.environ, **self.env},
-            stdout=self.log.open("w"), stderr=subprocess.STDOUT, text=True,
+            stdout=self.log.open("w"),
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         return self
 

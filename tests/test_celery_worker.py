@@ -28,8 +28,9 @@ def worker(redis_server: RedisServer, tmp_path) -> Iterator[CeleryWorker]:
 
 
 def test_a_task_runs_in_a_real_worker_over_redis(redis_server: RedisServer, worker) -> None:
-    client = Celery("client", broker=redis_server.url, backend=redis_server.url,
-                    set_as_current=False)
+    client = Celery(
+        "client", broker=redis_server.url, backend=redis_server.url, set_as_current=False
+    )
 
     result = client.send_task("lkt_portal.ping", args=["hej"])
     try:

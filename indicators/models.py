@@ -1,0 +1,274 @@
+"""Indicators of a programme and the teams' measurements of them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Programme
+from programmes.validators import validate_no_cpr
+from teams.models import ImprovementTeam
+
+
+class IndicatorKind(models.TextChoices):
+    PROCESS = "process", _("Procesindikator")
+    OUTCOME = "outcome", _("Resultatindikator")
+    BALANCING = "balancing", _("Balanceindikator")
+
+
+class Measure(models.TextChoices):
+    PROPORTION = "proportion", _("Andel (tæller/nævner)")
+    RATE = "rate", _("Rate (antal pr. eksponering)")
+    COUNT = "count", _("Antal")
+    VALUE = "value", _("Måleværdi")
+
+
+class Direction(models.TextChoices):
+    UP = "up", _("Højere er bedre")
+    DOWN = "down", _("Lavere er bedre")
+    NONE = "none", _("Ingen retning")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("Månedlig")
+    QUARTERLY = "quarterly", _("Kvartalsvis")
+
+
+class DataSource(models.TextChoices):
+    PORTAL = "portal", _("Registreres af teamet i portalen")
+    DATABASE = "database", _("Hentes fra klinisk kvalitetsdatabase")
+    OTHER = "other", _("Anden kilde")
+
+
+# The SPC chart each kind of measure is drawn as.
+CHART_FOR_MEASURE = {
+    Measure.PROPORTION: "p",
+    Measure.RATE: "u",
+    Measure.COUNT: "c",
+    Measure.VALUE: "i",
+}
+
+
+class Indicator(models.Model):
+    """What a programme measures, how, and which direction is better."""
+
+    Kind = IndicatorKind
+    Measure = Measure
+    Direction = Direction
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("program"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    definition = models.TextField(_("definition"), blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=IndicatorKind.choices)
+    measure = models.CharField(_("måltype"), max_length=20, choices=Measure.choices)
+    numerator_definition = models.TextField(_("tæller"), blank=True)
+    denominator_definition = models.TextField(_("nævner"), blank=True)
+    unit = models.CharField(_("enhed"), max_length=50, blank=True, help_text=_("F.eks. %."))
+    multiplier = models.PositiveIntegerField(
+        _("multiplikator"),
+        default=1,
+        help_text=_("F.eks. 100 for procent eller 1000 for pr. 1.000 sengedage."),
+    )
+    better_direction = models.CharField(
+        _("bedre retning"), max_length=10, choices=Direction.choices, default=Direction.UP
+    )
+    target = models.DecimalField(
+        _("mål"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("I samme enhed som grafen, f.eks. 90 for 90 %."),
+    )
+    frequency = models.CharField(
+        _("hyppighed"), max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY
+    )
+    data_source = models.CharField(
+        _("datakilde"), max_length=20, choices=DataSource.choices, default=DataSource.PORTAL
+    )
+    national_goal = models.CharField(_("understøtter nationalt mål"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+        ordering = ["programme", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="indicator_name_unique"),
+            models.CheckConstraint(
+                condition=Q(measure__in=Measure.values), name="indicator_measure_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=IndicatorKind.values), name="indicator_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(multiplier__gte=1), name="indicator_multiplier_1"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_denominator(self) -> bool:
+        return self.measure in (Measure.PROPORTION, Measure.RATE)
+
+    @property
+    def chart(self) -> str:
+        return CHART_FOR_MEASURE[Measure(self.measure)]
+
+
+class MeasurementQuerySet(models.QuerySet["Measurement"]):
+    def for_series(self, team: ImprovementTeam, indicator: Indicator) -> MeasurementQuerySet:
+        return self.filter(team=team, indicator=indicator).order_by("period_start")
+
+
+class Measurement(models.Model):
+    """One team's figure for one indicator in one period: aggregates only, never patient data."""
+
+    team = models.ForeignKey(
+        ImprovementTeam,
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        related_name="measurements",
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indikator"),
+        on_delete=models.CASCADE,
+        related_name="measurements",
+    )
+    period_start = models.DateField(_("periode"), help_text=_("Første dag i perioden."))
+    numerator = models.DecimalField(
+        _("tæller"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    denominator = models.DecimalField(
+        _("nævner"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    value = models.DecimalField(_("værdi"), max_digits=14, decimal_places=4, null=True, blank=True)
+    comment = models.TextField(_("kommentar"), blank=True, validators=[validate_no_cpr])
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registreret af"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("registreret"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("senest ændret"), auto_now=True)
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("måling")
+        verbose_name_plural = _("målinger")
+        ordering = ["team", "indicator", "period_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "indicator", "period_start"], name="measurement_once_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(numerator__isnull=True) | Q(numerator__gte=0),
+                name="measurement_numerator_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(denominator__isnull=True) | Q(denominator__gte=0),
+                name="measurement_denominator_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(numerator__isnull=False, denominator__isnull=False, value__isnull=True)
+                    | Q(numerator__isnull=True, denominator__isnull=True, value__isnull=False)
+                ),
+                name="measurement_fraction_or_value",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__day=1), name="measurement_period_starts_on_day_1"
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.indicator} · {date_format(self.period_start, 'F Y')}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        indicator = self.indicator if self.indicator_id else None
+        if self.period_start and self.period_start.day != 1:
+            errors["period_start"] = _("Perioden skal angives ved sin første dag.")
+        if indicator is not None and indicator.has_denominator:
+            errors.update(self._fraction_errors(indicator))
+        elif indicator is not None:
+            if self.value is None:
+                errors["value"] = _("Angiv en værdi.")
+            elif indicator.measure == Measure.COUNT and self.value < 0:
+                errors["value"] = _("Et antal kan ikke være negativt.")
+            if self.numerator is not None or self.denominator is not None:
+                errors["numerator"] = _("Indikatoren har ingen tæller og nævner – angiv en værdi.")
+        if (
+            indicator is not None
+            and self.team_id
+            and self.team.programme_id != indicator.programme_id
+        ):
+            errors["indicator"] = _("Indikatoren hører ikke til teamets program.")
+        if (
+            indicator is not None
+            and self.period_start
+            and not indicator.programme.covers(self.period_start)
+        ):
+            programme = indicator.programme
+            errors["period_start"] = _(
+                "Perioden %(period)s ligger uden for programmets periode (%(start)s–%(end)s)."
+            ) % {
+                "period": date_format(self.period_start, "F Y"),
+                "start": date_format(programme.start_date, "F Y"),
+                "end": date_format(programme.end_date, "F Y"),
+            }
+        if errors:
+            raise ValidationError(errors)
+
+    def _fraction_errors(self, indicator: Indicator) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        if self.numerator is None:
+            errors["numerator"] = _("Angiv tælleren.")
+        elif self.numerator < 0:
+            errors["numerator"] = _("Tælleren kan ikke være negativ.")
+        if self.denominator is None:
+            errors["denominator"] = _("Angiv nævneren.")
+        elif self.denominator < 0:
+            errors["denominator"] = _("Nævneren kan ikke være negativ.")
+        if self.value is not None:
+            errors["value"] = _("Indikatoren måles med tæller og nævner – ikke en enkelt værdi.")
+        if errors or self.numerator is None or self.denominator is None:
+            return errors
+        if indicator.measure == Measure.PROPORTION and self.numerator > self.denominator:
+            errors["numerator"] = _(
+                "Tælleren (%(num)s) er større end nævneren (%(den)s). "
+                "En andel kan højst være 100 %%."
+            ) % {"num": _plain(self.numerator), "den": _plain(self.denominator)}
+        elif self.denominator == 0 and self.numerator > 0:
+            errors["denominator"] = _("Nævneren er 0, men tælleren er ikke 0.")
+        return errors
+
+    @property
+    def plotted(self) -> float | None:
+        """The value the chart shows: the ratio times the multiplier, or the value itself."""
+        if self.value is not None:
+            return float(self.value)
+        if not self.denominator:
+            return None
+        return float(self.numerator / self.denominator) * self.indicator.multiplier
+
+
+def _plain(number: Decimal) -> str:
+    """A decimal without trailing zeros, with a decimal comma."""
+    text = format(number.normalize(), "f")
+    return text.replace(".", ",")

@@ -1,0 +1,404 @@
+"""Regions, organisations, the LKT programmes, their status history, goals and expert groups."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from programmes.validators import validate_no_cpr
+
+
+def two_years_after(start: dt.date) -> dt.date:
+    """The default end of an LKT: two years after its start (29 February becomes 28 February)."""
+    try:
+        return start.replace(year=start.year + 2)
+    except ValueError:
+        return start.replace(year=start.year + 2, day=28)
+
+
+class Region(models.Model):
+    """One of the five Danish regions."""
+
+    name = models.CharField(_("navn"), max_length=100, unique=True)
+    code = models.CharField(
+        _("forkortelse"), max_length=5, unique=True, help_text=_("F.eks. RH, RSJ, RSD, RM, RN.")
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regioner")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationKind(models.TextChoices):
+    REGION = "region", _("Region")
+    HOSPITAL = "hospital", _("Hospital")
+    DEPARTMENT = "department", _("Hospitalsafdeling")
+    MUNICIPALITY = "municipality", _("Kommune")
+    GENERAL_PRACTICE = "general_practice", _("Almen praksis")
+    KL = "kl", _("KL (Kommunernes Landsforening)")
+    HEALTH_CLUSTER = "health_cluster", _("Sundhedsklynge")
+    OTHER = "other", _("Andet")
+
+
+class Organisation(models.Model):
+    """A hospital, department, municipality, practice or other body that takes part in LKTs."""
+
+    Kind = OrganisationKind
+
+    name = models.CharField(_("navn"), max_length=200)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        help_text=_("Tom for landsdækkende organisationer som KL."),
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("hører under"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisationer")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "kind"], name="organisation_unique_name_kind"),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="organisation_not_own_parent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def sector(self) -> str:
+        """'municipal', 'primary' or 'regional': the sector a cross-sector LKT counts."""
+        if self.kind in {self.Kind.MUNICIPALITY, self.Kind.KL}:
+            return "municipal"
+        if self.kind == self.Kind.GENERAL_PRACTICE:
+            return "primary"
+        return "regional"
+
+
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
+    def running(self) -> ProgrammeQuerySet:
+        """Programmes that are not yet completed (in preparation, active or paused)."""
+        return self.filter(status__in=Programme.RUNNING)
+
+
+class ProgrammeStatus(models.TextChoices):
+    PREPARING = "preparing", _("Under forberedelse")
+    ACTIVE = "active", _("Igangværende")
+    PAUSED = "paused", _("Sat på pause")
+    COMPLETED = "completed", _("Afsluttet")
+    SUSTAINMENT = "sustainment", _("Fastholdelse")
+
+
+class Programme(models.Model):
+    """A national learning and quality team (LKT): one clinical area, about two years."""
+
+    Status = ProgrammeStatus
+
+    # Which status may follow which; the workflow in services.programme_change_status.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        Status.PREPARING: (Status.ACTIVE, Status.PAUSED, Status.COMPLETED),
+        Status.ACTIVE: (Status.PAUSED, Status.COMPLETED),
+        Status.PAUSED: (Status.PREPARING, Status.ACTIVE, Status.COMPLETED),
+        Status.COMPLETED: (Status.SUSTAINMENT, Status.ACTIVE),
+        Status.SUSTAINMENT: (Status.COMPLETED,),
+    }
+    RUNNING = (Status.PREPARING, Status.ACTIVE, Status.PAUSED)
+
+    name = models.CharField(_("navn"), max_length=200, unique=True)
+    slug = models.SlugField(_("kort navn i adresser"), max_length=80, unique=True)
+    clinical_area = models.CharField(_("klinisk område"), max_length=200, blank=True)
+    description = models.TextField(_("beskrivelse"), blank=True, validators=[validate_no_cpr])
+    target_population = models.CharField(
+        _("målgruppe"), max_length=300, blank=True, help_text=_("F.eks. borgere 65+ med hoftebrud.")
+    )
+    concept = models.CharField(
+        _("bygger på"), max_length=300, blank=True, help_text=_("F.eks. “Kom Trygt Hjem”.")
+    )
+    lead_region = models.ForeignKey(
+        Region,
+        verbose_name=_("region med national projektledelse"),
+        on_delete=models.PROTECT,
+        related_name="led_programmes",
+    )
+    co_lead = models.ForeignKey(
+        Organisation,
+        verbose_name=_("medansvarlig organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="co_led_programmes",
+        help_text=_("F.eks. KL ved et tværsektorielt LKT."),
+    )
+    is_cross_sector = models.BooleanField(_("tværsektorielt"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PREPARING
+    )
+    start_date = models.DateField(_("startdato"))
+    end_date = models.DateField(
+        _("slutdato"), blank=True, help_text=_("Tom: to år efter startdatoen.")
+    )
+    decided_on = models.DateField(_("besluttet af styregruppen"), null=True, blank=True)
+    description_approved_on = models.DateField(
+        _("projektbeskrivelse godkendt"), null=True, blank=True
+    )
+    data_deadline_day = models.PositiveSmallIntegerField(
+        _("frist for data (dag i måneden)"),
+        default=15,
+        help_text=_("Data for en måned skal være registreret senest denne dag i måneden efter."),
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("program (LKT)")
+        verbose_name_plural = _("programmer (LKT'er)")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ProgrammeStatus.values), name="programme_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")),
+                name="programme_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(data_deadline_day__gte=1, data_deadline_day__lte=28),
+                name="programme_deadline_day_1_28",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.start_date and not self.end_date:
+            self.end_date = two_years_after(self.start_date)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.start_date and not self.end_date:
+            self.end_date = two_years_after(self.start_date)
+        if self.start_date and self.end_date and self.end_date <= self.start_date:
+            raise ValidationError({"end_date": _("Slutdatoen skal ligge efter startdatoen.")})
+
+    def can_change_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, ())
+
+    def covers(self, day: dt.date) -> bool:
+        """True when `day` lies within the programme's period (its months, inclusive)."""
+        first = self.start_date.replace(day=1)
+        return first <= day <= self.end_date
+
+
+class ProgrammeStatusChange(models.Model):
+    """One step in a programme's status history: who, when and why."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    from_status = models.CharField(
+        _("fra status"), max_length=20, choices=Programme.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("til status"), max_length=20, choices=Programme.Status.choices)
+    reason = models.TextField(_("begrundelse"), validators=[validate_no_cpr])
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ændret af"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    changed_at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("statusændring")
+        verbose_name_plural = _("statushistorik")
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="status_change_needs_reason"),
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")), name="status_change_changes"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.programme}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+        )
+
+
+class ImprovementGoal(models.Model):
+    """A goal the expert group has set for the programme."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="goals")
+    text = models.TextField(_("mål"), validators=[validate_no_cpr])
+    target_date = models.DateField(_("nås senest"), null=True, blank=True)
+    order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
+
+    class Meta:
+        verbose_name = _("forbedringsmål")
+        verbose_name_plural = _("forbedringsmål")
+        ordering = ["programme", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ExpertGroup(models.Model):
+    """The programme's expert group (one per programme)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="expert_group"
+    )
+    mandate = models.TextField(_("kommissorium"), blank=True, validators=[validate_no_cpr])
+
+    class Meta:
+        verbose_name = _("ekspertgruppe")
+        verbose_name_plural = _("ekspertgrupper")
+
+    def __str__(self) -> str:
+        return str(_("Ekspertgruppe for %(programme)s") % {"programme": self.programme})
+
+
+class ExpertRole(models.TextChoices):
+    CHAIR = "chair", _("Formand")
+    CO_CHAIR = "co_chair", _("Medformand")
+    CLINICAL = "clinical", _("Klinisk ekspert")
+    PATIENT = "patient", _("Patientrepræsentant")
+    RELATIVE = "relative", _("Pårørenderepræsentant")
+    IMPROVEMENT = "improvement", _("Forbedringsekspert")
+    PEER = "peer", _("Peer-ekspert")
+    DATA = "data", _("Dataekspert")
+
+
+class ExpertSector(models.TextChoices):
+    REGIONAL = "regional", _("Region/hospital")
+    MUNICIPAL = "municipal", _("Kommune")
+    PRIMARY = "primary", _("Almen praksis")
+    CITIZEN = "citizen", _("Patient/pårørende")
+    OTHER = "other", _("Andet")
+
+
+class ExpertMember(models.Model):
+    """A person in an expert group, with a role, a sector and an organisation."""
+
+    Role = ExpertRole
+
+    Sector = ExpertSector
+
+    group = models.ForeignKey(ExpertGroup, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="expert_memberships",
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices)
+    sector = models.CharField(_("sektor"), max_length=20, choices=Sector.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    joined_on = models.DateField(_("indtrådt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ekspertgruppemedlem")
+        verbose_name_plural = _("ekspertgruppemedlemmer")
+        ordering = ["group", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="expert_member_once"),
+            models.UniqueConstraint(
+                fields=["group"], condition=Q(role="chair"), name="expert_group_one_chair"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ExpertRole.values), name="expert_member_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class ProgrammeLead(models.Model):
+    """A national project lead of a programme (region and, cross-sector, municipal partner)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="leads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="led_programmes",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("national projektleder")
+        verbose_name_plural = _("nationale projektledere")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "user"], name="programme_lead_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.programme}"
+
+
+class RegionalCoordinator(models.Model):
+    """A region's LKT coordinator (tovholder): administers the region's teams in every LKT."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="coordinators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="coordinated_regions",
+    )
+
+    class Meta:
+        verbose_name = _("regional tovholder")
+        verbose_name_plural = _("regionale tovholdere")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "user"], name="regional_coordinator_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.region}"

@@ -1,0 +1,42 @@
+from django.contrib import admin
+
+from seminars.models import Registration, Seminar, SeminarInvitation
+
+
+class InvitationInline(admin.TabularInline):
+    model = SeminarInvitation
+    extra = 0
+    autocomplete_fields = ["team"]
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    extra = 0
+    autocomplete_fields = ["user", "team"]
+
+
+@admin.register(Seminar)
+class SeminarAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "programme", "kind", "starts_at", "place", "cancelled_at"]
+    list_filter = ["kind", "programme"]
+    search_fields = ["title", "place", "programme__name"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["programme"]
+    inlines = [InvitationInline, RegistrationInline]
+
+
+@admin.register(SeminarInvitation)
+class SeminarInvitationAdmin(admin.ModelAdmin):
+    list_display = ["seminar", "team", "invited_at"]
+    list_filter = ["seminar__programme"]
+    search_fields = ["team__name", "seminar__title"]
+    list_select_related = ["seminar", "team"]
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["user", "seminar", "team", "registered_at", "cancelled_at"]
+    list_filter = ["seminar__programme"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user", "team", "seminar"]
+    list_select_related = ["user", "seminar", "team"]

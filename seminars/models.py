@@ -1,0 +1,146 @@
+"""Learning seminars, the teams invited to them, and participants' registrations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Programme
+from programmes.validators import validate_no_cpr
+from teams.models import ImprovementTeam
+
+
+class SeminarKind(models.TextChoices):
+    LEADERSHIP = "leadership", _("Fælles ledelsesseminar")
+    KICKOFF = "kickoff", _("Kick-off")
+    LEARNING = "learning", _("Læringsseminar")
+    CLOSING = "closing", _("Afslutningsseminar")
+
+
+class SeminarQuerySet(models.QuerySet["Seminar"]):
+    def upcoming(self) -> SeminarQuerySet:
+        return self.filter(ends_at__gte=timezone.now(), cancelled_at__isnull=True)
+
+
+class Seminar(models.Model):
+    """A seminar of one programme: a day (or two) with a place and an agenda."""
+
+    Kind = SeminarKind
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("program"), on_delete=models.PROTECT, related_name="seminars"
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=SeminarKind.choices)
+    number = models.PositiveSmallIntegerField(
+        _("nummer"), null=True, blank=True, help_text=_("F.eks. 2 for læringsseminar 2.")
+    )
+    title = models.CharField(_("titel"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starter"))
+    ends_at = models.DateTimeField(_("slutter"))
+    place = models.CharField(_("sted"), max_length=200)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    agenda = models.TextField(_("program for dagen"), blank=True, validators=[validate_no_cpr])
+    cancelled_at = models.DateTimeField(_("aflyst"), null=True, blank=True)
+    cancel_reason = models.TextField(_("årsag til aflysning"), blank=True)
+    invited_teams = models.ManyToManyField(
+        ImprovementTeam,
+        verbose_name=_("inviterede teams"),
+        through="SeminarInvitation",
+        related_name="seminars",
+        blank=True,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SeminarQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("seminar")
+        verbose_name_plural = _("seminarer")
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")), name="seminar_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SeminarKind.values), name="seminar_kind_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "kind", "number"],
+                condition=Q(number__isnull=False),
+                name="seminar_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.title:
+            return self.title
+        label = self.get_kind_display()
+        return f"{label} {self.number}" if self.number else str(label)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    def clean(self) -> None:
+        if self.starts_at and self.ends_at and self.ends_at < self.starts_at:
+            raise ValidationError({"ends_at": _("Seminaret kan ikke slutte, før det begynder.")})
+
+
+class SeminarInvitation(models.Model):
+    """A team invited to a seminar."""
+
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="invitations")
+    team = models.ForeignKey(ImprovementTeam, on_delete=models.CASCADE, related_name="+")
+    invited_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitationer")
+        constraints = [
+            models.UniqueConstraint(fields=["seminar", "team"], name="seminar_team_invited_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} → {self.seminar}"
+
+    def clean(self) -> None:
+        if self.team_id and self.seminar_id and self.team.programme_id != self.seminar.programme_id:
+            raise ValidationError(_("Kun teams fra seminarets eget program kan inviteres."))
+
+
+class Registration(models.Model):
+    """A person's registration for a seminar."""
+
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deltager"),
+        on_delete=models.CASCADE,
+        related_name="seminar_registrations",
+    )
+    team = models.ForeignKey(
+        ImprovementTeam,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    registered_at = models.DateTimeField(_("tilmeldt"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("afmeldt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tilmelding")
+        verbose_name_plural = _("tilmeldinger")
+        ordering = ["seminar", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["seminar", "user"], name="registration_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.seminar}"

@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from teams.models import ImprovementTeam, PDSACycle, TeamMember
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    autocomplete_fields = ["user", "organisation"]
+
+
+@admin.register(ImprovementTeam)
+class ImprovementTeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "programme", "region", "method", "status"]
+    list_filter = ["programme", "region", "method", "status"]
+    search_fields = ["name", "programme__name", "organisations__name"]
+    filter_horizontal = ["organisations"]
+    list_select_related = ["programme", "region"]
+    inlines = [TeamMemberInline]
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "role", "organisation"]
+    list_filter = ["role", "team__programme"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "team__name"]
+    autocomplete_fields = ["user", "organisation", "team"]
+    list_select_related = ["user", "team", "organisation"]
+
+
+@admin.register(PDSACycle)
+class PDSACycleAdmin(admin.ModelAdmin):
+    list_display = ["title", "team", "indicator", "started_on", "ended_on"]
+    list_filter = ["team__programme"]
+    search_fields = ["title", "plan", "study", "team__name"]
+    date_hierarchy = "started_on"
+    autocomplete_fields = ["team", "indicator"]
+    list_select_related = ["team", "indicator"]

@@ -1,0 +1,175 @@
+"""Local improvement teams, their members and their PDSA cycles."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Organisation, Programme, Region
+from programmes.validators import validate_no_cpr
+
+
+class ImprovementMethod(models.TextChoices):
+    MODEL_FOR_IMPROVEMENT = "mfi", _("Forbedringsmodellen (PDSA)")
+    VIRGINIA_MASON = "vmps", _("Virginia Mason Production System")
+    LEAN = "lean", _("Lean")
+    OTHER = "other", _("Andet")
+
+
+class TeamStatus(models.TextChoices):
+    FORMING = "forming", _("Under etablering")
+    ACTIVE = "active", _("Aktivt")
+    PAUSED = "paused", _("Sat på pause")
+    WITHDRAWN = "withdrawn", _("Udtrådt")
+    COMPLETED = "completed", _("Afsluttet")
+
+
+class ImprovementTeam(models.Model):
+    """A local improvement team; cross-sector, a hospital and municipalities of its area."""
+
+    Method = ImprovementMethod
+    Status = TeamStatus
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("program"), on_delete=models.PROTECT, related_name="teams"
+    )
+    name = models.CharField(_("navn"), max_length=200)
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="teams",
+        help_text=_("Regionen, hvis tovholdere administrerer teamet."),
+    )
+    organisations = models.ManyToManyField(
+        Organisation, verbose_name=_("organisationer"), related_name="teams"
+    )
+    method = models.CharField(
+        _("forbedringsmetode"),
+        max_length=10,
+        choices=ImprovementMethod.choices,
+        default=ImprovementMethod.MODEL_FOR_IMPROVEMENT,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=TeamStatus.choices, default=TeamStatus.FORMING
+    )
+    started_on = models.DateField(_("startet"), null=True, blank=True)
+    aim = models.TextField(_("teamets mål"), blank=True, validators=[validate_no_cpr])
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("forbedringsteam")
+        verbose_name_plural = _("forbedringsteams")
+        ordering = ["programme", "region", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "name"], name="team_name_unique_in_lkt"),
+            models.CheckConstraint(
+                condition=Q(method__in=ImprovementMethod.values), name="team_method_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=TeamStatus.values), name="team_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamRole(models.TextChoices):
+    LOCAL_LEAD = "local_lead", _("Lokal projektleder")
+    MEMBER = "member", _("Teammedlem")
+    FORMAL_LEADER = "formal_leader", _("Formel leder")
+    QUALITY_COORDINATOR = "quality_coordinator", _("Kvalitetskoordinator")
+
+
+class TeamMember(models.Model):
+    """A person on an improvement team, with a role."""
+
+    Role = TeamRole
+
+    team = models.ForeignKey(ImprovementTeam, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.PROTECT,
+        related_name="team_memberships",
+    )
+    role = models.CharField(_("rolle"), max_length=20, choices=TeamRole.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    joined_on = models.DateField(_("indtrådt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("teammedlem")
+        verbose_name_plural = _("teammedlemmer")
+        ordering = ["team", "role", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "user"], name="team_member_once"),
+            models.CheckConstraint(
+                condition=Q(role__in=TeamRole.values), name="team_member_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class PDSACycle(models.Model):
+    """A Plan-Do-Study-Act test of change, optionally aimed at one indicator."""
+
+    team = models.ForeignKey(ImprovementTeam, on_delete=models.CASCADE, related_name="pdsa_cycles")
+    title = models.CharField(_("titel"), max_length=200)
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        verbose_name=_("indikator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="pdsa_cycles",
+    )
+    plan = models.TextField(_("plan"), blank=True, validators=[validate_no_cpr])
+    do = models.TextField(_("udfør"), blank=True, validators=[validate_no_cpr])
+    study = models.TextField(_("studér"), blank=True, validators=[validate_no_cpr])
+    act = models.TextField(_("handl"), blank=True, validators=[validate_no_cpr])
+    started_on = models.DateField(_("startdato"))
+    ended_on = models.DateField(_("slutdato"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("PDSA-cyklus")
+        verbose_name_plural = _("PDSA-cyklusser")
+        ordering = ["team", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="pdsa_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("Slutdatoen kan ikke ligge før startdatoen.")})
+        if (
+            self.indicator_id
+            and self.team_id
+            and self.indicator.programme_id != self.team.programme_id
+        ):
+            raise ValidationError({"indicator": _("Indikatoren hører ikke til teamets program.")})
