@@ -223,8 +223,7 @@ def analyse(
         runs_signal = False
 
     outside_limits = [
-        v is not None
-        and ((high is not None and v > high) or (low is not None and v < low))
+        v is not None and ((high is not None and v > high) or (low is not None and v < low))
         for v, low, high in zip(y_raw, lcl, ucl, strict=True)
     ]
     sigma_signal = sum(outside_limits)
@@ -288,9 +287,7 @@ def analyse_parts(
     nums = list(values)
     dens = None if denominators is None else list(denominators)
     if dens is not None and len(dens) != len(nums):
-        raise ValueError(
-            f"values and denominators differ in length ({len(nums)} and {len(dens)})."
-        )
+        raise ValueError(f"values and denominators differ in length ({len(nums)} and {len(dens)}).")
     starts = [0]
     for b in sorted(set(breaks)):
         if isinstance(b, bool) or not isinstance(b, int) or not 0 < b < len(nums):
