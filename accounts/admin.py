@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Invitation, User
 
 
 @admin.register(User)
@@ -30,3 +30,11 @@ class UserAdmin(DjangoUserAdmin):
         (_("Datoer"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["user", "invited_to", "invited_by", "created_at", "expires_at", "used_at"]
+    list_select_related = ["user", "invited_by"]
+    search_fields = ["user__email", "invited_to"]
+    raw_id_fields = ["user", "invited_by"]

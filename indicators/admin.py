@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import Indicator, Measurement
+from indicators.models import ChartChange, Indicator, Measurement
 
 
 @admin.register(Indicator)
@@ -12,7 +13,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(SimpleHistoryAdmin):
     list_display = [
         "team",
         "indicator",
@@ -27,3 +28,12 @@ class MeasurementAdmin(admin.ModelAdmin):
     date_hierarchy = "period_start"
     autocomplete_fields = ["team", "indicator"]
     list_select_related = ["team", "indicator", "registered_by"]
+
+
+@admin.register(ChartChange)
+class ChartChangeAdmin(admin.ModelAdmin):
+    list_display = ["indicator", "team", "kind", "period_start", "created_by", "created_at"]
+    list_filter = ["kind", "indicator__programme"]
+    search_fields = ["indicator__name", "reason"]
+    autocomplete_fields = ["indicator", "team"]
+    list_select_related = ["indicator", "team", "created_by"]

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from programmes.models import Programme
 from programmes.validators import validate_no_cpr
@@ -166,6 +167,7 @@ class Measurement(models.Model):
     updated_at = models.DateTimeField(_("senest ændret"), auto_now=True)
 
     objects = MeasurementQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("måling")
@@ -272,3 +274,65 @@ def _plain(number: Decimal) -> str:
     """A decimal without trailing zeros, with a decimal comma."""
     text = format(number.normalize(), "f")
     return text.replace(".", ",")
+
+
+class ChartChangeKind(models.TextChoices):
+    BASELINE = "baseline", _("Baseline (centerlinje fastfrosset)")
+    SPLIT = "split", _("Opdeling ved en ændring")
+
+
+class ChartChange(models.Model):
+    """A national project lead's decision about how an indicator's charts are read.
+
+    A baseline freezes the centre line and limits on the periods up to and including
+    `period_start`; a split starts a new part (own centre line, limits and runs analysis) at
+    `period_start`. Without a team it applies to every team's chart and to the programme's.
+    """
+
+    Kind = ChartChangeKind
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="chart_changes")
+    team = models.ForeignKey(
+        ImprovementTeam,
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="chart_changes",
+        help_text=_("Tom: gælder alle teams og programmets graf."),
+    )
+    kind = models.CharField(_("type"), max_length=20, choices=ChartChangeKind.choices)
+    period_start = models.DateField(_("periode"))
+    reason = models.TextField(_("begrundelse"), validators=[validate_no_cpr])
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("ændring af graf")
+        verbose_name_plural = _("ændringer af grafer")
+        ordering = ["indicator", "period_start"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="chart_change_needs_reason"),
+            models.CheckConstraint(
+                condition=Q(kind__in=ChartChangeKind.values), name="chart_change_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(period_start__day=1), name="chart_change_day_1"),
+            models.UniqueConstraint(
+                fields=["indicator", "team", "kind", "period_start"],
+                name="chart_change_once_per_team",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "kind", "period_start"],
+                condition=Q(team__isnull=True),
+                name="chart_change_once_for_all",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.get_kind_display()} {self.period_start:%Y-%m}"

@@ -5,10 +5,43 @@ from __future__ import annotations
 import os
 import socket
 
-from celery import shared_task
+from celery import Task, shared_task
+from django.utils import timezone
+
+from lkt_portal.reminders import config
+from lkt_portal.reminders.delivery import SendFailed, deliver
+from lkt_portal.reminders.scanner import Due, due_reminders
+from lkt_portal.reminders.timing import parse_at
 
 
 @shared_task(name="lkt_portal.ping")
 def ping(message: str = "ping") -> dict[str, str | int]:
     """Answer with the worker's host and pid, so a caller can tell a real worker from eager mode."""
     return {"reply": f"pong: {message}", "host": socket.gethostname(), "pid": os.getpid()}
+
+
+@shared_task(name="lkt_portal.reminders.scan")
+def scan_reminders(at: str | None = None) -> int:
+    """Find every reminder due now (or at `at`, ISO) and send each as its own task."""
+    due = due_reminders(parse_at(at) if at else timezone.now())
+    for item in due:
+        send_reminder.delay(*item.key)
+    return len(due)
+
+
+@shared_task(
+    bind=True,
+    name="lkt_portal.reminders.send",
+    max_retries=config.MAX_ATTEMPTS - 1,
+    acks_late=True,
+)
+def send_reminder(self: Task, kind: str, object_id: int, recipient_id: int, occasion: str) -> str:
+    """Send one reminder exactly once; a failed send is retried with exponential backoff.
+
+    The task id is the claim's token: a retry (same id) may pick up its own claim at once.
+    """
+    due = Due(kind, object_id, recipient_id, occasion)
+    try:
+        return deliver(due, token=self.request.id, final=self.request.retries >= self.max_retries)
+    except SendFailed as exc:
+        raise self.retry(exc=exc, countdown=config.backoff(self.request.retries)) from exc

@@ -15,6 +15,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("programmer/", include("programmes.urls")),
+    path("teams/", include("teams.urls")),
+    path("seminarer/", include("seminars.urls")),
+    path("brugere/", include("accounts.urls")),
+    path("data/", include("indicators.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("paamindelser/", include("lkt_portal.reminder_urls")),
     path("admin/", admin.site.urls),
 ]

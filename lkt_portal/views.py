@@ -8,12 +8,15 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from lkt_portal.health import broker_status, database_status
+from programmes.selectors import my_work
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The front page: what the portal is, and where to go next."""
-    return render(request, "home.html")
+    """The front page: for a signed-in person their own work, else what the portal is."""
+    if not request.user.is_authenticated:
+        return render(request, "home.html")
+    return render(request, "my_work.html", my_work(request.user))
 
 
 @never_cache

@@ -21,6 +21,25 @@ def two_years_after(start: dt.date) -> dt.date:
         return start.replace(year=start.year + 2, day=28)
 
 
+def parse_reminder_days(text: str) -> tuple[int, ...]:
+    """'14, 2' → (14, 2): distinct whole days, largest first; ValueError when it is not that."""
+    days = {int(part) for part in (text or "").replace(";", ",").split(",") if part.strip()}
+    if not days or any(day < 1 or day > 365 for day in days) or len(days) > 10:
+        raise ValueError(text)
+    return tuple(sorted(days, reverse=True))
+
+
+def validate_reminder_days(text: str) -> None:
+    """Refuse anything but a comma-separated list of 1 to 10 whole days between 1 and 365."""
+    try:
+        parse_reminder_days(text)
+    except ValueError:
+        raise ValidationError(
+            _("Skriv et eller flere hele antal dage fra 1 til 365, adskilt af komma, f.eks. 14,2."),
+            code="reminder_days",
+        ) from None
+
+
 class Region(models.Model):
     """One of the five Danish regions."""
 
@@ -130,8 +149,18 @@ class Programme(models.Model):
     }
     RUNNING = (Status.PREPARING, Status.ACTIVE, Status.PAUSED)
 
-    name = models.CharField(_("navn"), max_length=200, unique=True)
-    slug = models.SlugField(_("kort navn i adresser"), max_length=80, unique=True)
+    name = models.CharField(
+        _("navn"),
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("Der findes allerede et program med dette navn.")},
+    )
+    slug = models.SlugField(
+        _("kort navn i adresser"),
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("Det korte navn er allerede brugt af et andet program.")},
+    )
     clinical_area = models.CharField(_("klinisk område"), max_length=200, blank=True)
     description = models.TextField(_("beskrivelse"), blank=True, validators=[validate_no_cpr])
     target_population = models.CharField(
@@ -171,6 +200,26 @@ class Programme(models.Model):
         _("frist for data (dag i måneden)"),
         default=15,
         help_text=_("Data for en måned skal være registreret senest denne dag i måneden efter."),
+    )
+    seminar_reminder_days = models.CharField(
+        _("påmindelser før seminarer (dage før)"),
+        max_length=50,
+        default="14,2",
+        validators=[validate_reminder_days],
+        help_text=_(
+            "Hvor mange dage før et seminar deltagerne får en påmindelse, adskilt af komma, "
+            "f.eks. 14,2."
+        ),
+    )
+    data_reminder_days = models.CharField(
+        _("påmindelser før datafristen (dage før)"),
+        max_length=50,
+        default="7,1",
+        validators=[validate_reminder_days],
+        help_text=_(
+            "Hvor mange dage før datafristen teams, der mangler data, får en påmindelse, "
+            "adskilt af komma, f.eks. 7,1."
+        ),
     )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)

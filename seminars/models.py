@@ -99,8 +99,8 @@ class SeminarInvitation(models.Model):
     invited_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("invitation")
-        verbose_name_plural = _("invitationer")
+        verbose_name = _("inviteret team")
+        verbose_name_plural = _("inviterede teams")
         constraints = [
             models.UniqueConstraint(fields=["seminar", "team"], name="seminar_team_invited_once"),
         ]

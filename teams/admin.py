@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from teams.models import ImprovementTeam, PDSACycle, TeamMember
+from teams.models import ImprovementTeam, PDSACycle, ProgressScore, TeamMember
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -36,3 +36,13 @@ class PDSACycleAdmin(admin.ModelAdmin):
     date_hierarchy = "started_on"
     autocomplete_fields = ["team", "indicator"]
     list_select_related = ["team", "indicator"]
+
+
+@admin.register(ProgressScore)
+class ProgressScoreAdmin(admin.ModelAdmin):
+    list_display = ["team", "month", "score", "set_by"]
+    list_filter = ["team__programme", "score"]
+    search_fields = ["team__name", "comment"]
+    date_hierarchy = "month"
+    autocomplete_fields = ["team"]
+    list_select_related = ["team", "set_by"]

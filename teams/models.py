@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Organisation, Programme, Region
@@ -106,7 +109,7 @@ class TeamMember(models.Model):
         blank=True,
         related_name="+",
     )
-    joined_on = models.DateField(_("indtrådt"), auto_now_add=True)
+    joined_on = models.DateField(_("indtrådt"), default=timezone.localdate)
 
     class Meta:
         verbose_name = _("teammedlem")
@@ -173,3 +176,54 @@ class PDSACycle(models.Model):
             and self.indicator.programme_id != self.team.programme_id
         ):
             raise ValidationError({"indicator": _("Indikatoren hører ikke til teamets program.")})
+
+
+# The IHI Breakthrough Series progress scale, as used in Danish collaboratives.
+PROGRESS_SCALE: list[tuple[Decimal, str]] = [
+    (Decimal("0.5"), _("0,5 – Tilsagn om deltagelse")),
+    (Decimal("1.0"), _("1,0 – Teamet er ved at blive dannet")),
+    (Decimal("1.5"), _("1,5 – Planlægningen er i gang")),
+    (Decimal("2.0"), _("2,0 – Aktivitet, men ingen ændringer afprøvet")),
+    (Decimal("2.5"), _("2,5 – Ændringer afprøvet, men ingen forbedring")),
+    (Decimal("3.0"), _("3,0 – Beskeden forbedring")),
+    (Decimal("3.5"), _("3,5 – Forbedring")),
+    (Decimal("4.0"), _("4,0 – Betydelig forbedring")),
+    (Decimal("4.5"), _("4,5 – Vedvarende forbedring")),
+    (Decimal("5.0"), _("5,0 – Enestående, vedvarende resultater")),
+]
+
+
+class ProgressScore(models.Model):
+    """The local project lead's monthly IHI progress score (0.5 to 5.0) for the team."""
+
+    team = models.ForeignKey(
+        ImprovementTeam, on_delete=models.CASCADE, related_name="progress_scores"
+    )
+    month = models.DateField(_("måned"), help_text=_("Første dag i måneden."))
+    score = models.DecimalField(
+        _("fremdriftsscore"), max_digits=2, decimal_places=1, choices=PROGRESS_SCALE
+    )
+    comment = models.TextField(_("kommentar"), blank=True, validators=[validate_no_cpr])
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("sat"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("fremdriftsscore")
+        verbose_name_plural = _("fremdriftsscorer")
+        ordering = ["team", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "month"], name="progress_score_once_a_month"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0.5, score__lte=5), name="progress_score_0_5_to_5"
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="progress_score_month_day_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.month:%Y-%m}: {self.score}"

@@ -76,3 +76,48 @@ def redis_server() -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+class Cast:
+    """A fixed cast for permission tests: two programmes, teams in two regions, one of each role.
+
+    Programme `kol` is led from Region Midtjylland and has team `kol_rm` (Midtjylland) and
+    `kol_rsd` (Syddanmark); programme `adhd` has team `adhd_rsd`.
+    """
+
+    def __init__(self) -> None:
+        from tests import factories as f
+
+        rm = f.RegionFactory(name="Region Midtjylland", code="RM")
+        rsd = f.RegionFactory(name="Region Syddanmark", code="RSD")
+        self.regions = {"rm": rm, "rsd": rsd}
+        self.kol = f.ProgrammeFactory(name="KOL", slug="kol", lead_region=rm)
+        self.adhd = f.ProgrammeFactory(name="ADHD", slug="adhd", lead_region=rsd)
+        self.kol_rm = f.TeamFactory(programme=self.kol, region=rm, name="Lungemedicin AUH")
+        self.kol_rsd = f.TeamFactory(programme=self.kol, region=rsd, name="Lungemedicin OUH")
+        self.adhd_rsd = f.TeamFactory(programme=self.adhd, region=rsd, name="BUP Odense")
+
+        self.administrator = f.UserFactory(
+            email="admin@example.dk", is_superuser=True, is_staff=True
+        )
+        self.steering = f.UserFactory(email="styregruppe@example.dk", is_steering_group_member=True)
+        self.lead = f.ProgrammeLeadFactory(programme=self.kol, user__email="lead@example.dk").user
+        self.coordinator = f.RegionalCoordinatorFactory(
+            region=rm, user__email="tovholder@example.dk"
+        ).user
+        self.expert = f.ExpertMemberFactory(
+            group__programme=self.kol, user__email="ekspert@example.dk"
+        ).user
+        self.local_lead = f.TeamMemberFactory(
+            team=self.kol_rm, role="local_lead", user__email="lokal@example.dk"
+        ).user
+        self.member = f.TeamMemberFactory(team=self.kol_rsd, user__email="medlem@example.dk").user
+        self.outsider = f.TeamMemberFactory(
+            team=self.adhd_rsd, user__email="udenfor@example.dk"
+        ).user
+        self.nobody = f.UserFactory(email="ingen@example.dk")
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    return Cast()

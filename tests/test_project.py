@@ -70,7 +70,7 @@ def test_a_person_logs_in_with_email_and_out_again(client) -> None:
         {"username": "anna@example.dk", "password": "test-password-123"},
         follow=True,
     )
-    assert "Du er logget ind som Anna Holm" in response.content.decode()
+    assert "Goddag, Anna" in response.content.decode()
 
     response = client.post(reverse("logout"), follow=True)
     assert response.wsgi_request.user.is_anonymous
@@ -94,3 +94,9 @@ def test_no_page_loads_anything_from_a_cdn() -> None:
         if "//cdn" in path.read_text() or "https://" in path.read_text()
     ]
     assert offenders == []
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_danish_until_it_switches(client) -> None:
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="da">' in page

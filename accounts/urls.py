@@ -1,0 +1,56 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from accounts import forms, views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.list_users, name="list"),
+    path("inviter/", views.invite_user, name="invite"),
+    path("<int:pk>/deaktiver/", views.deactivate_user, name="deactivate"),
+    path("<int:pk>/genaktiver/", views.reactivate_user, name="reactivate"),
+    path("<int:pk>/ny-invitation/", views.resend_invitation, name="resend_invitation"),
+    path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
+    path("min-profil/", views.edit_profile, name="profile"),
+    path(
+        "min-profil/adgangskode/",
+        auth_views.PasswordChangeView.as_view(
+            form_class=forms.PasswordChangeForm,
+            success_url=reverse_lazy("accounts:password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "min-profil/adgangskode/skiftet/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "glemt-adgangskode/",
+        auth_views.PasswordResetView.as_view(
+            form_class=forms.PasswordResetForm,
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "glemt-adgangskode/sendt/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "nulstil/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=forms.SetPasswordForm,
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "nulstil/faerdig/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]

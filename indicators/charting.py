@@ -1,0 +1,149 @@
+"""From stored measurements to analysed, rendered charts (the SPC engine and the SVG renderer)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.utils.safestring import SafeString, mark_safe
+
+from indicators import spc
+from indicators.charts import render_svg
+from indicators.models import ChartChange, Indicator, Measure
+from indicators.periods import label_da
+from indicators.selectors import Point
+
+CHART_KINDS = ("run", "spc")
+
+
+@dataclass
+class Chart:
+    """One indicator series, analysed and drawn."""
+
+    indicator: Indicator
+    title: str
+    months: list[dt.date]
+    analysis: spc.Analysis | None
+    parts: list[spc.Part] = field(default_factory=list)
+    svg: SafeString = mark_safe("")  # noqa: S308 -- empty
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def latest(self) -> spc.Analysis | None:
+        """The analysis of the last part (or the whole series)."""
+        return self.parts[-1].analysis if self.parts else self.analysis
+
+    @property
+    def verdict(self) -> str:
+        latest = self.latest
+        return latest.verdict if latest else "too_few_data"
+
+    @property
+    def verdict_label(self) -> str:
+        return spc.VERDICT_LABELS_DA[self.verdict]
+
+    @property
+    def assurance_label(self) -> str:
+        latest = self.latest
+        if latest is None or latest.assurance is None:
+            return ""
+        return spc.ASSURANCE_LABELS_DA[latest.assurance]
+
+    @property
+    def summary(self) -> str:
+        latest = self.latest
+        if latest is None:
+            return ""
+        return spc.summary_text_da(latest, title=self.title, unit=self.indicator.unit)
+
+    @property
+    def registered(self) -> int:
+        latest = self.latest
+        return (
+            sum(p.analysis.n_points for p in self.parts)
+            if self.parts
+            else (latest.n_points if latest else 0)
+        )
+
+    @property
+    def last_value(self) -> float | None:
+        source = self.latest
+        if source is None:
+            return None
+        return next((y for y in reversed(source.y) if y is not None), None)
+
+
+def series(
+    indicator: Indicator, months: Sequence[dt.date], points: dict[dt.date, Point]
+) -> tuple[list[float | None], list[float | None] | None]:
+    """Numerators and denominators (or values) per month, None where nothing is registered."""
+    if indicator.measure in (Measure.PROPORTION, Measure.RATE):
+        nums = [points[m].numerator if m in points else None for m in months]
+        dens = [points[m].denominator if m in points else None for m in months]
+        return nums, dens
+    return [points[m].value if m in points else None for m in months], None
+
+
+def chart_type(indicator: Indicator, kind: str) -> str:
+    """'run' for run charts (the Danish default), else the indicator's control chart."""
+    return "run" if kind == "run" else indicator.chart
+
+
+def build_chart(
+    indicator: Indicator,
+    months: Sequence[dt.date],
+    points: dict[dt.date, Point],
+    *,
+    title: str,
+    kind: str = "run",
+    changes: Iterable[ChartChange] = (),
+    annotations: Iterable[tuple[dt.date, str]] = (),
+    width: int = 720,
+    height: int = 320,
+) -> Chart:
+    """Analyse one series with its baseline or splits and draw it."""
+    months = list(months)
+    nums, dens = series(indicator, months, points)
+    chart = chart_type(indicator, kind)
+    direction = None if indicator.better_direction == "none" else indicator.better_direction
+    options = {
+        "direction": direction,
+        "target": float(indicator.target) if indicator.target is not None else None,
+        "multiplier": indicator.multiplier if indicator.has_denominator else 1,
+    }
+    index = {month: i for i, month in enumerate(months)}
+    splits = sorted(
+        index[c.period_start]
+        for c in changes
+        if c.kind == ChartChange.Kind.SPLIT and 0 < index.get(c.period_start, 0) < len(months)
+    )
+    baselines = [
+        index[c.period_start] + 1
+        for c in changes
+        if c.kind == ChartChange.Kind.BASELINE and c.period_start in index
+    ]
+    notes = [f"{c.get_kind_display()} {label_da(c.period_start)}: {c.reason}" for c in changes]
+    result = Chart(indicator=indicator, title=title, months=months, analysis=None, notes=notes)
+    marks = [(index[day], text) for day, text in annotations if day in index]
+    marks += [(i, "Ny fase") for i in splits]
+    if splits:
+        result.parts = spc.analyse_parts(nums, dens, chart, splits, **options)
+    else:
+        freeze = max(baselines) if baselines else None
+        result.analysis = spc.analyse(nums, dens, chart, freeze, **options)
+        if freeze:
+            marks.append((freeze - 1, "Baseline"))
+    result.svg = mark_safe(  # noqa: S308 -- render_svg escapes every text it draws
+        render_svg(
+            result.analysis,
+            parts=result.parts or None,
+            title=title,
+            unit=indicator.unit,
+            x_labels=[label_da(m) for m in months],
+            annotations=marks,
+            width=width,
+            height=height,
+        )
+    )
+    return result

@@ -1,0 +1,237 @@
+"""Indicator data out of the portal: exports as CSV or Excel, and the upload template.
+
+CSV is written for Danish Excel: UTF-8 with a BOM, semicolons, decimal commas. Text that Excel
+would run as a formula (“=…”, “+…”, “-…”, “@…”) is written so that it stays text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+
+from indicators.importing import COLUMNS, writable_teams
+from indicators.models import Indicator, Measurement
+from teams.models import ImprovementTeam
+
+EXPORT_HEADER = [
+    "program",
+    "region",
+    "team",
+    "indikator",
+    "periode",
+    "tæller",
+    "nævner",
+    "værdi",
+    "beregnet værdi",
+    "enhed",
+    "kommentar",
+    "registreret af",
+    "registreret",
+]
+TEMPLATE_HEADER = list(COLUMNS.values())
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def visible_team_ids(user: Any, teams: QuerySet[ImprovementTeam]) -> list[int]:
+    """The teams among `teams` whose data the person may see, by the role matrix."""
+    return [team.pk for team in teams if user.has_perm("indicators.view_team_data", team)]
+
+
+def export_measurements(team_ids: Iterable[int]) -> QuerySet[Measurement]:
+    """The teams' measurements with everything an export row shows, in one query."""
+    return (
+        Measurement.objects.filter(team_id__in=list(team_ids))
+        .select_related("team__programme", "team__region", "indicator", "registered_by")
+        .order_by(
+            "team__programme__name",
+            "team__region__name",
+            "team__name",
+            "indicator__order",
+            "indicator__name",
+            "period_start",
+        )
+    )
+
+
+def export_row(measurement: Measurement) -> list[Any]:
+    """One measurement as the export's columns; numbers stay Decimal, times local."""
+    team, indicator = measurement.team, measurement.indicator
+    registered = timezone.localtime(measurement.registered_at).replace(tzinfo=None, microsecond=0)
+    return [
+        team.programme.name,
+        team.region.name,
+        team.name,
+        indicator.name,
+        f"{measurement.period_start:%Y-%m}",
+        measurement.numerator,
+        measurement.denominator,
+        measurement.value,
+        computed_value(measurement, indicator),
+        indicator.unit,
+        measurement.comment,
+        str(measurement.registered_by) if measurement.registered_by else "",
+        registered,
+    ]
+
+
+def computed_value(measurement: Measurement, indicator: Indicator) -> Decimal | None:
+    """What the chart shows: numerator / denominator × multiplier, or the value itself."""
+    if measurement.value is not None:
+        return measurement.value
+    if not measurement.denominator or measurement.numerator is None:
+        return None
+    ratio = measurement.numerator / measurement.denominator * indicator.multiplier
+    return ratio.quantize(Decimal("0.0001"))
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+class _Line:
+    """A file-like object that hands back what csv.writer writes, one line at a time."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def csv_text(value: Any) -> str:
+    """A cell for Danish Excel: decimal comma, dates as text, formulas defused."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return _decimal_comma(value)
+    if isinstance(value, int | float):
+        return _decimal_comma(Decimal(str(value)))
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _decimal_comma(number: Decimal) -> str:
+    text = format(number, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:
+    """The CSV file line by line, starting with the BOM Excel needs to read UTF-8."""
+    writer = csv.writer(_Line(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow(header)
+    for row in rows:
+        yield writer.writerow([csv_text(value) for value in row])
+
+
+# --- Excel -------------------------------------------------------------------------------------
+
+
+def xlsx_bytes(header: list[str], rows: Iterable[list[Any]], title: str) -> bytes:
+    """An .xlsx workbook with one sheet; text is always text, never a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_sheet_title(title))
+    bold = Font(bold=True)
+    heading = []
+    for name in header:
+        cell = WriteOnlyCell(sheet, value=name)
+        cell.font = bold
+        heading.append(cell)
+    sheet.append(heading)
+    for row in rows:
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl would otherwise store “=…” as a formula
+    return cell
+
+
+def _sheet_title(title: str) -> str:
+    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Data"
+
+
+# --- File names --------------------------------------------------------------------------------
+
+
+def file_name(scope: str, name: str, extension: str) -> str:
+    """“lkt-data-team-aero-kommune-2025-03-01.csv”: ASCII, Danish letters spelled out."""
+    today = timezone.localdate()
+    if not name:
+        return f"lkt-{scope}-{today}.{extension}"
+    ascii_name = name.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+    return f"lkt-data-{scope}-{slugify(ascii_name) or 'data'}-{today}.{extension}"
+
+
+# --- The upload template -----------------------------------------------------------------------
+
+
+def template_period(programme: Any, today: dt.date | None = None) -> dt.date:
+    """The month a team would register now: last month, kept inside the programme's period."""
+    today = today or timezone.localdate()
+    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    first = programme.start_date.replace(day=1)
+    last = programme.end_date.replace(day=1)
+    return min(max(last_month, first), last)
+
+
+def template_rows(user: Any) -> list[list[Any]]:
+    """One row per team the person may register for × active indicator, for the latest month;
+    figures already registered for that month are filled in, the rest left empty."""
+    teams = writable_teams(user)
+    if user.is_superuser:  # every team in the portal: keep it to the programmes still running
+        teams = [team for team in teams if team.programme.status in team.programme.RUNNING]
+    if not teams:
+        return []
+    indicators: dict[int, list[Indicator]] = {}
+    for indicator in Indicator.objects.filter(
+        programme_id__in={team.programme_id for team in teams}, is_active=True
+    ):
+        indicators.setdefault(indicator.programme_id, []).append(indicator)
+    periods = {team.pk: template_period(team.programme) for team in teams}
+    existing = {
+        (m.team_id, m.indicator_id, m.period_start): m
+        for m in Measurement.objects.filter(
+            team_id__in=periods.keys(), period_start__in=set(periods.values())
+        )
+    }
+    rows = []
+    for team in sorted(teams, key=lambda t: (t.programme.name, t.name)):
+        for indicator in indicators.get(team.programme_id, []):
+            found = existing.get((team.pk, indicator.pk, periods[team.pk]))
+            rows.append(
+                [
+                    team.name,
+                    indicator.name,
+                    f"{periods[team.pk]:%Y-%m}",
+                    found.numerator if found else None,
+                    found.denominator if found else None,
+                    found.value if found else None,
+                    found.comment if found else "",
+                ]
+            )
+    return rows

@@ -1,0 +1,354 @@
+"""Pages for uploading a file of team data (check, preview, confirm) and for exporting data.
+
+Between preview and confirmation the checked rows are kept in the session (JSON, at most
+`LKT_UPLOAD_MAX_ROWS` rows, text shaped like a CPR number masked), never the file itself.
+Confirmation checks every row again against the database as it is then and writes all of
+them in one transaction, or none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.db import IntegrityError
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from indicators.exporting import (
+    CSV_CONTENT_TYPE,
+    EXPORT_HEADER,
+    TEMPLATE_HEADER,
+    XLSX_CONTENT_TYPE,
+    csv_lines,
+    export_measurements,
+    export_row,
+    file_name,
+    template_rows,
+    visible_team_ids,
+    xlsx_bytes,
+)
+from indicators.importing import (
+    COLUMNS,
+    Row,
+    RowWriteError,
+    UploadError,
+    check_rows,
+    masked,
+    max_bytes,
+    max_rows,
+    measurements_import,
+    megabytes,
+    read_upload,
+    too_large_message,
+    writable_teams,
+)
+from lkt_portal.paging import PAGE_SIZE, paginate
+from programmes.access import get_programme_for_user
+from programmes.models import Region
+from teams.access import get_team_for_user
+from teams.models import ImprovementTeam
+
+SESSION_KEY = "indicators_upload"
+ERRORS_LISTED = 100
+
+
+class _SizeGuard(FileUploadHandler):
+    """Stops keeping an uploaded file once it passes the limit; the rest is read and dropped,
+    so a 50 MB file costs neither memory nor disk and the browser still gets an answer."""
+
+    def __init__(self, request: HttpRequest, limit: int) -> None:
+        super().__init__(request)
+        self.limit = limit
+        self.too_large = False
+        self.size = 0
+
+    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803
+        self.size = content_length
+        return None
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > self.limit:
+            self.too_large = True
+            self.size = max(self.size, start + len(raw_data))
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+@csrf_exempt  # the size guard must be installed before the CSRF check reads the body …
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    guard = _SizeGuard(request, max_bytes())
+    request.upload_handlers.insert(0, guard)
+    return _upload(request, guard)
+
+
+@csrf_protect  # … and the CSRF check runs here, once the guard is in place
+def _upload(request: HttpRequest, guard: _SizeGuard) -> HttpResponse:
+    teams = writable_teams(request.user)
+    if not teams:
+        raise PermissionDenied
+    errors: list[str] = []
+    if request.method == "POST":
+        uploaded = request.FILES.get("file")
+        if guard.too_large:
+            errors = [too_large_message(guard.size)]
+        elif uploaded is None:
+            errors = [_("Vælg en CSV- eller Excel-fil at uploade.")]
+        else:
+            try:
+                rows = read_upload(uploaded, request.user)
+            except UploadError as error:
+                errors = error.messages
+            else:
+                _keep(request, uploaded.name, rows)
+                return redirect("indicators:upload_preview")
+    context = {
+        "teams": teams,
+        "errors": errors,
+        "pending": request.session.get(SESSION_KEY),
+        "columns": COLUMNS,
+        "max_size": megabytes(max_bytes()),
+        "max_rows": number_format(max_rows(), 0, force_grouping=True),
+    }
+    return render(request, "indicators/upload.html", context)
+
+
+@require_GET
+@login_required
+def upload_preview(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(SESSION_KEY)
+    if not pending:
+        messages.info(request, _("Der er ingen upload, der venter. Vælg en fil."))
+        return redirect("indicators:upload")
+    rows = pending["rows"]
+    only_errors = request.GET.get("fejl") == "1"
+    listed = [row for row in rows if row["status"] == "error"] if only_errors else rows
+    counts = Counter(row["status"] for row in rows)
+    page = paginate(request, listed)
+    page["object_list"] = [_shown_row(row) for row in page["object_list"]]
+    context = {
+        "pending": pending,
+        "counts": counts,
+        "total": len(rows),
+        "valid": counts["error"] == 0,
+        "only_errors": only_errors,
+        "error_links": _error_links(rows),
+        "more_errors": max(0, sum(len(r["errors"]) for r in rows) - ERRORS_LISTED),
+        **page,
+    }
+    return render(request, "indicators/upload_preview.html", context)
+
+
+@require_POST
+@login_required
+def upload_confirm(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(SESSION_KEY)
+    if not pending or request.POST.get("token") != pending["token"]:
+        messages.error(request, _("Der er ingen upload at bekræfte. Upload filen igen."))
+        return redirect("indicators:upload")
+    rows = [Row.from_dict(data) for data in pending["rows"]]
+    if any(row.status == "error" for row in rows):
+        messages.error(request, _("Ret fejlene i filen og upload den igen. Intet er gemt."))
+        return redirect("indicators:upload_preview")
+    # The data, the programmes or the person's teams may have changed since the preview.
+    check_rows(rows, request.user)
+    if any(not row.is_valid for row in rows):
+        _keep(request, pending["filename"], rows)
+        messages.error(
+            request,
+            _(
+                "Noget er ændret, siden du så forhåndsvisningen, så nogle rækker kan ikke gemmes "
+                "længere. Intet er gemt. Ret fejlene i filen og upload den igen."
+            ),
+        )
+        return redirect("indicators:upload_preview")
+    try:
+        written = measurements_import(rows=rows, by=request.user)
+    except RowWriteError as error:
+        message = " ".join(error.messages)
+        messages.error(
+            request,
+            _("Intet er gemt. Række %(line)s: %(message)s")
+            % {"line": error.row.line, "message": message},
+        )
+        return redirect("indicators:upload_preview")
+    except IntegrityError:
+        messages.error(
+            request,
+            _("Intet er gemt, fordi de samme tal blev gemt samtidig et andet sted. Prøv igen."),
+        )
+        return redirect("indicators:upload_preview")
+    del request.session[SESSION_KEY]
+    messages.success(request, _saved_message(written, unchanged=len(rows) - sum(written.values())))
+    return redirect("indicators:upload")
+
+
+@require_POST
+@login_required
+def upload_cancel(request: HttpRequest) -> HttpResponse:
+    request.session.pop(SESSION_KEY, None)
+    messages.info(request, _("Uploaden er annulleret. Intet er gemt."))
+    return redirect("indicators:upload")
+
+
+@require_GET
+@login_required
+def upload_template(request: HttpRequest) -> HttpResponse:
+    if not writable_teams(request.user):
+        raise PermissionDenied
+    rows = template_rows(request.user)
+    return _file_response(request, TEMPLATE_HEADER, rows, "skabelon", "")
+
+
+@require_GET
+@login_required
+def export_team(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_team_for_user(request.user, pk)
+    if not request.user.has_perm("indicators.view_team_data", team):
+        raise Http404
+    return _export(request, "team", team.name, [team.pk])
+
+
+@require_GET
+@login_required
+def export_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk)
+    team_ids = visible_team_ids(request.user, programme.teams.all())
+    if not team_ids:
+        raise Http404
+    return _export(request, "program", programme.name, team_ids)
+
+
+@require_GET
+@login_required
+def export_region(request: HttpRequest, pk: int) -> HttpResponse:
+    """The region's teams in every programme the person may see (or in `?program=<id>`)."""
+    region = get_object_or_404(Region, pk=pk)
+    teams = ImprovementTeam.objects.filter(region=region)
+    if request.GET.get("program", "").isdigit():
+        teams = teams.filter(programme_id=int(request.GET["program"]))
+    team_ids = visible_team_ids(request.user, teams)
+    if not team_ids:
+        raise Http404
+    return _export(request, "region", region.name, team_ids)
+
+
+def _export(request: HttpRequest, scope: str, name: str, team_ids: list[int]) -> HttpResponse:
+    measurements = export_measurements(team_ids).iterator(chunk_size=2000)
+    rows = (export_row(measurement) for measurement in measurements)
+    return _file_response(request, EXPORT_HEADER, rows, scope, name)
+
+
+def _file_response(
+    request: HttpRequest, header: list[str], rows: Iterable[list[Any]], scope: str, name: str
+) -> HttpResponse | StreamingHttpResponse:
+    """CSV (streamed) by default, Excel with `?format=xlsx`."""
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            xlsx_bytes(header, rows, name or _("Data")), content_type=XLSX_CONTENT_TYPE
+        )
+        extension = "xlsx"
+    else:
+        response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
+        extension = "csv"
+    response["Content-Disposition"] = f'attachment; filename="{file_name(scope, name, extension)}"'
+    return response
+
+
+# --- Helpers -----------------------------------------------------------------------------------
+
+
+def _keep(request: HttpRequest, filename: str, rows: list[Row]) -> None:
+    """Keep the checked rows for the preview and the confirmation (a new token each time)."""
+    request.session[SESSION_KEY] = {
+        "token": secrets.token_urlsafe(16),
+        "filename": masked(filename),
+        "rows": [row.to_dict() for row in rows],
+    }
+
+
+def _shown_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a kept row with its figures and period written for people."""
+    period = row["period"]
+    return {
+        **row,
+        "shown_new": _figures(row),
+        "shown_old": _figures(row, old=True),
+        "shown_period": date_format(dt.date.fromisoformat(period), "F Y")
+        if period
+        else row["period_label"],
+    }
+
+
+def _figures(row: dict[str, Any], old: bool = False) -> str:
+    """“7 / 10” or “12,5”, with decimal commas; `old` for the value a correction replaces."""
+    if old and not row["old"]:
+        return ""
+    numerator, denominator, value = (
+        row["old"] if old else (row["numerator"], row["denominator"], row["value"])
+    )
+    parts = []
+    if numerator is not None or denominator is not None:
+        parts.append(
+            " / ".join(_number(n) if n is not None else "–" for n in (numerator, denominator))
+        )
+    if value is not None:
+        parts.append(_number(value))
+    return " · ".join(parts)
+
+
+def _number(text: str) -> str:
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _error_links(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first messages, each with the page of the errors-only list its row is on."""
+    links = []
+    error_rows = [row for row in rows if row["status"] == "error"]
+    for index, row in enumerate(error_rows):
+        for message in row["errors"]:
+            links.append({"line": row["line"], "page": index // PAGE_SIZE + 1, "text": message})
+            if len(links) >= ERRORS_LISTED:
+                return links
+    return links
+
+
+def _saved_message(written: Counter, unchanged: int) -> str:
+    message = _("Data er gemt: %(new)s nye tal og %(corrections)s rettelser.") % {
+        "new": written["new"],
+        "corrections": written["correction"],
+    }
+    if unchanged:
+        message += " " + _("%(n)s rækker var uændrede.") % {"n": unchanged}
+    return message
+
+
+urlpatterns: list = [
+    path("upload/", upload, name="upload"),
+    path("upload/gennemse/", upload_preview, name="upload_preview"),
+    path("upload/bekraeft/", upload_confirm, name="upload_confirm"),
+    path("upload/annuller/", upload_cancel, name="upload_cancel"),
+    path("upload/skabelon/", upload_template, name="upload_template"),
+    path("eksport/team/<int:pk>/", export_team, name="export_team"),
+    path("eksport/region/<int:pk>/", export_region, name="export_region"),
+    path("eksport/program/<int:pk>/", export_programme, name="export_programme"),
+]

@@ -1,0 +1,148 @@
+"""Forms for registering a month of data, progress scores and chart changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import ChartChange, Indicator, Measurement
+from indicators.periods import label_da
+from programmes.validators import validate_no_cpr
+from teams.models import PROGRESS_SCALE
+
+
+def _number(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=4,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "form-control"}),
+    )
+
+
+class PeriodForm(forms.Form):
+    """One month for one team: a numerator and denominator, or a value, per indicator."""
+
+    def __init__(
+        self,
+        *args: object,
+        indicators: list[Indicator],
+        existing: dict[int, Measurement],
+        **kwargs: object,
+    ) -> None:
+        initial = {}
+        for indicator in indicators:
+            m = existing.get(indicator.pk)
+            if m is not None:
+                initial |= {
+                    f"num_{indicator.pk}": m.numerator,
+                    f"den_{indicator.pk}": m.denominator,
+                    f"val_{indicator.pk}": m.value,
+                    f"comment_{indicator.pk}": m.comment,
+                }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.indicators = indicators
+        for indicator in indicators:
+            if indicator.has_denominator:
+                self.fields[f"num_{indicator.pk}"] = _number(_("Tæller"))
+                self.fields[f"den_{indicator.pk}"] = _number(_("Nævner"))
+            else:
+                field = _number(_("Værdi"))
+                if indicator.measure == Indicator.Measure.VALUE:
+                    field.min_value = None
+                    field.validators = []
+                self.fields[f"val_{indicator.pk}"] = field
+            self.fields[f"comment_{indicator.pk}"] = forms.CharField(
+                label=_("Kommentar"),
+                required=False,
+                validators=[validate_no_cpr],
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+
+    def rows(self) -> list[dict]:
+        """Per indicator: its bound fields, for the template."""
+        rows = []
+        for indicator in self.indicators:
+            names = (["num", "den"] if indicator.has_denominator else ["val"]) + ["comment"]
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "fields": [self[f"{name}_{indicator.pk}"] for name in names],
+                }
+            )
+        return rows
+
+    def entries(self) -> list[tuple[Indicator, dict]]:
+        """Indicators with something filled in, and the figures for `measurement_record`."""
+        result = []
+        for indicator in self.indicators:
+            data = self.cleaned_data
+            figures = {
+                "numerator": data.get(f"num_{indicator.pk}"),
+                "denominator": data.get(f"den_{indicator.pk}"),
+                "value": data.get(f"val_{indicator.pk}"),
+            }
+            comment = data.get(f"comment_{indicator.pk}", "")
+            if any(v is not None for v in figures.values()) or comment:
+                result.append((indicator, {**figures, "comment": comment}))
+        return result
+
+
+class ProgressScoreForm(forms.Form):
+    month = forms.DateField(
+        label=_("Måned"),
+        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+    score = forms.ChoiceField(
+        label=_("Fremdriftsscore"),
+        choices=PROGRESS_SCALE,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    comment = forms.CharField(
+        label=_("Kort begrundelse"),
+        required=False,
+        validators=[validate_no_cpr],
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+    def clean_month(self) -> dt.date:
+        return self.cleaned_data["month"].replace(day=1)
+
+
+class ChartChangeForm(forms.ModelForm):
+    class Meta:
+        model = ChartChange
+        fields = ["kind", "period_start", "team", "reason"]
+        widgets = {
+            "kind": forms.Select(attrs={"class": "form-select"}),
+            "period_start": forms.Select(attrs={"class": "form-select"}),
+            "team": forms.Select(attrs={"class": "form-select"}),
+            "reason": forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        }
+        labels = {"period_start": _("Måned")}
+        help_texts = {
+            "period_start": _(
+                "Baseline: den sidste måned i baselineperioden. Opdeling: den første måned i den "
+                "nye fase."
+            )
+        }
+
+    def __init__(self, *args: object, indicator: Indicator, months: list[dt.date], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.indicator = indicator
+        self.fields["period_start"] = forms.TypedChoiceField(
+            label=_("Måned"),
+            choices=[(m.isoformat(), label_da(m)) for m in months],
+            coerce=dt.date.fromisoformat,
+            help_text=self.Meta.help_texts["period_start"],
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+        self.fields["team"].queryset = indicator.programme.teams.order_by("name")
+        self.fields["team"].empty_label = _("Alle teams og programmets graf")

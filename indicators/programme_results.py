@@ -1,0 +1,158 @@
+"""The programme's results page: LKT-level charts, small multiples, funnel and completeness."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils.safestring import mark_safe
+
+from indicators import selectors
+from indicators.charting import Chart, build_chart
+from indicators.funnel import FunnelPoint, analyse_funnel, render_funnel_svg
+from indicators.models import Indicator, Measure
+from indicators.selectors import Point
+from programmes.models import Programme
+
+FUNNEL_WINDOW = 3  # months
+
+
+@dataclass
+class IndicatorResults:
+    indicator: Indicator
+    aggregate: Chart
+    teams: list[tuple[object, Chart]]
+    funnel_svg: str
+    funnel_rows: list
+
+
+def aggregate_points(
+    indicator: Indicator, team_ids: list[int], points: dict, months: list[dt.date]
+) -> dict[dt.date, Point]:
+    """Sum of numerators over sum of denominators (or the sum/mean of values) per month."""
+    result = {}
+    for month in months:
+        rows = [
+            points[(t, indicator.pk, month)] for t in team_ids if (t, indicator.pk, month) in points
+        ]
+        if not rows:
+            continue
+        if indicator.has_denominator:
+            result[month] = Point(
+                sum(r.numerator for r in rows), sum(r.denominator for r in rows), None
+            )
+        elif indicator.measure == Measure.COUNT:
+            result[month] = Point(None, None, sum(r.value for r in rows))
+        else:
+            result[month] = Point(None, None, sum(r.value for r in rows) / len(rows))
+    return result
+
+
+def programme_results(programme: Programme, *, kind: str = "run") -> dict:
+    """Everything the programme's results page shows, in a fixed number of queries."""
+    months = selectors.programme_months(programme)
+    teams = list(programme.teams.select_related("region").order_by("region__name", "name"))
+    team_ids = [t.pk for t in teams]
+    points = selectors.programme_points(programme)
+    changes = selectors.chart_changes(programme)
+    indicators = list(selectors.active_indicators(programme))
+    results = []
+    for indicator in indicators:
+        general = [c for c in changes.get(indicator.pk, []) if c.team_id is None]
+        aggregate = build_chart(
+            indicator,
+            months,
+            aggregate_points(indicator, team_ids, points, months),
+            title=f"{indicator.name} – {programme.name}",
+            kind=kind,
+            changes=general,
+        )
+        small = []
+        for team in teams:
+            own = {
+                m: points[(team.pk, indicator.pk, m)]
+                for m in months
+                if (team.pk, indicator.pk, m) in points
+            }
+            relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
+            small.append(
+                (
+                    team,
+                    build_chart(
+                        indicator,
+                        months,
+                        own,
+                        title=team.name,
+                        kind=kind,
+                        changes=relevant,
+                        width=340,
+                        height=200,
+                    ),
+                )
+            )
+        funnel_svg, funnel_rows = _funnel(indicator, teams, points, months)
+        results.append(IndicatorResults(indicator, aggregate, small, funnel_svg, funnel_rows))
+    return {
+        "months": months,
+        "results": results,
+        "completeness": _completeness(teams, indicators, points, months),
+        "scores": selectors.latest_progress_scores(programme),
+        "teams": teams,
+    }
+
+
+def _funnel(indicator: Indicator, teams: list, points: dict, months: list[dt.date]):
+    if not indicator.has_denominator or not months:
+        return "", []
+    window = months[-FUNNEL_WINDOW:]
+    rows = []
+    for team in teams:
+        own = [
+            points[(team.pk, indicator.pk, m)]
+            for m in window
+            if (team.pk, indicator.pk, m) in points
+        ]
+        if own:
+            rows.append(
+                FunnelPoint(
+                    team.name, sum(p.numerator for p in own), sum(p.denominator for p in own)
+                )
+            )
+    result = analyse_funnel(rows, chart=indicator.chart, multiplier=indicator.multiplier)
+    svg = render_funnel_svg(
+        result,
+        title=f"Tragtdiagram: {indicator.name}, de seneste {len(window)} måneder",
+        chart=indicator.chart,
+        multiplier=indicator.multiplier,
+        unit=indicator.unit,
+    )
+    return mark_safe(svg), result.points  # noqa: S308 -- the renderer escapes its text
+
+
+@dataclass
+class Completeness:
+    team: object
+    registered: int
+    expected: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.registered / self.expected) if self.expected else 0
+
+
+def _completeness(teams, indicators, points, months) -> list[Completeness]:
+    """Registered / expected team-months per team, from the team's start (or the programme's)."""
+    counted = defaultdict(int)
+    wanted = {ind.pk for ind in indicators}
+    for team_id, indicator_id, month in points:
+        if indicator_id in wanted:
+            counted[(team_id, month)] += 1
+    rows = []
+    for team in teams:
+        own_months = [
+            m for m in months if not team.started_on or m >= team.started_on.replace(day=1)
+        ]
+        registered = sum(min(counted[(team.pk, m)], len(wanted)) for m in own_months)
+        rows.append(Completeness(team, registered, len(own_months) * len(wanted)))
+    return rows

@@ -1,0 +1,77 @@
+"""Reads of indicator data: one query per page section, never one per team or indicator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from indicators.models import ChartChange, Indicator, Measurement
+from indicators.periods import reporting_months
+from programmes.models import Programme
+from teams.models import ImprovementTeam, PDSACycle, ProgressScore
+
+
+def active_indicators(programme: Programme) -> QuerySet[Indicator]:
+    return programme.indicators.filter(is_active=True).order_by("order", "name")
+
+
+def programme_months(programme: Programme, today: dt.date | None = None) -> list[dt.date]:
+    """The months for which data can be registered so far (through last month)."""
+    today = today or timezone.localdate()
+    return reporting_months(programme.start_date, programme.end_date, today)
+
+
+@dataclass(frozen=True)
+class Point:
+    numerator: float | None
+    denominator: float | None
+    value: float | None
+
+
+def _point(row: dict) -> Point:
+    def f(x: object) -> float | None:
+        return None if x is None else float(x)
+
+    return Point(f(row["numerator"]), f(row["denominator"]), f(row["value"]))
+
+
+def team_points(team: ImprovementTeam) -> dict[tuple[int, dt.date], Point]:
+    """Every measurement of the team, by (indicator id, month)."""
+    rows = Measurement.objects.filter(team=team).values(
+        "indicator_id", "period_start", "numerator", "denominator", "value"
+    )
+    return {(r["indicator_id"], r["period_start"]): _point(r) for r in rows}
+
+
+def programme_points(programme: Programme) -> dict[tuple[int, int, dt.date], Point]:
+    """Every measurement of every team in the programme, by (team id, indicator id, month)."""
+    rows = Measurement.objects.filter(indicator__programme=programme).values(
+        "team_id", "indicator_id", "period_start", "numerator", "denominator", "value"
+    )
+    return {(r["team_id"], r["indicator_id"], r["period_start"]): _point(r) for r in rows}
+
+
+def chart_changes(programme: Programme) -> dict[int, list[ChartChange]]:
+    """The programme's baselines and splits by indicator id."""
+    changes: dict[int, list[ChartChange]] = defaultdict(list)
+    for change in ChartChange.objects.filter(indicator__programme=programme).select_related(
+        "created_by", "team"
+    ):
+        changes[change.indicator_id].append(change)
+    return changes
+
+
+def team_pdsa_cycles(team: ImprovementTeam) -> list[PDSACycle]:
+    return list(team.pdsa_cycles.select_related("indicator").order_by("started_on"))
+
+
+def latest_progress_scores(programme: Programme) -> dict[int, ProgressScore]:
+    """Each team's most recent progress score."""
+    latest: dict[int, ProgressScore] = {}
+    for score in ProgressScore.objects.filter(team__programme=programme).order_by("month"):
+        latest[score.team_id] = score
+    return latest

@@ -1,0 +1,229 @@
+"""Team data in the browser: the month grid, registering a month, charts, progress scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from indicators import selectors
+from indicators.access import get_indicator_for_user, get_team_for_data
+from indicators.charting import CHART_KINDS, build_chart
+from indicators.forms import ChartChangeForm, PeriodForm, ProgressScoreForm
+from indicators.models import ChartChange, Measurement
+from indicators.periods import label_da, parse_month
+from indicators.programme_results import programme_results
+from indicators.services import chart_change_add, measurement_record, progress_score_set
+from programmes.access import get_programme_for_user
+
+
+@require_GET
+@login_required
+def team_results(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_team_for_data(request.user, pk)
+    kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
+    months = selectors.programme_months(team.programme)
+    points = selectors.team_points(team)
+    changes = selectors.chart_changes(team.programme)
+    cycles = selectors.team_pdsa_cycles(team)
+    charts = []
+    for indicator in selectors.active_indicators(team.programme):
+        own = {m: p for (ind, m), p in points.items() if ind == indicator.pk}
+        notes = [
+            (c.started_on.replace(day=1), f"PDSA: {c.title}")
+            for c in cycles
+            if c.indicator_id in (None, indicator.pk)
+        ]
+        relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
+        charts.append(
+            build_chart(
+                indicator,
+                months,
+                own,
+                title=indicator.name,
+                kind=kind,
+                changes=relevant,
+                annotations=notes,
+            )
+        )
+    scores = list(team.progress_scores.order_by("month"))
+    context = {
+        "team": team,
+        "programme": team.programme,
+        "charts": charts,
+        "kind": kind,
+        "cycles": cycles,
+        "scores": scores,
+        "score_form": ProgressScoreForm(),
+        "score_chart": _score_svg(scores),
+    }
+    return render(request, "indicators/team_results.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def enter_data(request: HttpRequest, pk: int, month: str | None = None) -> HttpResponse:
+    team = get_team_for_data(request.user, pk)
+    may_change = request.user.has_perm("indicators.change_team_data", team)
+    if request.method == "POST" and not may_change:
+        raise PermissionDenied
+    months = selectors.programme_months(team.programme)
+    indicators = list(selectors.active_indicators(team.programme))
+    points = selectors.team_points(team)
+    period = parse_month(month) if month else (months[-1] if months else None)
+    if month and (period is None or period not in months):
+        raise Http404
+    form = None
+    if period is not None and may_change:
+        existing = {
+            m.indicator_id: m for m in Measurement.objects.filter(team=team, period_start=period)
+        }
+        form = PeriodForm(request.POST or None, indicators=indicators, existing=existing)
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and _save_period(request, team, period, form)
+        ):
+            messages.success(
+                request, _("Data for %(month)s er gemt.") % {"month": label_da(period)}
+            )
+            return redirect("indicators:enter_month", team.pk, period.strftime("%Y-%m"))
+    grid = [
+        {"indicator": ind, "cells": [(m, (ind.pk, m) in points) for m in months]}
+        for ind in indicators
+    ]
+    context = {
+        "team": team,
+        "programme": team.programme,
+        "months": months,
+        "grid": grid,
+        "period": period,
+        "form": form,
+        "may_change": may_change,
+        "complete": sum(cell for row in grid for _, cell in row["cells"]),
+        "expected": len(months) * len(indicators),
+    }
+    return render(request, "indicators/enter_data.html", context)
+
+
+def _save_period(request: HttpRequest, team, period: dt.date, form: PeriodForm) -> bool:
+    """All the month's figures, or none: errors go back to the form fields."""
+    try:
+        with transaction.atomic():
+            for indicator, figures in form.entries():
+                try:
+                    measurement_record(
+                        team=team,
+                        indicator=indicator,
+                        period_start=period,
+                        by=request.user,
+                        **figures,
+                    )
+                except ValidationError as error:
+                    _attach(form, indicator, error)
+            if form.errors:
+                raise ValidationError("rollback")
+    except ValidationError:
+        messages.error(request, _("Intet er gemt. Ret fejlene nedenfor og prøv igen."))
+        return False
+    return True
+
+
+def _attach(form: PeriodForm, indicator, error: ValidationError) -> None:
+    names = {"numerator": "num", "denominator": "den", "value": "val", "comment": "comment"}
+    for field, errors in error.message_dict.items():
+        prefix = names.get(field)
+        target = (
+            f"{prefix}_{indicator.pk}"
+            if prefix and f"{prefix}_{indicator.pk}" in form.fields
+            else None
+        )
+        for message in errors:
+            form.add_error(target, f"{indicator.name}: {message}" if target is None else message)
+
+
+@require_POST
+@login_required
+def set_progress_score(request: HttpRequest, pk: int) -> HttpResponse:
+    team = get_team_for_data(request.user, pk, "teams.set_progress_score")
+    form = ProgressScoreForm(request.POST)
+    if form.is_valid():
+        try:
+            progress_score_set(team=team, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Fremdriftsscoren er gemt."))
+    else:
+        messages.error(
+            request,
+            _("Fremdriftsscoren blev ikke gemt: %(errors)s")
+            % {"errors": " ".join(str(e) for errs in form.errors.values() for e in errs)},
+        )
+    return redirect("indicators:team_results", team.pk)
+
+
+@require_GET
+@login_required
+def show_programme_results(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk)
+    if not request.user.has_perm("indicators.view_team_data", programme):
+        raise Http404
+    kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
+    context = {"programme": programme, "kind": kind, **programme_results(programme, kind=kind)}
+    return render(request, "indicators/programme_results.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def chart_changes(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_indicator_for_user(request.user, pk)
+    may_change = request.user.has_perm("indicators.set_chart_baseline", indicator.programme)
+    months = selectors.programme_months(indicator.programme)
+    form = ChartChangeForm(request.POST or None, indicator=indicator, months=months)
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                chart_change_add(indicator=indicator, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Ændringen er registreret og vises på graferne."))
+                return redirect("indicators:chart_changes", indicator.pk)
+    context = {
+        "indicator": indicator,
+        "programme": indicator.programme,
+        "changes": ChartChange.objects.filter(indicator=indicator).select_related(
+            "team", "created_by"
+        ),
+        "form": form if may_change else None,
+    }
+    return render(request, "indicators/chart_changes.html", context)
+
+
+def _score_svg(scores) -> str:
+    from indicators.charts import render_svg
+    from indicators.spc import analyse
+
+    if not scores:
+        return ""
+    analysis = analyse([float(s.score) for s in scores], chart="run")
+    svg = render_svg(
+        analysis,
+        title=_("Fremdriftsscore"),
+        x_labels=[label_da(s.month) for s in scores],
+        width=560,
+        height=220,
+        decimals=1,
+    )
+    return mark_safe(svg)  # noqa: S308 -- render_svg escapes its text

@@ -1,0 +1,92 @@
+"""Admin for reminders: failed ones are visible, filterable and can be sent again."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from lkt_portal.models import ReminderPreference, SentReminder
+from lkt_portal.reminders.delivery import reminders_retry
+from lkt_portal.tasks import send_reminder
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    list_display = [
+        "kind",
+        "about",
+        "recipient",
+        "occasion",
+        "status",
+        "attempts",
+        "claimed_at",
+        "sent_at",
+        "short_error",
+    ]
+    list_filter = ["status", "kind", "claimed_at"]
+    search_fields = ["recipient__email", "occasion", "last_error"]
+    list_select_related = ["recipient", "content_type"]
+    date_hierarchy = "claimed_at"
+    readonly_fields = [
+        "kind",
+        "content_type",
+        "object_id",
+        "target",
+        "recipient",
+        "occasion",
+        "revision",
+        "status",
+        "claimed_at",
+        "sent_at",
+        "attempts",
+        "last_error",
+    ]
+    actions = ["retry"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SentReminder]:
+        return super().get_queryset(request).prefetch_related("target")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.display(description=_("vedrørende"))
+    def about(self, record: SentReminder) -> str:
+        return f"{record.content_type.name}: {record.target or record.object_id}"
+
+    @admin.display(description=_("fejl"))
+    def short_error(self, record: SentReminder) -> str:
+        return record.last_error[:120]
+
+    @admin.action(description=_("Send de valgte fejlede påmindelser igen"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[SentReminder]) -> None:
+        with transaction.atomic():
+            retried = reminders_retry(queryset)
+            for due, token in retried:
+                transaction.on_commit(
+                    lambda due=due, token=token: send_reminder.apply_async(
+                        args=due.key, task_id=token
+                    )
+                )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d påmindelse sendes igen.",
+                "%(count)d påmindelser sendes igen.",
+                len(retried),
+            )
+            % {"count": len(retried)},
+            messages.SUCCESS if retried else messages.WARNING,
+        )
+
+
+@admin.register(ReminderPreference)
+class ReminderPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "enabled", "changed_at"]
+    list_filter = ["kind", "enabled"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]

@@ -1,0 +1,17 @@
+"""Pagination shared by every list page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, queryset: QuerySet, per_page: int = PAGE_SIZE) -> dict:
+    """Context for `includes/_pagination.html`: the page and the other query parameters."""
+    page: Page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {"page_obj": page, "object_list": page.object_list, "query": query.urlencode()}

@@ -1,0 +1,99 @@
+"""Forms for programmes: the programme itself, its status, goals and expert group members."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import ExpertMember, ImprovementGoal, Programme
+
+
+class CrispyForm:
+    """A crispy helper with a Danish submit button; `submit_label` names the action."""
+
+    submit_label = _("Gem")
+
+    def _init_helper(self) -> None:
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class ProgrammeForm(CrispyForm, forms.ModelForm):
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "slug",
+            "clinical_area",
+            "description",
+            "target_population",
+            "concept",
+            "lead_region",
+            "co_lead",
+            "is_cross_sector",
+            "start_date",
+            "end_date",
+            "decided_on",
+            "description_approved_on",
+            "data_deadline_day",
+        ]
+        widgets = {
+            field: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            for field in ["start_date", "end_date", "decided_on", "description_approved_on"]
+        } | {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["end_date"].required = False
+        self._init_helper()
+
+
+class StatusChangeForm(CrispyForm, forms.Form):
+    submit_label = _("Skift status")
+
+    status = forms.ChoiceField(label=_("Ny status"))
+    reason = forms.CharField(
+        label=_("Begrundelse"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Begrundelsen vises i programmets statushistorik."),
+    )
+
+    def __init__(self, *args: object, programme: Programme, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (value, Programme.Status(value).label)
+            for value in Programme.TRANSITIONS[programme.status]
+        ]
+        self._init_helper()
+
+
+class GoalForm(CrispyForm, forms.ModelForm):
+    submit_label = _("Tilføj mål")
+
+    class Meta:
+        model = ImprovementGoal
+        fields = ["text", "target_date"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self._init_helper()
+
+
+class ExpertMemberForm(CrispyForm, forms.ModelForm):
+    submit_label = _("Tilføj til ekspertgruppen")
+
+    class Meta:
+        model = ExpertMember
+        fields = ["user", "role", "sector", "organisation"]
+        labels = {"user": _("Person")}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = self.fields["user"].queryset.filter(is_active=True)
+        self._init_helper()

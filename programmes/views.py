@@ -1,0 +1,204 @@
+"""Pages for programmes: list, detail, create/edit, status workflow, goals and expert group."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lkt_portal.paging import paginate
+from programmes.access import get_programme_for_user
+from programmes.filters import ProgrammeFilter
+from programmes.forms import ExpertMemberForm, GoalForm, ProgrammeForm, StatusChangeForm
+from programmes.models import ExpertGroup, ExpertMember, ImprovementGoal
+from programmes.selectors import programme_list, teams_by_region
+from programmes.services import programme_change_status, programme_create
+
+
+@require_GET
+@login_required
+def list_programmes(request: HttpRequest) -> HttpResponse:
+    programmes = ProgrammeFilter(request.GET, queryset=programme_list(request.user))
+    context = {"filter": programmes, **paginate(request, programmes.qs)}
+    return render(request, "programmes/programme_list.html", context)
+
+
+@require_GET
+@login_required
+def show_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk)
+    can_see_teams = request.user.has_perm("teams.view_teams", programme)
+    context = {
+        "programme": programme,
+        "goals": programme.goals.all(),
+        "leads": programme.leads.select_related("user", "organisation"),
+        "experts": ExpertMember.objects.filter(group__programme=programme)
+        .select_related("user", "organisation")
+        .order_by("role", "user__first_name"),
+        "region_teams": teams_by_region(programme) if can_see_teams else None,
+        "seminars": programme.seminars.order_by("starts_at"),
+        "indicators": programme.indicators.filter(is_active=True),
+        "history": programme.status_changes.select_related("changed_by")[:5],
+        "goal_form": GoalForm(),
+    }
+    return render(request, "programmes/programme_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("programmes.add_programme", raise_exception=True)
+def create_programme(request: HttpRequest) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items()}
+        programme = programme_create(by=request.user, **fields)
+        messages.success(request, _("Programmet “%(name)s” er oprettet.") % {"name": programme})
+        return redirect("programmes:detail", programme.pk)
+    return render(request, "programmes/programme_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk, "programmes.change_programme")
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Ændringerne er gemt."))
+        return redirect("programmes:detail", programme.pk)
+    return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk)
+    can_change = request.user.has_perm("programmes.change_programme_status", programme)
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied
+    form = StatusChangeForm(request.POST or None, programme=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme_change_status(
+                programme=programme,
+                status=form.cleaned_data["status"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(
+                request,
+                _("Status er ændret til “%(status)s”.")
+                % {"status": programme.get_status_display()},
+            )
+            return redirect("programmes:detail", programme.pk)
+    context = {
+        "programme": programme,
+        "form": form if can_change else None,
+        "history": programme.status_changes.select_related("changed_by"),
+    }
+    return render(request, "programmes/programme_status.html", context)
+
+
+@require_POST
+@login_required
+def add_goal(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk, "programmes.change_programme")
+    form = GoalForm(request.POST, instance=ImprovementGoal(programme=programme))
+    if form.is_valid():
+        goal = form.save(commit=False)
+        goal.order = programme.goals.count() + 1
+        goal.save()
+        messages.success(request, _("Målet er tilføjet."))
+    else:
+        messages.error(request, _("Målet blev ikke gemt: %(errors)s") % {"errors": _errors(form)})
+    return redirect("programmes:detail", programme.pk)
+
+
+@require_POST
+@login_required
+def remove_goal(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk, "programmes.change_programme")
+    get_object_or_404(ImprovementGoal, pk=goal_pk, programme=programme).delete()
+    messages.success(request, _("Målet er fjernet."))
+    return redirect("programmes:detail", programme.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def manage_expert_group(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk)
+    can_manage = request.user.has_perm("programmes.manage_expert_group", programme)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    group, _created = ExpertGroup.objects.get_or_create(programme=programme)
+    form = ExpertMemberForm(request.POST or None, instance=ExpertMember(group=group))
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            member = form.save()
+        messages.success(
+            request, _("%(person)s er tilføjet til ekspertgruppen.") % {"person": member.user}
+        )
+        return redirect("programmes:expert_group", programme.pk)
+    members = group.members.select_related("user", "organisation").order_by("role", "user__email")
+    context = {
+        "programme": programme,
+        "members": members,
+        "form": form if can_manage else None,
+        "roles": ExpertMember.Role.choices,
+    }
+    return render(request, "programmes/expert_group.html", context)
+
+
+@require_POST
+@login_required
+def change_expert_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk, "programmes.manage_expert_group")
+    member = get_object_or_404(ExpertMember, pk=member_pk, group__programme=programme)
+    role = request.POST.get("role", "")
+    if role not in ExpertMember.Role.values:
+        messages.error(request, _("Vælg en af rollerne på listen."))
+    elif (
+        role == ExpertMember.Role.CHAIR
+        and member.group.members.filter(role=ExpertMember.Role.CHAIR).exclude(pk=member.pk).exists()
+    ):
+        messages.error(
+            request,
+            _(
+                "Ekspertgruppen har allerede en formand. Gør den nuværende formand til medformand "
+                "først, eller brug rollen medformand (ved delt formandskab)."
+            ),
+        )
+    else:
+        member.role = role
+        member.save(update_fields=["role"])
+        messages.success(
+            request,
+            _("Rollen for %(person)s er ændret til %(role)s.")
+            % {"person": member.user, "role": member.get_role_display()},
+        )
+    return redirect("programmes:expert_group", programme.pk)
+
+
+@require_POST
+@login_required
+def remove_expert(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk, "programmes.manage_expert_group")
+    member = get_object_or_404(ExpertMember, pk=member_pk, group__programme=programme)
+    member.delete()
+    messages.success(
+        request, _("%(person)s er fjernet fra ekspertgruppen.") % {"person": member.user}
+    )
+    return redirect("programmes:expert_group", programme.pk)
+
+
+def _errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)

@@ -1,0 +1,213 @@
+"""Forms for improvement teams: the team (create and edit) and its members."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import django_filters
+from crispy_forms.layout import Column, Field, Layout, Row
+from django import forms
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from programmes.forms import CrispyForm
+from programmes.models import Organisation, Programme, Region
+from teams.models import ImprovementTeam, TeamMember
+
+# Headings of the organisation checkboxes, one group per kind, hospitals before municipalities.
+KIND_GROUPS = {
+    Organisation.Kind.HOSPITAL: _("Hospitaler"),
+    Organisation.Kind.DEPARTMENT: _("Hospitalsafdelinger"),
+    Organisation.Kind.MUNICIPALITY: _("Kommuner"),
+    Organisation.Kind.GENERAL_PRACTICE: _("Almen praksis"),
+    Organisation.Kind.HEALTH_CLUSTER: _("Sundhedsklynger"),
+    Organisation.Kind.REGION: _("Region"),
+    Organisation.Kind.KL: _("KL"),
+    Organisation.Kind.OTHER: _("Andre"),
+}
+
+
+class TeamForm(CrispyForm, forms.ModelForm):
+    """A team's fields; on creation also its region, chosen among the regions the user may use.
+
+    The organisations offered are those of the chosen region; changing the region re-renders
+    the list through htmx (and without JavaScript on the next submission).
+    """
+
+    submit_label = _("Gem team")
+
+    class Meta:
+        model = ImprovementTeam
+        fields = ["name", "region", "organisations", "method", "status", "started_on", "aim"]
+        labels = {"name": _("Teamets navn")}
+        widgets = {
+            "organisations": forms.CheckboxSelectMultiple,
+            "started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "aim": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "name": _(
+                "F.eks. afdelingens eller hospitalets navn. Navnet skal være entydigt i LKT'et."
+            ),
+            "aim": _("Hvad teamet vil opnå, og hvornår. Ingen personhenførbare oplysninger."),
+        }
+
+    def __init__(
+        self,
+        *args: object,
+        programme: Programme,
+        regions: list[Region] | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.programme = programme
+        creating = self.instance.pk is None
+        if creating:
+            self.fields["region"].queryset = Region.objects.filter(
+                pk__in=[region.pk for region in regions or []]
+            )
+            # With a single region to choose from there is nothing to choose: no empty option.
+            self.fields["region"].empty_label = _("Vælg region") if len(regions or []) > 1 else None
+            region = self._chosen_region(regions or [])
+        else:
+            del self.fields["region"]
+            region = self.instance.region
+        self._offer_organisations(region)
+        self._init_helper()
+        self.helper.layout = Layout(*self._layout(creating))
+
+    def _chosen_region(self, regions: list[Region]) -> Region | None:
+        """The region in the submitted data, else the initial one, else the only one allowed."""
+        value = self.data.get("region") if self.is_bound else self.initial.get("region")
+        by_pk = {str(region.pk): region for region in regions}
+        if value is None and len(regions) == 1:
+            self.initial.setdefault("region", regions[0].pk)
+            return regions[0]
+        return by_pk.get(str(value))
+
+    def _offer_organisations(self, region: Region | None) -> None:
+        field = self.fields["organisations"]
+        field.queryset = Organisation.objects.filter(region=region).order_by("kind", "name")
+        field.error_messages["invalid_choice"] = _("Vælg organisationer fra teamets region.")
+        if region is None:
+            field.help_text = _("Vælg først en region; så vises regionens organisationer.")
+            field.choices = []
+            return
+        groups: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for organisation in field.queryset:
+            groups[organisation.kind].append((organisation.pk, organisation.name))
+        field.choices = [
+            (label, groups[kind]) for kind, label in KIND_GROUPS.items() if kind in groups
+        ]
+        if self.programme.is_cross_sector:
+            field.help_text = _(
+                "Tværsektorielt LKT: vælg et hospital (eller en afdeling) og mindst én kommune "
+                "fra hospitalets optageområde."
+            )
+        else:
+            field.help_text = _("De deltagende enheder fra %(region)s.") % {"region": region}
+
+    def _layout(self, creating: bool) -> list:
+        fields: list = ["name"]
+        if creating:
+            url = reverse("teams:create", args=[self.programme.pk])
+            fields.append(
+                Field(
+                    "region",
+                    hx_get=url,
+                    hx_trigger="change",
+                    hx_target="#div_id_organisations",
+                    hx_select="#div_id_organisations",
+                    hx_swap="outerHTML",
+                )
+            )
+        fields.append(Field("organisations", template="teams/_organisations_field.html"))
+        return [*fields, "method", "status", "started_on", "aim"]
+
+
+class TeamMemberForm(CrispyForm, forms.Form):
+    """Add an existing, active person to the team with a role and one of its organisations."""
+
+    submit_label = _("Tilføj medlem")
+
+    user = forms.ModelChoiceField(
+        label=_("Person"),
+        queryset=User.objects.none(),
+        empty_label=_("Vælg person"),
+        help_text=_("Personen skal have en bruger i portalen."),
+    )
+    role = forms.ChoiceField(
+        label=_("Rolle"), choices=TeamMember.Role.choices, initial=TeamMember.Role.MEMBER
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=_("Ingen / ikke angivet"),
+    )
+
+    def __init__(self, *args: object, team: ImprovementTeam, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by(
+            "first_name", "last_name", "email"
+        )
+        self.fields["user"].label_from_instance = _person_label
+        self.fields["organisation"].queryset = team.organisations.order_by("kind", "name")
+        self._init_helper()
+        self.helper.layout = Layout(
+            Row(Column("user", css_class="col-md-7"), Column("role", css_class="col-md-5")),
+            Row(Column("organisation", css_class="col-md-7")),
+        )
+        url = reverse("teams:add_member", args=[team.pk])
+        self.helper.form_action = url
+        self.helper.attrs = {
+            "hx-post": url,
+            "hx-target": "#team-members",
+            "hx-swap": "outerHTML",
+        }
+
+
+def _person_label(user: User) -> str:
+    name = user.get_full_name()
+    return f"{name} ({user.email})" if name else user.email
+
+
+class TeamFilter(django_filters.FilterSet):
+    """The team list's filters; the programmes offered are those whose teams the user may see.
+
+    (It lives here rather than in a `filters.py` of its own only to keep the app's files few.)
+    """
+
+    q = django_filters.CharFilter(label=_("Søg"), method="search")
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Program"), queryset=Programme.objects.none(), empty_label=_("Alle")
+    )
+    region = django_filters.ModelChoiceFilter(
+        label=_("Region"), queryset=Region.objects.order_by("name"), empty_label=_("Alle")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ImprovementTeam.Status.choices, empty_label=_("Alle")
+    )
+
+    class Meta:
+        model = ImprovementTeam
+        fields = ["q", "programme", "region", "status"]
+
+    def __init__(self, *args: object, programmes: QuerySet[Programme], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.filters["programme"].queryset = programmes
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        for field in form.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        return form
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """A word from the team's name or the name of one of its organisations."""
+        by_organisation = ImprovementTeam.objects.filter(organisations__name__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Q(pk__in=by_organisation.values("pk")))

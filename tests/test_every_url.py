@@ -1,0 +1,207 @@
+"""Every URL of the portal × every role: the authorization walk of issue [4/8].
+
+The URL list comes from the resolver, so a new URL without an expectation here fails
+`test_every_url_has_an_expectation`. Expectations are written by hand from the roles as the
+issue describes them (not from the role matrix), one letter per role in `ROLES` order:
+
+    L  anonymous: redirect to the login page
+    o  allowed: 200, or a 302 redirect after a POST (or a form/file answer)
+    f  403: may see, may not do
+    n  404: may not see
+    x  410: gone (used or expired links)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from indicators.periods import add_months, first_of_month
+from tests.factories import IndicatorFactory, SeminarFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "administrator",
+    "steering",
+    "lead",
+    "coordinator",
+    "expert",
+    "local_lead",
+    "member",
+    "outsider",
+    "nobody",
+]
+
+# name: [(method, expectations), ...]; objects: programme KOL, its team in Region Midtjylland
+# (the coordinator's region; the local lead's team), a KOL seminar inviting that team.
+EXPECTED: dict[str, list[tuple[str, str]]] = {
+    "home": [("GET", "oooooooooo")],
+    "healthz": [("GET", "oooooooooo")],
+    "login": [("GET", "oooooooooo")],
+    "logout": [("POST", "oooooooooo")],
+    "set_language": [("POST", "oooooooooo")],
+    "programmes:list": [("GET", "Looooooooo")],
+    "programmes:create": [("GET", "Loffffffff"), ("POST", "Loffffffff")],
+    "programmes:detail": [("GET", "Looooooooo")],
+    "programmes:edit": [("GET", "Lofoffffff"), ("POST", "Lofoffffff")],
+    "programmes:status": [("GET", "Looooooooo"), ("POST", "Lofoffffff")],
+    "programmes:add_goal": [("POST", "Lofoffffff")],
+    "programmes:remove_goal": [("POST", "Lofoffffff")],
+    "programmes:expert_group": [("GET", "Looooooooo"), ("POST", "Lofoffffff")],
+    "programmes:change_expert_role": [("POST", "Lofoffffff")],
+    "programmes:remove_expert": [("POST", "Lofoffffff")],
+    "teams:list": [("GET", "Looooooooo")],
+    "teams:create": [("GET", "Lofoofffff"), ("POST", "Lofoofffff")],
+    "teams:detail": [("GET", "Looooooonn")],
+    "teams:edit": [("GET", "Lofoofffnn"), ("POST", "Lofoofffnn")],
+    "teams:add_member": [("POST", "Lofoofffnn")],
+    "teams:change_member_role": [("POST", "Lofoofffnn")],
+    "teams:remove_member": [("POST", "Lofoofffnn")],
+    "seminars:calendar": [("GET", "Looooooooo")],
+    "seminars:create": [("GET", "Lofoffffff"), ("POST", "Lofoffffff")],
+    "seminars:detail": [("GET", "Looooooooo")],
+    "seminars:edit": [("GET", "Lofoffffff"), ("POST", "Lofoffffff")],
+    "seminars:cancel": [("POST", "Lofoffffff")],
+    "seminars:invite": [("POST", "Lofoffffff")],
+    "seminars:register": [("POST", "Lofoofofff")],
+    "seminars:unregister": [("POST", "Lofoofofff")],
+    "accounts:list": [("GET", "Lofoofffff")],
+    "accounts:invite": [("GET", "Lofoofffff"), ("POST", "Lofoofffff")],
+    "accounts:deactivate": [("POST", "Loffofffff")],
+    "accounts:reactivate": [("POST", "Loffofffff")],
+    "accounts:resend_invitation": [("POST", "Lofoofffff")],
+    "accounts:accept_invitation": [("GET", "nnnnnnnnnn")],
+    "accounts:profile": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
+    "accounts:password_change": [("GET", "Looooooooo")],
+    "accounts:password_change_done": [("GET", "Looooooooo")],
+    "accounts:password_reset": [("GET", "oooooooooo")],
+    "accounts:password_reset_done": [("GET", "oooooooooo")],
+    "accounts:password_reset_confirm": [("GET", "oooooooooo")],
+    "accounts:password_reset_complete": [("GET", "oooooooooo")],
+    "indicators:team_results": [("GET", "Looooooonn")],
+    "indicators:enter": [("GET", "Looooooonn"), ("POST", "Loffffofnn")],
+    "indicators:enter_month": [("GET", "Looooooonn"), ("POST", "Loffffofnn")],
+    "indicators:progress_score": [("POST", "Loffffofnn")],
+    "indicators:programme_results": [("GET", "Looooooonn")],
+    "indicators:chart_changes": [("GET", "Looooooooo"), ("POST", "Lofoffffff")],
+    "indicators:upload": [("GET", "Loffffooof")],
+    "indicators:upload_preview": [("GET", "Looooooooo")],
+    "indicators:upload_confirm": [("POST", "Looooooooo")],
+    "indicators:upload_cancel": [("POST", "Looooooooo")],
+    "indicators:upload_template": [("GET", "Loffffooof")],
+    "indicators:export_team": [("GET", "Looooooonn")],
+    "indicators:export_region": [("GET", "Looooooonn")],
+    "indicators:export_programme": [("GET", "Looooooonn")],
+    "reminders:preferences": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
+    "reminders:unsubscribe": [("GET", "nnnnnnnnnn")],
+}
+
+
+def _url_names() -> set[str]:
+    def walk(patterns, namespace: str | None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.app_name == "admin":
+                    continue  # Django's own admin guards itself (staff only)
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns, None))
+
+
+def test_every_url_has_an_expectation() -> None:
+    assert _url_names() == set(EXPECTED)
+
+
+class World:
+    """The cast, plus the objects the URLs point at."""
+
+    def __init__(self, cast) -> None:
+        self.cast = cast
+        last_month = add_months(first_of_month(dt.date.today()), -1)
+        cast.kol.start_date = add_months(last_month, -6)
+        cast.kol.end_date = add_months(last_month, 12)
+        cast.kol.save()
+        self.indicator = IndicatorFactory(programme=cast.kol)
+        self.month = last_month.strftime("%Y-%m")
+        self.goal = cast.kol.goals.create(text="Færre genindlæggelser")
+        self.expert_member = cast.kol.expert_group.members.get(user=cast.expert)
+        self.team_member = cast.kol_rm.members.get(user=cast.local_lead)
+        self.seminar = SeminarFactory(
+            programme=cast.kol, starts_at=timezone.now() + dt.timedelta(days=20)
+        )
+        self.seminar.invited_teams.add(cast.kol_rm)
+        self.registration = self.seminar.registrations.create(
+            user=cast.local_lead, team=cast.kol_rm
+        )
+
+    def kwargs(self, name: str) -> dict:
+        c = self.cast
+        by_name = {
+            "programmes:remove_goal": {"pk": c.kol.pk, "goal_pk": self.goal.pk},
+            "programmes:change_expert_role": {"pk": c.kol.pk, "member_pk": self.expert_member.pk},
+            "programmes:remove_expert": {"pk": c.kol.pk, "member_pk": self.expert_member.pk},
+            "teams:create": {"programme_pk": c.kol.pk},
+            "teams:change_member_role": {"pk": c.kol_rm.pk, "member_pk": self.team_member.pk},
+            "teams:remove_member": {"pk": c.kol_rm.pk, "member_pk": self.team_member.pk},
+            "seminars:create": {"programme_pk": c.kol.pk},
+            "seminars:unregister": {"pk": self.seminar.pk, "registration_pk": self.registration.pk},
+            "accounts:accept_invitation": {"token": "no-such-token"},
+            "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+            "indicators:enter_month": {"pk": c.kol_rm.pk, "month": self.month},
+            "indicators:chart_changes": {"pk": self.indicator.pk},
+            "indicators:export_region": {"pk": c.regions["rm"].pk},
+            "reminders:unsubscribe": {"token": "not-a-signed-token"},
+        }
+        if name in by_name:
+            return by_name[name]
+        app, _, view = name.partition(":")
+        pk = {
+            "programmes": c.kol.pk,
+            "teams": c.kol_rm.pk,
+            "seminars": self.seminar.pk,
+            "accounts": c.local_lead.pk,
+            "indicators": c.kol_rm.pk,
+        }.get(app)
+        if name in {"indicators:programme_results", "indicators:export_programme"}:
+            pk = c.kol.pk
+        try:
+            return {"pk": pk} if pk and reverse(name, kwargs={"pk": pk}) else {}
+        except Exception:  # noqa: BLE001 -- the URL takes no pk
+            return {}
+
+    def data(self, name: str) -> dict:
+        if name in {"seminars:register"}:
+            return {"register-member": self.team_member.pk}
+        return {}
+
+
+CASES = [(name, method, codes) for name, rules in EXPECTED.items() for method, codes in rules]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("name", "method", "codes"), CASES, ids=[f"{n}-{m}" for n, m, _ in CASES])
+def test_the_url_answers_each_role_as_expected(client, cast, name, method, codes, role) -> None:
+    world = World(cast)
+    if role != "anonymous":
+        client.force_login(getattr(cast, role))
+    url = reverse(name, kwargs=world.kwargs(name))
+
+    response = client.get(url) if method == "GET" else client.post(url, world.data(name))
+
+    expected = codes[ROLES.index(role)]
+    status = response.status_code
+    if expected == "L":
+        assert status == 302 and response.url.startswith(reverse("login")), (url, status)
+    elif expected == "o":
+        assert status in (200, 302), (url, status)
+        if status == 302:
+            assert not response.url.startswith(reverse("login")), (url, response.url)
+    else:
+        assert status == {"f": 403, "n": 404, "x": 410}[expected], (url, status)

@@ -1,0 +1,165 @@
+"""The preferences page, the one-click unsubscribe link, and failed reminders in the admin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from lkt_portal.celery import app as celery_app
+from lkt_portal.models import ReminderKind, ReminderPreference, ReminderStatus, SentReminder
+from lkt_portal.reminders.delivery import claim
+from lkt_portal.reminders.preferences import reminder_preferences, unsubscribe_token
+from lkt_portal.reminders.scanner import Due
+from tests import factories as f
+from tests.test_reminders_rules import SeminarWorld
+
+PREFERENCES = reverse("reminders:preferences")
+
+
+def unsubscribe_url(user, kind: str = ReminderKind.SEMINAR) -> str:
+    return reverse("reminders:unsubscribe", args=[unsubscribe_token(user.pk, kind)])
+
+
+# Preferences ---------------------------------------------------------------------------------
+
+
+def test_it_sends_an_anonymous_visitor_to_the_login_page(client, db) -> None:
+    response = client.get(PREFERENCES)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_it_shows_every_kind_switched_on_by_default(client, db, django_assert_max_num_queries):
+    person = f.UserFactory()
+    client.force_login(person)
+    with django_assert_max_num_queries(10):  # session, user, navbar roles, preferences
+        response = client.get(PREFERENCES)
+    assert response.status_code == 200
+    for kind in ReminderKind:
+        assert str(kind.label) in response.content.decode()
+    assert response.content.decode().count("checked") == len(ReminderKind)
+
+
+def test_a_person_turns_one_kind_off_and_back_on(client, db) -> None:
+    person = f.UserFactory()
+    client.force_login(person)
+    response = client.post(PREFERENCES, {"seminar": "on", "data_late": "on", "milestone": "on"})
+    assert response.status_code == 302
+    assert reminder_preferences(person) == {
+        "seminar": True,
+        "data": False,
+        "data_late": True,
+        "milestone": True,
+    }
+    client.post(PREFERENCES, {kind: "on" for kind in ReminderKind.values})
+    assert all(reminder_preferences(person).values())
+    assert "gemt" in client.get(PREFERENCES).content.decode()
+
+
+def test_a_choice_is_only_ever_the_persons_own(client, db) -> None:
+    person, other = f.UserFactory(), f.UserFactory()
+    client.force_login(person)
+    client.post(PREFERENCES, {})
+    assert not ReminderPreference.objects.filter(user=other).exists()
+    assert ReminderPreference.objects.filter(user=person, enabled=False).count() == 4
+
+
+# Unsubscribe ---------------------------------------------------------------------------------
+
+
+def test_the_unsubscribe_link_asks_first_and_turns_off_only_its_kind(db) -> None:
+    person = f.UserFactory()
+    client = Client(enforce_csrf_checks=True)  # as a mail program's one-click POST arrives
+
+    asked = client.get(unsubscribe_url(person, ReminderKind.DATA))
+    assert asked.status_code == 200
+    assert "Ja, afmeld" in asked.content.decode()
+    assert all(reminder_preferences(person).values())
+
+    done = client.post(unsubscribe_url(person, ReminderKind.DATA))
+    assert done.status_code == 200
+    assert "Du er afmeldt" in done.content.decode()
+    assert reminder_preferences(person) == {
+        "seminar": True,
+        "data": False,
+        "data_late": True,
+        "milestone": True,
+    }
+
+
+@pytest.mark.parametrize("token", ["nonsense", "eyJ1IjoxLCJrIjoic2VtaW5hciJ9:1xVCCN:forged"])
+def test_it_refuses_a_forged_unsubscribe_link(client, db, token) -> None:
+    person = f.UserFactory()
+    response = client.post(reverse("reminders:unsubscribe", args=[token]))
+    assert response.status_code == 404
+    assert all(reminder_preferences(person).values())
+
+
+# The admin -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def eager() -> Iterator[None]:
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
+
+
+def failed_reminder(world: SeminarWorld, person) -> SentReminder:
+    claim(
+        Due(ReminderKind.SEMINAR, world.seminar.pk, person.pk, "reminder-14d-2026-12-15"),
+        token="dead",
+    )
+    record = SentReminder.objects.get(recipient=person)
+    record.status, record.last_error, record.attempts = "failed", "SMTPDataError: 554 nej", 5
+    record.save()
+    return record
+
+
+def test_an_administrator_sees_failed_reminders_and_their_error(
+    client, db, django_assert_max_num_queries
+) -> None:
+    world = SeminarWorld()
+    failed_reminder(world, world.lead)
+    failed_reminder(world, world.participant)
+    claim(Due(ReminderKind.SEMINAR, world.seminar.pk, world.member.pk, "x"), token="t")
+    SentReminder.objects.filter(recipient=world.member).update(
+        status="sent", sent_at=timezone.now()
+    )
+    client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:lkt_portal_sentreminder_changelist")
+
+    with django_assert_max_num_queries(12):
+        response = client.get(url, {"status__exact": "failed"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count("SMTPDataError: 554 nej") == 2
+    assert world.member.email not in page
+    assert str(world.lead) in page
+
+
+def test_the_retry_action_sends_a_failed_reminder_again(
+    client, db, eager, django_capture_on_commit_callbacks
+) -> None:
+    world = SeminarWorld()
+    record = failed_reminder(world, world.lead)
+    client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:lkt_portal_sentreminder_changelist"),
+            {"action": "retry", "_selected_action": [record.pk]},
+            follow=True,
+        )
+
+    assert "1 påmindelse sendes igen" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == ReminderStatus.SENT
+    assert record.attempts == 1
+    assert [m.to for m in mail.outbox] == [[world.lead.email]]

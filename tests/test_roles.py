@@ -1,0 +1,79 @@
+"""The role matrix, walked for every role against a fixed cast (see `Cast` in conftest)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from lkt_portal.roles import MATRIX
+
+# Expected answers, written by hand from the issue's description of the roles (not from MATRIX).
+# Columns: administrator, steering, lead (KOL), coordinator (RM), expert (KOL),
+#          local_lead (KOL team in RM), member (KOL team in RSD), outsider (ADHD team), nobody.
+PEOPLE = [
+    "administrator",
+    "steering",
+    "lead",
+    "coordinator",
+    "expert",
+    "local_lead",
+    "member",
+    "outsider",
+    "nobody",
+]
+EXPECTED = {
+    ("programmes.view_programme", "kol"): "111111111",
+    ("programmes.change_programme", "kol"): "101000000",
+    ("programmes.change_programme", "adhd"): "100000000",
+    ("programmes.change_programme_status", "kol"): "101000000",
+    ("programmes.manage_expert_group", "kol"): "101000000",
+    ("indicators.change_indicator", "kol"): "101000000",
+    ("indicators.propose_indicator_change", "kol"): "101010000",
+    ("teams.view_teams", "kol"): "111111100",
+    ("teams.view_teams", "adhd"): "110100010",
+    ("teams.add_team", "kol"): "101100000",
+    ("teams.change_team", "kol_rm"): "101100000",
+    ("teams.change_team", "kol_rsd"): "101000000",
+    ("teams.change_team", "adhd_rsd"): "100000000",
+    ("teams.manage_team_members", "kol_rm"): "101100000",
+    ("indicators.view_team_data", "kol_rsd"): "111111100",
+    ("indicators.view_team_data", "adhd_rsd"): "110100010",
+    ("indicators.change_team_data", "kol_rm"): "100001000",
+    ("indicators.change_team_data", "kol_rsd"): "100000100",
+    ("teams.change_pdsa", "kol_rm"): "100001000",
+    ("teams.set_progress_score", "kol_rm"): "100001000",
+    ("teams.set_progress_score", "kol_rsd"): "100000000",
+    ("seminars.manage_seminar", "kol"): "101000000",
+    ("seminars.register_participants", "kol_rm"): "101101000",
+    ("seminars.register_participants", "kol_rsd"): "101000000",
+    ("accounts.invite_user", None): "101100000",
+    ("indicators.set_chart_baseline", "kol"): "101000000",
+    ("programmes.add_programme", None): "100000000",
+    ("programmes.view_status_overview", None): "111100000",
+    ("accounts.deactivate_user", None): "100100000",
+    ("indicators.upload_team_data", None): "100001110",
+}
+
+
+@pytest.mark.parametrize(("permission", "target"), list(EXPECTED), ids=lambda v: str(v))
+def test_the_matrix_answers_as_the_roles_describe(cast, permission, target) -> None:
+    obj = getattr(cast, target) if target else None
+    answers = "".join(
+        "1" if getattr(cast, person).has_perm(permission, obj) else "0" for person in PEOPLE
+    )
+    assert answers == EXPECTED[(permission, target)], dict(zip(PEOPLE, answers, strict=True))
+
+
+def test_every_permission_in_the_matrix_is_tested() -> None:
+    assert {permission for permission, _ in EXPECTED} == set(MATRIX)
+
+
+def test_an_anonymous_visitor_holds_no_permission(cast) -> None:
+    anonymous = AnonymousUser()
+    assert not any(anonymous.has_perm(name, cast.kol) for name in MATRIX)
+
+
+def test_a_deactivated_administrator_holds_nothing(cast) -> None:
+    cast.administrator.is_active = False
+    cast.administrator.save()
+    assert not cast.administrator.has_perm("programmes.change_programme", cast.kol)
