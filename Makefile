@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install lock messages clean-run bench-spc help
+.PHONY: run test lint check install lock messages clean-run bench-spc bench-import help
 
 help:
 	@echo "make run    – start the portal with demo data on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
@@ -50,3 +50,10 @@ messages: $(STAMP)
 
 clean-run:
 	rm -rf var
+
+# Benchmarks print figures (nothing is asserted); each starts its own PostgreSQL.
+bench-import: $(STAMP)
+	$(BIN)/python bench/bench_import.py
+
+bench-spc: $(STAMP)
+	$(BIN)/python bench/bench_spc.py

@@ -94,6 +94,48 @@ def bench_render(n_charts: int = 500, length: int = 24) -> dict[str, float]:
     }
 
 
+def bench_read_postgres(n_series: int = 10000, length: int = 24) -> dict[str, float]:
+    """Microseconds per series to read the same numbers from PostgreSQL (one query, grouped)."""
+    from bench.pg import django_on_postgres
+
+    with django_on_postgres():
+        from django.db import connection
+
+        from indicators.models import Measurement
+
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")  # bench rows need no parents
+            rng = random.Random(SEED)
+            lines = []
+            for series in range(n_series):
+                nums, dens = _random_p_series(rng, length)
+                for month in range(length):
+                    lines.append(
+                        f"{series // 10 + 1}\t{series % 10 + 1}\t"
+                        f"{2023 + month // 12}-{month % 12 + 1:02d}-01\t{nums[month]}\t"
+                        f"{dens[month]}\t\\N\t\t2024-01-01 00:00+00\t2024-01-01 00:00+00\n"
+                    )
+            with cursor.copy(
+                "COPY indicators_measurement (team_id, indicator_id, period_start, numerator, "
+                "denominator, value, comment, registered_at, updated_at) FROM STDIN"
+            ) as copy:
+                copy.write("".join(lines))
+            cursor.execute("ANALYZE indicators_measurement")
+
+        def run() -> None:
+            grouped: dict[tuple[int, int], tuple[list, list]] = {}
+            rows = Measurement.objects.order_by("team_id", "indicator_id", "period_start")
+            for team, indicator, num, den in rows.values_list(
+                "team_id", "indicator_id", "numerator", "denominator"
+            ).iterator(chunk_size=10000):
+                nums, dens = grouped.setdefault((team, indicator), ([], []))
+                nums.append(num)
+                dens.append(den)
+            assert len(grouped) == n_series
+
+        return {"us_per_series": _median_time(run) / n_series * 1e6}
+
+
 def main() -> None:
     """Print the timings."""
     analysed = bench_analyse()
@@ -103,6 +145,11 @@ def main() -> None:
     )
     print(f"  p chart:   {analysed['p_us_per_series']:8.1f} µs per series")
     print(f"  run chart: {analysed['run_us_per_series']:8.1f} µs per series")
+    read = bench_read_postgres()
+    print(
+        f"  read the same {analysed['n_series']:.0f} series from PostgreSQL: "
+        f"{read['us_per_series']:8.1f} µs per series"
+    )
     rendered = bench_render()
     print(
         f"render_svg, {rendered['n_charts']:.0f} p charts of {rendered['length']:.0f} points: "

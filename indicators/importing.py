@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from indicators.models import Indicator, Measurement
-from indicators.services import measurement_record
+from indicators.services import Entry, EntryRefused, measurements_record_many
 from lkt_portal.roles import roles_of
 from programmes.validators import looks_like_cpr
 from teams.models import ImprovementTeam
@@ -829,22 +829,21 @@ def measurements_import(*, rows: list[Row], by: Any) -> Counter:
     """Write every checked row in one transaction; any refusal rolls all of them back."""
     if any(not row.is_valid or row.team is None or row.indicator is None for row in rows):
         raise ValueError("only checked, valid rows can be written")
-    written: Counter = Counter()
-    for row in rows:
-        if row.status == "unchanged":
-            continue
-        try:
-            measurement_record(
-                team=row.team,
-                indicator=row.indicator,
-                period_start=row.period,
-                numerator=row.numerator,
-                denominator=row.denominator,
-                value=row.value,
-                comment=row.comment,
-                by=by,
-            )
-        except ValidationError as error:
-            raise RowWriteError(row, _messages(error)) from error
-        written[row.status] += 1
-    return written
+    todo = [row for row in rows if row.status != "unchanged"]
+    entries = [
+        Entry(
+            team=row.team,
+            indicator=row.indicator,
+            period_start=row.period,
+            numerator=row.numerator,
+            denominator=row.denominator,
+            value=row.value,
+            comment=row.comment,
+        )
+        for row in todo
+    ]
+    try:
+        return measurements_record_many(entries=entries, by=by)
+    except EntryRefused as error:
+        # The model refused a row that passed the check moments ago: name it.
+        raise RowWriteError(todo[error.index], _messages(error)) from error

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
 from indicators.models import ChartChange, Indicator, Measurement
@@ -78,3 +84,94 @@ def chart_change_add(
     change.full_clean()
     change.save()
     return change
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One team's figures for one indicator and month, as `measurements_record_many` takes them."""
+
+    team: ImprovementTeam
+    indicator: Indicator
+    period_start: dt.date
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    value: Decimal | None = None
+    comment: str = ""
+
+
+BULK_BATCH = 2000
+
+
+class EntryRefused(ValidationError):
+    """The model refused `entries[index]`; nothing was written."""
+
+    def __init__(self, index: int, error: ValidationError) -> None:
+        super().__init__(error.error_dict if hasattr(error, "error_dict") else error.error_list)
+        self.index = index
+
+
+@transaction.atomic
+def measurements_record_many(*, entries: list[Entry], by: User | None) -> Counter:
+    """Create or correct many measurements at once, with history; all of them or none.
+
+    The same rules as `measurement_record` (the model's `full_clean`), but a fixed number of
+    queries per 2,000 rows: existing rows are locked and updated in bulk, new rows inserted in
+    bulk, and one history row is written for each.
+    """
+    existing = _lock_existing(entries)
+    now = timezone.now()
+    new, changed, written = [], [], Counter()
+    for index, entry in enumerate(entries):
+        key = (entry.team.pk, entry.indicator.pk, entry.period_start)
+        measurement = existing.get(key)
+        if measurement is None:
+            measurement = Measurement(
+                team=entry.team, indicator=entry.indicator, period_start=entry.period_start
+            )
+            new.append(measurement)
+        else:
+            measurement.team, measurement.indicator = entry.team, entry.indicator
+            changed.append(measurement)
+        measurement.numerator = _decimal(entry.numerator)
+        measurement.denominator = _decimal(entry.denominator)
+        measurement.value = _decimal(entry.value)
+        measurement.comment = entry.comment
+        measurement.registered_by = by
+        measurement.updated_at = now
+        try:
+            # Uniqueness is held by the lock above and the database's constraint, and the
+            # related rows exist (the database checks the keys): no query per row.
+            measurement.full_clean(
+                exclude=["team", "indicator", "registered_by"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            raise EntryRefused(index, error) from error
+    bulk_create_with_history(new, Measurement, batch_size=BULK_BATCH, default_user=by)
+    bulk_update_with_history(
+        changed,
+        Measurement,
+        batch_size=BULK_BATCH,
+        default_user=by,
+        fields=["numerator", "denominator", "value", "comment", "registered_by", "updated_at"],
+    )
+    written["new"], written["correction"] = len(new), len(changed)
+    return written
+
+
+def _lock_existing(entries: list[Entry]) -> dict[tuple[int, int, dt.date], Measurement]:
+    if not entries:
+        return {}
+    keys = {(e.team.pk, e.indicator.pk, e.period_start) for e in entries}
+    rows = Measurement.objects.select_for_update().filter(
+        team_id__in={k[0] for k in keys},
+        indicator_id__in={k[1] for k in keys},
+        period_start__range=(min(k[2] for k in keys), max(k[2] for k in keys)),
+    )
+    found = {}
+    for m in rows.iterator(chunk_size=BULK_BATCH):
+        key = (m.team_id, m.indicator_id, m.period_start)
+        if key in keys:
+            found[key] = m
+    return found

@@ -1,0 +1,136 @@
+"""Import of 100,000 rows through the portal's upload path, beside PostgreSQL's own COPY.
+
+``make bench-import``: builds a programme with 100 teams and 25 indicators over 40 months on a
+throwaway PostgreSQL, writes the rows as a Danish CSV (semicolons, decimal commas), and times
+reading + checking (what the preview does) and writing (what the confirmation does), then the same
+rows loaded with ``COPY`` into the same table. Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.pg import django_on_postgres  # noqa: E402
+
+TEAMS, INDICATORS, MONTHS = 100, 25, 40
+
+
+def build_world():
+    from accounts.models import User
+    from indicators.models import Indicator
+    from indicators.periods import add_months
+    from programmes.models import Programme, Region
+    from teams.models import ImprovementTeam
+
+    region = Region.objects.create(name="Region Midtjylland", code="RM")
+    start = dt.date(2022, 1, 1)
+    programme = Programme.objects.create(
+        name="Bench",
+        slug="bench",
+        lead_region=region,
+        start_date=start,
+        end_date=add_months(start, MONTHS),
+        status="active",
+    )
+    teams = ImprovementTeam.objects.bulk_create(
+        ImprovementTeam(programme=programme, region=region, name=f"Team {i:03d}")
+        for i in range(TEAMS)
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            programme=programme,
+            name=f"Indikator {i:02d}",
+            kind="process",
+            measure="proportion",
+            multiplier=100,
+        )
+        for i in range(INDICATORS)
+    )
+    user = User.objects.create_superuser("bench@example.dk", "bench-password-123")
+    months = [add_months(start, i) for i in range(MONTHS)]
+    return teams, indicators, months, user
+
+
+def csv_text(teams, indicators, months) -> str:
+    rng = random.Random(1)
+    lines = ["team;indikator;periode;tæller;nævner;værdi;kommentar"]
+    for team in teams:
+        for indicator in indicators:
+            for month in months:
+                den = rng.randint(10, 90)
+                lines.append(
+                    f"{team.name};{indicator.name};{month:%Y-%m};{rng.randint(0, den)};{den},0;;"
+                )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    with django_on_postgres(LKT_UPLOAD_MAX_ROWS="200000") as server:
+        from django.db import connection
+
+        from indicators.importing import check_rows, measurements_import, parse_rows, read_table
+        from indicators.models import Measurement
+
+        teams, indicators, months, user = build_world()
+        text = csv_text(teams, indicators, months)
+        n = TEAMS * INDICATORS * MONTHS
+        print(
+            f"{n:,} rows, {len(text.encode()) / 1e6:.1f} MB CSV, PostgreSQL on port {server.port}"
+        )
+
+        started = time.perf_counter()
+        rows = check_rows(parse_rows(read_table(text.encode("utf-8"), "bench.csv")), user)
+        checked = time.perf_counter() - started
+        assert all(r.is_valid for r in rows), [r.errors for r in rows if r.errors][:3]
+
+        started = time.perf_counter()
+        measurements_import(rows=rows, by=user)
+        written = time.perf_counter() - started
+        assert Measurement.objects.count() == n
+
+        # The floor: the same rows straight into the same table with COPY (no history, no checks).
+        copy_rows = list(
+            Measurement.objects.values_list(
+                "team_id", "indicator_id", "period_start", "numerator", "denominator"
+            )
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE indicators_measurement CASCADE")
+        buffer = io.StringIO(
+            "".join(
+                f"{t}\t{i}\t{p}\t{a}\t{b}\t\\N\t\t{dt.datetime.now(dt.UTC)}"
+                f"\t{dt.datetime.now(dt.UTC)}\n"
+                for t, i, p, a, b in copy_rows
+            )
+        )
+        started = time.perf_counter()
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(
+                "COPY indicators_measurement (team_id, indicator_id, period_start, numerator, "
+                "denominator, value, comment, registered_at, updated_at) FROM STDIN"
+            ) as copy,
+        ):
+            copy.write(buffer.getvalue())
+        copied = time.perf_counter() - started
+
+        print(f"{'step':<42}{'seconds':>9}{'rows/s':>12}")
+        for label, seconds in [
+            ("portal: read + check (preview)", checked),
+            ("portal: write with history (confirm)", written),
+            ("portal: total", checked + written),
+            ("PostgreSQL COPY of the same rows (floor)", copied),
+        ]:
+            print(f"{label:<42}{seconds:>9.2f}{n / seconds:>12,.0f}")
+        print(f"portal total / COPY: {(checked + written) / copied:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,39 @@
+"""Django on a throwaway PostgreSQL server, for benchmarks run as plain scripts."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import PostgresServer  # noqa: E402
+
+
+@contextlib.contextmanager
+def django_on_postgres(**env: str) -> Iterator[PostgresServer]:
+    """Start PostgreSQL, point Django at it, migrate; stop the server afterwards."""
+    server = PostgresServer().start()
+    try:
+        os.environ.update(
+            DATABASE_URL=server.url,
+            SECRET_KEY="bench-only-" + "b" * 40,
+            DEBUG="False",
+            DJANGO_SETTINGS_MODULE="lkt_portal.settings",
+            **env,
+        )
+        import django
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0)
+        yield server
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        server.stop()

@@ -1,0 +1,73 @@
+"""Writing many measurements at once: same rules, history kept, all or nothing, few queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from indicators.models import Indicator, Measurement
+from indicators.periods import add_months
+from indicators.services import Entry, EntryRefused, measurements_record_many
+from tests.factories import IndicatorFactory, MeasurementFactory, TeamFactory, UserFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+
+@pytest.fixture
+def setup():
+    team = TeamFactory(programme__start_date=dt.date(2024, 1, 1))
+    share = IndicatorFactory(programme=team.programme, measure=Indicator.Measure.PROPORTION)
+    return team, share, UserFactory()
+
+
+def _entries(team, indicator, months: int, numerator: int = 3) -> list[Entry]:
+    return [
+        Entry(
+            team=team,
+            indicator=indicator,
+            period_start=add_months(dt.date(2024, 1, 1), i),
+            numerator=numerator,
+            denominator=10,
+        )
+        for i in range(months)
+    ]
+
+
+def test_it_writes_many_rows_with_history_in_few_queries(setup, django_assert_max_num_queries):
+    team, share, user = setup
+    with django_assert_max_num_queries(8):
+        written = measurements_record_many(entries=_entries(team, share, 24), by=user)
+
+    assert written["new"] == 24
+    assert Measurement.objects.count() == 24
+    assert Measurement.history.filter(history_user=user, history_type="+").count() == 24
+
+
+def test_it_corrects_existing_rows_and_keeps_the_old_values(setup) -> None:
+    team, share, user = setup
+    MeasurementFactory(
+        team=team, indicator=share, period_start=dt.date(2024, 1, 1), numerator=1, denominator=10
+    )
+
+    written = measurements_record_many(entries=_entries(team, share, 2, numerator=5), by=user)
+
+    assert (written["new"], written["correction"]) == (1, 1)
+    corrected = Measurement.objects.get(period_start=dt.date(2024, 1, 1))
+    assert corrected.numerator == 5
+    assert [h.numerator for h in corrected.history.order_by("history_date")] == [1, 5]
+
+
+def test_one_refused_row_writes_nothing_and_is_named(setup) -> None:
+    team, share, user = setup
+    entries = _entries(team, share, 5)
+    entries[3] = Entry(
+        team=team, indicator=share, period_start=dt.date(2024, 4, 1), numerator=11, denominator=10
+    )
+
+    with pytest.raises(EntryRefused) as error:
+        measurements_record_many(entries=entries, by=user)
+
+    assert error.value.index == 3
+    assert "større end nævneren" in " ".join(error.value.messages)
+    assert Measurement.objects.count() == 0
