@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check install lock messages clean-run bench-spc bench-import help
+.PHONY: run test test-e2e lint check install lock messages clean-run bench-spc bench-import help
 
 help:
 	@echo "make run    – start the portal with demo data on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
@@ -26,6 +26,7 @@ run: $(STAMP)
 	@export DEBUG=$${DEBUG:-True}; set -e; \
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py load_demo; \
+	$(BIN)/python manage.py reminders; \
 	$(BIN)/celery -A lkt_portal worker --beat --pool=threads --concurrency=2 --loglevel=INFO \
 	  --without-gossip --without-mingle & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
@@ -34,6 +35,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser journeys (Playwright driving Debian's Chromium at /usr/bin/chromium, axe-core checks).
+test-e2e: $(STAMP)
+	$(BIN)/python -m pytest -m e2e tests/e2e $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -57,3 +62,27 @@ bench-import: $(STAMP)
 
 bench-spc: $(STAMP)
 	$(BIN)/python bench/bench_spc.py
+
+# The steering group's status pages at national scale (430,000 measurements) under gunicorn.
+.PHONY: bench
+bench: $(STAMP)
+	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install -y wrk); using a Python client."
+	$(BIN)/python bench/bench_overview.py
+
+# Load and faults (bench/load.py, bench/faults.py): gunicorn with production settings on a
+# throwaway PostgreSQL; figures printed, exit code 1 when a request failed or a write is missing.
+.PHONY: load faults backup restore
+load: $(STAMP)
+	$(BIN)/python bench/load.py
+
+faults: $(STAMP)
+	$(BIN)/python bench/faults.py
+
+# Backups of DATABASE_URL's PostgreSQL database (pg_dump -Fc) in var/backups/ (or BACKUP_DIR),
+# and back: `make restore FILE=var/backups/lkt-….dump` (asks first; YES=1 does not).
+backup: $(STAMP)
+	$(BIN)/python bench/backup.py dump
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Brug: make restore FILE=var/backups/lkt-<tidspunkt>.dump"; exit 2; }
+	$(BIN)/python bench/backup.py restore "$(FILE)" $(if $(YES),--yes)

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation, SecurityEvent, User
 
 
 @admin.register(User)
@@ -38,3 +38,18 @@ class InvitationAdmin(admin.ModelAdmin):
     list_select_related = ["user", "invited_by"]
     search_fields = ["user__email", "invited_to"]
     raw_id_fields = ["user", "invited_by"]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "kind", "user", "username", "ip_address", "path"]
+    list_filter = ["kind"]
+    search_fields = ["username", "user__email", "path"]
+    date_hierarchy = "at"
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ARG002 -- the trail is append-only
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ARG002
+        return False

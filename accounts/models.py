@@ -127,3 +127,43 @@ class Invitation(models.Model):
     def can_be_accepted(self) -> bool:
         """Unused, unexpired, and for a person who has not activated their user another way."""
         return not (self.is_used or self.is_expired or self.user.is_active)
+
+
+class SecurityEvent(models.Model):
+    """A login, failed login, logout, lockout or permission denial: who, when, from where."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Logget ind")
+        LOGIN_FAILED = "login_failed", _("Mislykket login")
+        LOGOUT = "logout", _("Logget ud")
+        LOCKED_OUT = "locked_out", _("Spærret efter for mange forsøg")
+        PERMISSION_DENIED = "permission_denied", _("Adgang nægtet")
+        TWO_FACTOR_ENABLED = "2fa_enabled", _("Totrinsbekræftelse slået til")
+        TWO_FACTOR_FAILED = "2fa_failed", _("Forkert engangskode")
+        DATA_EXPORTED = "data_exported", _("Egne persondata hentet")
+
+    kind = models.CharField(_("hændelse"), max_length=30, choices=Kind.choices)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("bruger"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
+    )
+    username = models.CharField(_("angivet brugernavn"), max_length=254, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP-adresse"), null=True, blank=True)
+    path = models.CharField(_("adresse"), max_length=500, blank=True)
+    method = models.CharField(_("metode"), max_length=10, blank=True)
+    at = models.DateTimeField(_("tidspunkt"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("sikkerhedshændelse")
+        verbose_name_plural = _("sikkerhedshændelser")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} · {self.user or self.username} · {self.at:%Y-%m-%d %H:%M}"
+        )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import forms, views
+from accounts import audit_views, forms, two_factor, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("<int:pk>/ny-invitation/", views.resend_invitation, name="resend_invitation"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("min-profil/", views.edit_profile, name="profile"),
+    path("min-profil/mine-data/", audit_views.my_data, name="my_data"),
+    path("totrin/", two_factor.setup_two_factor, name="two_factor_setup"),
+    path("totrin/kode/", two_factor.verify_two_factor, name="two_factor_verify"),
+    path("revisionsspor/", audit_views.audit_trail, name="audit"),
     path(
         "min-profil/adgangskode/",
         auth_views.PasswordChangeView.as_view(

@@ -34,6 +34,7 @@ from accounts.services import (
     user_invite,
     user_reactivate,
 )
+from accounts.two_factor import HAS_DEVICE_KEY
 from lkt_portal.paging import paginate
 from lkt_portal.roles import roles_of
 
@@ -165,7 +166,11 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Din profil er gemt."))
         return redirect("accounts:profile")
-    context = {"form": form, **roles_overview(request.user)}
+    context = {
+        "form": form,
+        "has_two_factor": request.session.get(HAS_DEVICE_KEY, False),
+        **roles_overview(request.user),
+    }
     return render(request, "accounts/profile.html", context)
 
 

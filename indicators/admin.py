@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import ChartChange, Indicator, Measurement
+from indicators.models import ChartChange, Indicator, Measurement, SeriesSummary
 
 
 @admin.register(Indicator)
@@ -37,3 +37,19 @@ class ChartChangeAdmin(admin.ModelAdmin):
     search_fields = ["indicator__name", "reason"]
     autocomplete_fields = ["indicator", "team"]
     list_select_related = ["indicator", "team", "created_by"]
+
+
+@admin.register(SeriesSummary)
+class SeriesSummaryAdmin(admin.ModelAdmin):
+    """Read-only: the cache is written by `refresh_summaries` (or `manage.py refresh_summaries`)."""
+
+    list_display = ["indicator", "team", "verdict", "assurance", "n_useful", "computed_at"]
+    list_filter = ["verdict", "indicator__programme"]
+    search_fields = ["indicator__name", "team__name"]
+    list_select_related = ["indicator", "team"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ARG002
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ARG002
+        return False

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -336,3 +337,54 @@ class ChartChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.get_kind_display()} {self.period_start:%Y-%m}"
+
+
+class SeriesSummary(models.Model):
+    """One series analysed when its data last changed, so status pages need not run SPC.
+
+    Without a team it is the LKT-level aggregate of the indicator (sum of numerators over sum of
+    denominators per month). Written only by `indicators.summaries.refresh_summaries`.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="summaries")
+    team = models.ForeignKey(
+        ImprovementTeam,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="series_summaries",
+        help_text=_("Tom: hele LKT'ets samlede serie."),
+    )
+    first_month = models.DateField(_("første måned"))
+    points = models.JSONField(
+        _("tæller, nævner og værdi pr. måned"), default=list, help_text=_("[[t, n, v], …]")
+    )
+    sparkline = models.JSONField(_("vist værdi pr. måned"), default=list)
+    counts = models.JSONField(_("registreringer pr. måned"), default=list)
+    verdict = models.CharField(_("vurdering"), max_length=30)
+    assurance = models.CharField(_("målopfyldelse"), max_length=20, blank=True)
+    n_useful = models.PositiveIntegerField(_("brugbare målinger"), default=0)
+    last_value = models.FloatField(_("seneste værdi"), null=True, blank=True)
+    registered_recent = models.PositiveIntegerField(
+        _("registreringer de seneste tre perioder"), default=0
+    )
+    signature = models.CharField(
+        _("indikatorens indstillinger ved beregningen"), max_length=200, blank=True
+    )
+    computed_at = models.DateTimeField(_("beregnet"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("serieoversigt")
+        verbose_name_plural = _("serieoversigter")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "team"], name="series_summary_once"),
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=Q(team__isnull=True),
+                name="series_summary_once_for_lkt",
+            ),
+        ]
+        indexes = [models.Index(fields=["computed_at"], name="series_summary_computed")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.team or 'LKT'}: {self.verdict}"

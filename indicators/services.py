@@ -14,6 +14,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import User
 from indicators.models import ChartChange, Indicator, Measurement
+from indicators.summaries import refresh_summaries
 from teams.models import ImprovementTeam, ProgressScore
 
 
@@ -43,6 +44,7 @@ def measurement_record(
     measurement._history_user = by  # django-simple-history: who made this version
     measurement.full_clean()
     measurement.save()
+    refresh_summaries([indicator.pk], [team.pk])
     return measurement
 
 
@@ -83,6 +85,7 @@ def chart_change_add(
     )
     change.full_clean()
     change.save()
+    refresh_summaries([indicator.pk], None if team is None else [team.pk])
     return change
 
 
@@ -157,7 +160,16 @@ def measurements_record_many(*, entries: list[Entry], by: User | None) -> Counte
         fields=["numerator", "denominator", "value", "comment", "registered_by", "updated_at"],
     )
     written["new"], written["correction"] = len(new), len(changed)
+    _refresh_touched(entries)
     return written
+
+
+def _refresh_touched(entries: list[Entry]) -> None:
+    """Each touched indicator once: its LKT-level series and the touched teams' series."""
+    teams_by_indicator: dict[int, set[int]] = {}
+    for entry in entries:
+        teams_by_indicator.setdefault(entry.indicator.pk, set()).add(entry.team.pk)
+    refresh_summaries(teams_by_indicator, teams_by_indicator)
 
 
 def _lock_existing(entries: list[Entry]) -> dict[tuple[int, int, dt.date], Measurement]:

@@ -183,10 +183,12 @@ def analyse(
     1. ``"too_few_data"`` when fewer than 10 points are useful (off the CL);
     2. ``"common_cause"`` when there is neither a runs signal nor a point outside the limits;
     3. ``"no_direction_signal"`` when there is a signal but ``direction`` is None;
-    4. otherwise the *latest* signal decides: the last point that lies in a too-long run or
-       outside the limits; if the signal is only too few crossings, the latest run. Above the CL
-       means ``"improvement"`` when ``direction == "up"`` (higher is better) and
-       ``"deterioration"`` when ``direction == "down"``; below the CL the other way round.
+    4. otherwise the *latest* signal decides where the process is now: a point outside the
+       limits by its side of the CL; a too-long run by its side, unless three or more useful
+       points follow it, whose median's side then tells where the level moved; if the signal
+       is only too few crossings, the latest run. Above the CL means ``"improvement"`` when
+       ``direction == "up"`` (higher is better) and ``"deterioration"`` when
+       ``direction == "down"``; below the CL the other way round.
 
     ``assurance`` (NHS Making Data Count) needs a control chart, a ``target`` and a
     ``direction``; it compares the target with the limits of the latest point that has them:
@@ -627,13 +629,28 @@ def _latest_signal_side(
     in_long_run: Sequence[bool],
     outside_limits: Sequence[bool],
 ) -> int:
-    """Side of the CL (+1, -1) of the latest signal; 0 when there is none."""
+    """Side of the CL (+1, -1) where the signalled process is now; 0 when there is none.
+
+    The latest signal decides. A point outside the limits counts by its own side. A too-long
+    run that ended earlier is a shift the process has since left: when at least three useful
+    points follow it, their median's side is where the process is now (a long high run at the
+    start of a series that then falls means the level fell, not that it is high).
+    """
     if cl is None:
         return 0
     for i in range(len(y) - 1, -1, -1):
         v = y[i]
-        if (in_long_run[i] or outside_limits[i]) and v is not None and v != cl:
-            return 1 if v > cl else -1
+        if not (in_long_run[i] or outside_limits[i]) or v is None or v == cl:
+            continue
+        side = 1 if v > cl else -1
+        if outside_limits[i]:
+            return side
+        after = [w for w in y[i + 1 :] if w is not None and w != cl]
+        if len(after) >= 3:
+            level = _median(after)
+            if level is not None and level != cl:
+                return 1 if level > cl else -1
+        return side
     # Only too few crossings: the series sits on one side for long stretches, and the latest
     # stretch is where the process is now.
     return runs[-1][0] if runs else 0

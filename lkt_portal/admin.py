@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -55,7 +56,7 @@ class SentReminderAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("vedrørende"))
     def about(self, record: SentReminder) -> str:
-        return f"{record.content_type.name}: {record.target or record.object_id}"
+        return f"{capfirst(record.content_type.name)}: {record.target or record.object_id}"
 
     @admin.display(description=_("fejl"))
     def short_error(self, record: SentReminder) -> str:

@@ -31,6 +31,7 @@ from django.utils import timezone
 from accounts.models import User
 from indicators.models import CHART_FOR_MEASURE, Indicator, Measurement
 from indicators.spc import analyse
+from indicators.summaries import refresh_summaries
 from programmes.models import (
     ExpertGroup,
     ExpertMember,
@@ -863,7 +864,7 @@ KOL = ProgrammeDetail(
             1,
             "Afslutningsseminar",
             "Comwell Aarhus",
-            days_ahead=23,
+            days_ahead=10,
             address="Værkmestergade 2, 8000 Aarhus C",
             agenda="Resultater fra to års forbedringsarbejde\nFastholdelse: kriterier, "
             "roller og forankring",
@@ -2081,6 +2082,8 @@ def load_demo(*, stdout: IO[str] | None = None, today: dt.date | None = None) ->
     loader = _Loader(today=today or timezone.localdate(), out=stdout)
     loader.say("Indlæser demodata …")
     loader.run()
+    # The status pages read cached analyses; the loader writes measurements in bulk.
+    refresh_summaries(Indicator.objects.values_list("pk", flat=True))
     after = model_counts()
     added = {label: after[label] - before[label] for label in after}
     return DemoSummary(counts=after, added=added)

@@ -133,6 +133,27 @@ def is_any_national_lead(user: Any) -> bool:
 
 
 @rules.predicate
+def coordinates_lead_region(user: Any, obj: Any) -> bool:
+    """A coordinator of the region that holds the programme's national project management."""
+    from programmes.models import Programme
+
+    programme_id = programme_id_of(obj)
+    if programme_id is None or not roles_of(user).regions:
+        return False
+    programme = obj if isinstance(obj, Programme) else getattr(obj, "programme", None)
+    region_id = (
+        programme.lead_region_id
+        if programme is not None
+        else (
+            Programme.objects.filter(pk=programme_id)
+            .values_list("lead_region_id", flat=True)
+            .first()
+        )
+    )
+    return region_id in roles_of(user).regions
+
+
+@rules.predicate
 def is_expert(user: Any, obj: Any) -> bool:
     return programme_id_of(obj) in roles_of(user).expert_programmes
 
@@ -179,6 +200,7 @@ MATRIX: dict[str, rules.Predicate] = {
     "programmes.change_programme_status": admin | is_national_lead,
     "programmes.manage_expert_group": admin | is_national_lead,
     "programmes.view_status_overview": reads_all | is_any_national_lead,
+    "programmes.rate_status": admin | is_national_lead,
     # Indicators: the expert group proposes, the national project lead decides.
     "indicators.change_indicator": admin | is_national_lead,
     "indicators.propose_indicator_change": admin | is_national_lead | is_expert,
@@ -193,8 +215,9 @@ MATRIX: dict[str, rules.Predicate] = {
     "teams.change_pdsa": admin | is_team_member,
     "teams.set_progress_score": admin | is_local_lead,
     "indicators.set_chart_baseline": admin | is_national_lead,
-    # Seminars: planned by the national project lead; registrations also by the region.
-    "seminars.manage_seminar": admin | is_national_lead,
+    # Seminars: planned by the national project management (the lead and the lead region's
+    # coordinators); registrations also by the teams' own regions.
+    "seminars.manage_seminar": admin | is_national_lead | coordinates_lead_region,
     "seminars.register_participants": admin
     | is_national_lead
     | coordinates_teams_region
@@ -202,6 +225,7 @@ MATRIX: dict[str, rules.Predicate] = {
     # People.
     "accounts.invite_user": admin | is_any_national_lead | is_regional_coordinator,
     "accounts.deactivate_user": admin | is_regional_coordinator,
+    "accounts.view_audit_trail": admin,
 }
 
 for _name, _predicate in MATRIX.items():

@@ -6,6 +6,7 @@ import os
 import socket
 
 from celery import Task, shared_task
+from django.db import DatabaseError
 from django.utils import timezone
 
 from lkt_portal.reminders import config
@@ -39,9 +40,10 @@ def send_reminder(self: Task, kind: str, object_id: int, recipient_id: int, occa
     """Send one reminder exactly once; a failed send is retried with exponential backoff.
 
     The task id is the claim's token: a retry (same id) may pick up its own claim at once.
+    A database error before the mail went out is retried too; after it (MarkFailed) never.
     """
     due = Due(kind, object_id, recipient_id, occasion)
     try:
         return deliver(due, token=self.request.id, final=self.request.retries >= self.max_retries)
-    except SendFailed as exc:
+    except (SendFailed, DatabaseError) as exc:
         raise self.retry(exc=exc, countdown=config.backoff(self.request.retries)) from exc

@@ -22,5 +22,7 @@ urlpatterns = [
     path("data/", include("indicators.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("paamindelser/", include("lkt_portal.reminder_urls")),
+    path("status/", include("lkt_portal.status_urls")),
     path("admin/", admin.site.urls),
 ]
+handler500 = "lkt_portal.errors.server_error"

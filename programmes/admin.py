@@ -10,6 +10,7 @@ from programmes.models import (
     ProgrammeStatusChange,
     Region,
     RegionalCoordinator,
+    StatusRating,
 )
 
 
@@ -123,3 +124,12 @@ class RegionalCoordinatorAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "region"]
+
+
+@admin.register(StatusRating)
+class StatusRatingAdmin(admin.ModelAdmin):
+    list_display = ["programme", "colour", "rated_by", "rated_at"]
+    list_filter = ["colour", "programme"]
+    search_fields = ["programme__name", "reason"]
+    list_select_related = ["programme", "rated_by"]
+    readonly_fields = ["rated_at"]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from programmes.models import ExpertGroup, Programme, ProgrammeStatusChange
+from programmes.models import ExpertGroup, Programme, ProgrammeStatusChange, StatusRating
 
 
 @transaction.atomic
@@ -74,3 +74,17 @@ def programme_change_status(
     locked.save(update_fields=["status", "updated_at"])
     programme.status = status
     return change
+
+
+@transaction.atomic
+def programme_rate_status(
+    *, programme: Programme, colour: str, reason: str, by: User | None
+) -> StatusRating:
+    """Record the national project lead's traffic light for the programme; earlier ones stay."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Skriv en begrundelse for vurderingen.")})
+    rating = StatusRating(programme=programme, colour=colour, reason=reason, rated_by=by)
+    rating.full_clean()
+    rating.save()
+    return rating

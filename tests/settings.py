@@ -13,3 +13,7 @@ from lkt_portal.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Tests speak plain HTTP to the test client; the security settings are tested on their own.
+SECURE_SSL_REDIRECT = False
+LKT_ENFORCE_2FA = False

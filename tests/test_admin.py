@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.models import Invitation
 from indicators.models import ChartChange
-from programmes.models import ImprovementGoal
+from indicators.summaries import refresh_summaries
+from programmes.models import ImprovementGoal, StatusRating
 from programmes.services import programme_change_status
 from seminars.models import Registration
 from teams.models import PDSACycle, ProgressScore
@@ -80,6 +81,8 @@ def filled_admin(client):
         period_start=dt.date(2024, 6, 1),
         reason="Baseline før kick-off",
     )
+    StatusRating.objects.create(programme=programme, colour="yellow", reason="Data mangler")
+    refresh_summaries([measurement.indicator_id])
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
 

@@ -37,8 +37,9 @@ ROLES = [
     "nobody",
 ]
 
-# name: [(method, expectations), ...]; objects: programme KOL, its team in Region Midtjylland
-# (the coordinator's region; the local lead's team), a KOL seminar inviting that team.
+# name: [(method, expectations), ...]; objects: programme KOL (led from Region Midtjylland, the
+# coordinator's region), its team in Region Midtjylland (the local lead's team), a KOL seminar
+# inviting that team.
 EXPECTED: dict[str, list[tuple[str, str]]] = {
     "home": [("GET", "oooooooooo")],
     "healthz": [("GET", "oooooooooo")],
@@ -63,11 +64,11 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "teams:change_member_role": [("POST", "Lofoofffnn")],
     "teams:remove_member": [("POST", "Lofoofffnn")],
     "seminars:calendar": [("GET", "Looooooooo")],
-    "seminars:create": [("GET", "Lofoffffff"), ("POST", "Lofoffffff")],
+    "seminars:create": [("GET", "Lofoofffff"), ("POST", "Lofoofffff")],
     "seminars:detail": [("GET", "Looooooooo")],
-    "seminars:edit": [("GET", "Lofoffffff"), ("POST", "Lofoffffff")],
-    "seminars:cancel": [("POST", "Lofoffffff")],
-    "seminars:invite": [("POST", "Lofoffffff")],
+    "seminars:edit": [("GET", "Lofoofffff"), ("POST", "Lofoofffff")],
+    "seminars:cancel": [("POST", "Lofoofffff")],
+    "seminars:invite": [("POST", "Lofoofffff")],
     "seminars:register": [("POST", "Lofoofofff")],
     "seminars:unregister": [("POST", "Lofoofofff")],
     "accounts:list": [("GET", "Lofoofffff")],
@@ -77,6 +78,10 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "accounts:resend_invitation": [("POST", "Lofoofffff")],
     "accounts:accept_invitation": [("GET", "nnnnnnnnnn")],
     "accounts:profile": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
+    "accounts:my_data": [("GET", "Looooooooo")],
+    "accounts:two_factor_setup": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
+    "accounts:two_factor_verify": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
+    "accounts:audit": [("GET", "Loffffffff")],
     "accounts:password_change": [("GET", "Looooooooo")],
     "accounts:password_change_done": [("GET", "Looooooooo")],
     "accounts:password_reset": [("GET", "oooooooooo")],
@@ -99,6 +104,16 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "indicators:export_programme": [("GET", "Looooooonn")],
     "reminders:preferences": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
     "reminders:unsubscribe": [("GET", "nnnnnnnnnn")],
+    "status:overview": [("GET", "Loooofffff")],
+    "status:export": [("GET", "Loooofffff")],
+    "status:overview_pdf": [("GET", "Loooofffff")],
+    "status:programme": [("GET", "Loooofffff")],
+    "status:programme_pdf": [("GET", "Loooofffff")],
+    "status:rate": [("POST", "Lofoffffff")],
+    "status:ratings": [("GET", "Loooofffff")],
+    "status:indicator": [("GET", "Loooofffff")],
+    "status:regions": [("GET", "Loooofffff")],
+    "status:region": [("GET", "Loooofffff")],
 }
 
 
@@ -158,6 +173,12 @@ class World:
             "indicators:chart_changes": {"pk": self.indicator.pk},
             "indicators:export_region": {"pk": c.regions["rm"].pk},
             "reminders:unsubscribe": {"token": "not-a-signed-token"},
+            "status:programme": {"pk": c.kol.pk},
+            "status:programme_pdf": {"pk": c.kol.pk},
+            "status:rate": {"pk": c.kol.pk},
+            "status:ratings": {"pk": c.kol.pk},
+            "status:indicator": {"pk": self.indicator.pk},
+            "status:region": {"pk": c.regions["rm"].pk},
         }
         if name in by_name:
             return by_name[name]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import time
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -123,12 +122,10 @@ def test_a_scan_with_nothing_due_uses_the_same_few_queries_however_large_the_por
 
     populate(programmes=10, teams=400, users=50_000, seminars=10_000)
     assert Seminar.objects.count() == 10_010 and User.objects.count() == 50_030
-    started = time.monotonic()
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert due_reminders(AT) == []
 
     assert len(small.captured_queries) <= 10
-    assert time.monotonic() - started < 5
 
 
 def _bring_forward(count: int) -> None:

@@ -43,14 +43,17 @@ EXPECTED = {
     ("teams.change_pdsa", "kol_rm"): "100001000",
     ("teams.set_progress_score", "kol_rm"): "100001000",
     ("teams.set_progress_score", "kol_rsd"): "100000000",
-    ("seminars.manage_seminar", "kol"): "101000000",
+    ("seminars.manage_seminar", "kol"): "101100000",  # the coordinator's region leads KOL
+    ("seminars.manage_seminar", "adhd"): "100000000",
     ("seminars.register_participants", "kol_rm"): "101101000",
     ("seminars.register_participants", "kol_rsd"): "101000000",
     ("accounts.invite_user", None): "101100000",
     ("indicators.set_chart_baseline", "kol"): "101000000",
     ("programmes.add_programme", None): "100000000",
     ("programmes.view_status_overview", None): "111100000",
+    ("programmes.rate_status", "kol"): "101000000",
     ("accounts.deactivate_user", None): "100100000",
+    ("accounts.view_audit_trail", None): "100000000",
     ("indicators.upload_team_data", None): "100001110",
 }
 

@@ -387,3 +387,20 @@ def test_it_returns_a_frozen_analysis() -> None:
     assert isinstance(result, Analysis)
     with pytest.raises(AttributeError):
         result.cl = 0  # type: ignore[misc]
+
+
+# Nine points at 10, then fifteen lower ones that cross the median now and then:
+# sorted, the 12th and 13th values are 3 and 9, so the median is 6; the nine-point run above
+# it is the only run longer than 8 (24 useful points); after it, the level sits at 3.
+FALLEN_SERIES = [10] * 9 + [2, 3, 9, 2, 3, 2, 9, 3, 2, 3, 9, 2, 3, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("direction", "verdict"), [("down", "improvement"), ("up", "deterioration")]
+)
+def test_an_early_high_run_followed_by_lower_values_is_a_fall(direction: str, verdict: str) -> None:
+    result = analyse(FALLEN_SERIES, chart="run", direction=direction)
+
+    assert (result.cl, result.longest_run, result.longest_run_max) == (6, 9, 8)
+    assert result.runs_signal
+    assert result.verdict == verdict

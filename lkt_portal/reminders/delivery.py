@@ -7,24 +7,26 @@ retry finds the row and sends nothing.
 
 THE ONE WINDOW THAT CAN STILL DOUBLE A MAIL: from the moment the mail server has accepted the
 message (its "250" after DATA) until the UPDATE that marks the row `sent` has committed. A
-worker killed (or a database lost) in that window leaves a claim that, CLAIM_TIMEOUT later, is
-taken over and sent again. It is kept to one round trip: the SMTP connection is opened before
-and closed (QUIT) after the mark, and nothing else happens in between. The repeated mail keeps
-its Message-ID, so a receiving server may drop it. A live send outlasting CLAIM_TIMEOUT (600 s)
-could also be taken over; SMTP_TIMEOUT (30 s per socket operation) keeps sends far shorter.
+worker killed in that window, or a database gone for longer than the mark's retries (about
+8 s), leaves a claim that CLAIM_TIMEOUT later is taken over and sent again. The window is kept
+to one round trip: the SMTP connection is opened before and closed (QUIT) after the mark, and
+nothing else happens in between. The repeated mail keeps its Message-ID, so a receiving server
+may drop it. A live send outlasting CLAIM_TIMEOUT (600 s) could also be taken over; the SMTP
+timeout (30 s per socket operation) keeps a send far shorter.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import time
 import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, close_old_connections, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 
@@ -51,6 +53,13 @@ MODEL_OF_KIND = {
 
 class SendFailed(Exception):
     """The mail could not be sent this time; the claim is kept for the retry."""
+
+
+class MarkFailed(Exception):
+    """The mail went out but the database would not record it; never retried."""
+
+
+MARK_ATTEMPTS = 5  # 0.5 + 1 + 2 + 4 s of waiting: a locked or restarting database recovers
 
 
 def _record(due: Due) -> QuerySet[SentReminder]:
@@ -117,14 +126,36 @@ def deliver(due: Due, *, token: str, final: bool = False) -> str:
             _close(connection)
             return _failed(record, token, exc, final=final)
         # The double-send window (see the module docstring) is open from here …
-        marked = SentReminder.objects.filter(
-            pk=record.pk, claim_token=token, status=ReminderStatus.CLAIMED
-        ).update(status=ReminderStatus.SENT, sent_at=timezone.now(), last_error="")
-        # … to here.
-        _close(connection)
+        try:
+            marked = _mark_sent(record, token)
+        finally:
+            # … to here.
+            _close(connection)
     if not marked:
         log.warning("Reminder %s was taken over while it was being sent: sent twice", due)
     return SENT
+
+
+def _mark_sent(record: SentReminder, token: str) -> bool:
+    """Mark the record sent, trying a while: the mail is out, so it must not be sent again.
+
+    A database that stays unreachable raises MarkFailed, which is never retried; the claim then
+    goes stale and is taken over, and the mail goes out twice (the window named above).
+    """
+    for attempt in range(MARK_ATTEMPTS):
+        try:
+            return bool(
+                SentReminder.objects.filter(
+                    pk=record.pk, claim_token=token, status=ReminderStatus.CLAIMED
+                ).update(status=ReminderStatus.SENT, sent_at=timezone.now(), last_error="")
+            )
+        except DatabaseError as exc:
+            log.warning("Marking reminder %s sent failed (%s); trying again", record.pk, exc)
+            close_old_connections()
+            if attempt == MARK_ATTEMPTS - 1:
+                raise MarkFailed(f"Reminder {record.pk} was sent but could not be marked") from exc
+            time.sleep(0.5 * 2**attempt)
+    return False
 
 
 def _close(connection: BaseEmailBackend) -> None:

@@ -45,7 +45,8 @@ def reminder_enabled(user_id: int, kind: str) -> bool:
 
 def opted_out() -> set[tuple[int, str]]:
     """(user id, kind) for every kind someone has turned off; one query for a whole scan."""
-    return set(ReminderPreference.objects.filter(enabled=False).values_list("user_id", "kind"))
+    off = ReminderPreference.objects.filter(enabled=False).order_by()
+    return set(off.values_list("user_id", "kind"))
 
 
 @transaction.atomic

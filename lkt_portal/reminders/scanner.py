@@ -7,9 +7,11 @@ reminder day that starts at 07:00 (`timing.reminder_day`):
 - Seminars. The people are the seminar's registered participants and the local project leads
   of the invited teams (not every member of an invited team: those who come register). Each
   gets one reminder per window of the programme's `seminar_reminder_days` (default 14 and 2
-  days before). Someone who has had a mail about the seminar and whose last mail showed another
-  time or place gets an update; a cancelled seminar that has not yet begun sends a cancellation
-  to the people and to everyone mailed about it before.
+  days before), with the seminar's date in the occasion, so a seminar moved to another day is
+  reminded of again. Outside a window, someone whose last mail showed another time or place
+  gets an update (inside one, the reminder itself says what changed: one mail per change). A
+  cancelled seminar that has not begun sends a cancellation to the people and to everyone
+  mailed about it before. An agenda edit sends nothing.
 - Data. For each active programme, the last complete month, and its deadline day in the month
   after: members of active teams that lack a figure for any active indicator registered in the
   portal get a reminder per window of `data_reminder_days` (default 7 and 1 days before); from
@@ -96,9 +98,9 @@ def unsettled(candidates: Iterable[Due]) -> list[Due]:
     settled = {
         (kind, object_id, recipient_id, occasion)
         for kind, object_id, recipient_id, occasion, status, claimed_at in (
-            SentReminder.objects.filter(match).values_list(
-                "kind", "object_id", "recipient_id", "occasion", "status", "claimed_at"
-            )
+            SentReminder.objects.filter(match)
+            .order_by()
+            .values_list("kind", "object_id", "recipient_id", "occasion", "status", "claimed_at")
         )
         if settles(status, claimed_at, stale_before)
     }
@@ -120,9 +122,13 @@ def seminar_update_occasion(seminar: Seminar, stored: SeminarRevision | None) ->
 def seminar_recipients(seminar_ids: list[int]) -> dict[int, set[int]]:
     """Registered participants and the invited teams' local project leads, by seminar."""
     people: dict[int, set[int]] = defaultdict(set)
-    registered = Registration.objects.filter(
-        seminar_id__in=seminar_ids, cancelled_at__isnull=True, user__is_active=True
-    ).values_list("seminar_id", "user_id")
+    registered = (
+        Registration.objects.filter(
+            seminar_id__in=seminar_ids, cancelled_at__isnull=True, user__is_active=True
+        )
+        .order_by()
+        .values_list("seminar_id", "user_id")
+    )
     leads = SeminarInvitation.objects.filter(
         seminar_id__in=seminar_ids,
         team__members__role=TeamRole.LOCAL_LEAD,
@@ -147,10 +153,12 @@ class SeminarHistory:
     @classmethod
     def of(cls, seminar_ids: list[int]) -> SeminarHistory:
         history = cls()
-        rows = SentReminder.objects.filter(
-            kind=ReminderKind.SEMINAR, object_id__in=seminar_ids
-        ).values_list(
-            "pk", "object_id", "recipient_id", "occasion", "status", "claimed_at", "revision"
+        rows = (
+            SentReminder.objects.filter(kind=ReminderKind.SEMINAR, object_id__in=seminar_ids)
+            .order_by()
+            .values_list(
+                "pk", "object_id", "recipient_id", "occasion", "status", "claimed_at", "revision"
+            )
         )
         for pk, seminar_id, person, occasion, status, claimed_at, revision in rows:
             history.records[seminar_id, person][occasion] = (status, claimed_at)
@@ -173,7 +181,7 @@ class SeminarHistory:
 def seminar_candidates(at: dt.datetime) -> list[Due]:
     offsets = {
         pk: parse_reminder_days(days)
-        for pk, days in Programme.objects.values_list("pk", "seminar_reminder_days")
+        for pk, days in Programme.objects.order_by().values_list("pk", "seminar_reminder_days")
     }
     if not offsets:
         return []
@@ -240,21 +248,29 @@ def late_teams(programme_ids: Iterable[int], period: dt.date) -> dict[int, Impro
     programme_ids = list(programme_ids)
     closes_quarter = period.month % 3 == 0
     required: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for pk, programme_id, frequency in Indicator.objects.filter(
-        programme_id__in=programme_ids, is_active=True, data_source=DataSource.PORTAL
-    ).values_list("pk", "programme_id", "frequency"):
+    for pk, programme_id, frequency in (
+        Indicator.objects.filter(
+            programme_id__in=programme_ids, is_active=True, data_source=DataSource.PORTAL
+        )
+        .order_by()
+        .values_list("pk", "programme_id", "frequency")
+    ):
         if frequency == Frequency.MONTHLY or closes_quarter:
             required[programme_id].append((pk, frequency))
     if not required:
         return {}
     quarter_start = add_months(period, -2) if closes_quarter else period
     registered: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
-    for team_id, indicator_id, period_start in Measurement.objects.filter(
-        team__programme_id__in=list(required),
-        indicator__programme_id__in=list(required),
-        period_start__gte=quarter_start,
-        period_start__lte=period,
-    ).values_list("team_id", "indicator_id", "period_start"):
+    for team_id, indicator_id, period_start in (
+        Measurement.objects.filter(
+            team__programme_id__in=list(required),
+            indicator__programme_id__in=list(required),
+            period_start__gte=quarter_start,
+            period_start__lte=period,
+        )
+        .order_by()
+        .values_list("team_id", "indicator_id", "period_start")
+    ):
         registered[team_id, indicator_id].add(period_start)
     teams = (
         ImprovementTeam.objects.filter(
@@ -301,7 +317,9 @@ def data_candidates(at: dt.datetime) -> list[Due]:
         for team_id, user_id in TeamMember.objects.filter(
             team_id__in=[pk for pk, team in late.items() if team.programme_id in before],
             user__is_active=True,
-        ).values_list("team_id", "user_id")
+        )
+        .order_by()
+        .values_list("team_id", "user_id")
     ]
     overdue = [team for team in late.values() if team.programme_id in after]
     if overdue:

@@ -14,6 +14,7 @@ from lkt_portal.models import ReminderKind
 from lkt_portal.reminders.delivery import MODEL_OF_KIND, SendFailed, deliver
 from lkt_portal.reminders.scanner import Due, due_reminders
 from lkt_portal.reminders.timing import TZ, parse_at
+from programmes.models import Programme
 
 
 class Command(BaseCommand):
@@ -67,7 +68,13 @@ class Command(BaseCommand):
         for kind in {item.kind for item in due}:
             model = MODEL_OF_KIND[kind]
             ids = {item.object_id for item in due if item.kind == kind}
-            names |= {(kind, obj.pk): str(obj) for obj in model.objects.filter(pk__in=ids)}
+            objects = model.objects.filter(pk__in=ids)
+            if model is not Programme:  # a seminar or a team: say which programme's
+                objects = objects.select_related("programme")
+            names |= {
+                (kind, obj.pk): f"{obj} ({obj.programme})" if model is not Programme else str(obj)
+                for obj in objects
+            }
         for item in due:
             about = names.get((item.kind, item.object_id), item.object_id)
             to = emails.get(item.recipient_id, item.recipient_id)

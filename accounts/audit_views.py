@@ -1,0 +1,62 @@
+"""The audit trail in the portal (administrators) and a person's own data (everyone, GDPR)."""
+
+from __future__ import annotations
+
+import json
+
+from auditlog.models import LogEntry
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from accounts.models import SecurityEvent
+from accounts.personal_data import personal_data
+from accounts.security import record
+from lkt_portal.paging import paginate
+
+
+@require_GET
+@login_required
+@permission_required("accounts.view_audit_trail", raise_exception=True)
+def audit_trail(request: HttpRequest) -> HttpResponse:
+    """Security events and data changes, newest first, searchable by person."""
+    tab = "changes" if request.GET.get("vis") == "aendringer" else "security"
+    query = (request.GET.get("q") or "").strip()
+    if tab == "security":
+        events = SecurityEvent.objects.select_related("user")
+        if request.GET.get("kind") in SecurityEvent.Kind.values:
+            events = events.filter(kind=request.GET["kind"])
+        if query:
+            events = events.filter(Q(username__icontains=query) | Q(user__email__icontains=query))
+    else:
+        events = LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+        if query:
+            events = events.filter(
+                Q(actor__email__icontains=query) | Q(object_repr__icontains=query)
+            )
+    context = {
+        "tab": tab,
+        "q": query,
+        "kinds": SecurityEvent.Kind.choices,
+        "kind": request.GET.get("kind", ""),
+        **paginate(request, events, per_page=50),
+    }
+    return render(request, "accounts/audit_trail.html", context)
+
+
+@require_GET
+@login_required
+def my_data(request: HttpRequest) -> HttpResponse:
+    """Everything the portal holds about the signed-in person, as a JSON download."""
+    record(SecurityEvent.Kind.DATA_EXPORTED, request)
+    body = json.dumps(
+        personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
+    )
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="mine-data-lkt-{stamp}.json"'
+    return response

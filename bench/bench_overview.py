@@ -1,0 +1,411 @@
+"""The steering group's status pages at national scale, served by gunicorn, beside a trivial page.
+
+``make bench``: builds 30 LKTs × 40 teams × 10 indicators × 36 months (432,000 measurements,
+written with COPY) on a throwaway PostgreSQL, refreshes the cached series summaries, serves the
+portal with gunicorn on 127.0.0.1, signs in a steering group member (a session cookie) and
+measures each page with `wrk` (or, without it, a Python client): queries per request, the median
+with one client, then median and p95 latency and requests per second under 16 concurrent
+connections in interleaved rounds. `/healthz` through the same stack is the floor; a small
+signed-in page shows what every signed-in request costs. Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.pg import django_on_postgres  # noqa: E402
+from tests.servers import free_port, wait_for_port  # noqa: E402
+
+LKTS, TEAMS, INDICATORS, MONTHS = 30, 40, 10, 36
+REGIONS = [
+    ("Region Hovedstaden", "RH"),
+    ("Region Sjælland", "RSJ"),
+    ("Region Syddanmark", "RSD"),
+    ("Region Midtjylland", "RM"),
+    ("Region Nordjylland", "RN"),
+]
+KINDS = ["outcome"] * 3 + ["process"] * 5 + ["balancing"] * 2
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+OVERVIEW, FLOOR = "overview (/status/)", "floor: /healthz"
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+PASSWORD = "bench-password-123"  # noqa: S105 -- a throwaway database
+
+
+def build_world() -> dict:
+    """Regions, 30 LKTs with teams, indicators, seminars and ratings; measurements by COPY."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from accounts.models import User
+    from indicators.models import Indicator
+    from indicators.periods import add_months, first_of_month
+    from programmes.models import Programme, Region, StatusRating
+    from seminars.models import Seminar
+    from teams.models import ImprovementTeam
+
+    rng = random.Random(20260101)
+    regions = [Region.objects.create(name=name, code=code) for name, code in REGIONS]
+    start = add_months(first_of_month(timezone.localdate()), -MONTHS)
+    now = timezone.now()
+    programmes = Programme.objects.bulk_create(
+        Programme(
+            name=f"LKT {n:02d}",
+            slug=f"lkt-{n:02d}",
+            clinical_area=f"Område {n % 7}",
+            lead_region=regions[n % len(regions)],
+            status=rng.choice(["active"] * 4 + ["paused", "completed"]),
+            start_date=start,
+            end_date=add_months(start, MONTHS + 6),
+            is_cross_sector=n % 3 == 0,
+        )
+        for n in range(LKTS)
+    )
+    teams = ImprovementTeam.objects.bulk_create(
+        ImprovementTeam(
+            programme=p,
+            region=regions[t % len(regions)],
+            name=f"Team {t:02d}",
+            status="active",
+            started_on=start,
+        )
+        for p in programmes
+        for t in range(TEAMS)
+    )
+    indicators = Indicator.objects.bulk_create(
+        Indicator(
+            programme=p,
+            name=f"Indikator {i:02d}",
+            kind=KINDS[i],
+            measure="proportion",
+            multiplier=100,
+            unit="%",
+            better_direction="up",
+            target=80,
+            order=i,
+        )
+        for p in programmes
+        for i in range(INDICATORS)
+    )
+    for p in programmes:
+        for k in range(4):
+            begins = now + dt.timedelta(days=120 * (k - 2))
+            Seminar.objects.create(
+                programme=p,
+                kind="learning",
+                number=k + 1,
+                starts_at=begins,
+                ends_at=begins + dt.timedelta(hours=7),
+                place="Comwell Kolding",
+            )
+    steering = User.objects.create_user(
+        "styregruppe@example.dk", PASSWORD, is_steering_group_member=True
+    )
+    StatusRating.objects.bulk_create(
+        StatusRating(programme=p, colour=rng.choice(["green", "yellow", "red"]), reason="Bench")
+        for p in programmes
+    )
+
+    months = [add_months(start, m) for m in range(MONTHS)]
+    teams_of: dict[int, list] = {}
+    for team in teams:
+        teams_of.setdefault(team.programme_id, []).append(team)
+    buffer = io.StringIO()
+    stamp = now.isoformat()
+    for indicator in indicators:
+        shift = rng.choice([0.0, 0.0, 0.12, -0.12])  # some LKTs improve, some get worse
+        for team in teams_of[indicator.programme_id]:
+            level = rng.uniform(0.35, 0.75)
+            for m, month in enumerate(months):
+                if rng.random() < 0.03:  # a few months never registered
+                    continue
+                p = min(0.98, max(0.02, level + (shift if m >= MONTHS // 2 else 0.0)))
+                den = rng.randint(20, 60)
+                num = min(den, max(0, round(den * (p + rng.gauss(0, 0.05)))))
+                buffer.write(
+                    f"{team.pk}\t{indicator.pk}\t{month}\t{num}\t{den}\t\\N\t\t{stamp}\t{stamp}\n"
+                )
+    started = time.perf_counter()
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            "COPY indicators_measurement (team_id, indicator_id, period_start, numerator, "
+            "denominator, value, comment, registered_at, updated_at) FROM STDIN"
+        ) as copy,
+    ):
+        copy.write(buffer.getvalue())
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    copied = time.perf_counter() - started
+    return {
+        "programme": programmes[0],
+        "team": teams[0],
+        "indicators": [i.pk for i in indicators],
+        "steering": steering,
+        "copied": copied,
+    }
+
+
+def refresh_all(indicator_ids: list[int]) -> float:
+    from indicators.summaries import refresh_summaries
+
+    started = time.perf_counter()
+    for indicator_id in indicator_ids:
+        refresh_summaries([indicator_id])
+    return time.perf_counter() - started
+
+
+def queries_per_request(paths: dict[str, str], user) -> dict[str, int]:
+    """Queries of one request to each page (the second, so first-request caches are warm)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    client.force_login(user)
+    counts = {}
+    for label, path in paths.items():
+        client.get(path)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        counts[label] = len(captured)
+    return counts
+
+
+def session_cookie(user) -> str:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def start_gunicorn(port: int) -> subprocess.Popen:
+    env = {**os.environ, "CONN_MAX_AGE": "60", "LOG_LEVEL": "WARNING"}
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "lkt_portal.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(WORKERS),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    wait_for_port(port, timeout=60)
+    return process
+
+
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %.3f %.3f\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout,
+    summary.duration, 0, latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+end
+"""
+
+
+def measure_wrk(
+    url: str, cookie: str, script: Path, connections: int, seconds: int
+) -> tuple[float, float, float, int]:
+    """(median ms, p95 ms, requests/s, errors) from wrk with `connections` connections."""
+    threads = "2" if connections > 1 else "1"
+    command = ["wrk", "-t", threads, "-c", str(connections), "-d", f"{seconds}s"]
+    command += ["--timeout", "30s", "-s", str(script), "-H", f"Cookie: {cookie}"]
+    command += ["-H", "X-Forwarded-Proto: https", url]
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    line = next(line for line in out.splitlines() if line.startswith("RESULT"))
+    _, requests, errors, duration_us, _, p50, p95 = line.split()
+    return float(p50), float(p95), int(requests) / (int(duration_us) / 1e6), int(errors)
+
+
+def measure_python(
+    url: str, cookie: str, connections: int, seconds: int
+) -> tuple[float, float, float, int]:
+    """The same figures from Python threads, when wrk is not installed."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker() -> None:
+        while time.monotonic() < stop:
+            request = urllib.request.Request(url, headers=headers(cookie))  # noqa: S310
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                    response.read()
+                    ok = response.status == 200
+            except Exception:  # noqa: BLE001 -- counted, not raised
+                ok = False
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                latencies.append(elapsed)
+                errors[0] += not ok
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+    p95 = latencies[min(len(latencies) - 1, int(0.95 * len(latencies)))]
+    return statistics.median(latencies), p95, len(latencies) / (time.monotonic() - began), errors[0]
+
+
+def headers(cookie: str) -> dict[str, str]:
+    """The session cookie, and the header a TLS-terminating proxy adds (no HTTPS redirect)."""
+    return {"Cookie": cookie, "X-Forwarded-Proto": "https"}
+
+
+def check_page(url: str, cookie: str) -> None:
+    """A signed-in 200, not a redirect to the login page."""
+    request = urllib.request.Request(url, headers=headers(cookie))  # noqa: S310
+    opener = urllib.request.build_opener(_NoRedirect)
+    with opener.open(request, timeout=60) as response:
+        assert response.status == 200, (url, response.status)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        return None
+
+
+def main() -> None:
+    env = {"ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
+    with django_on_postgres(**env) as server:
+        from django.urls import reverse
+
+        print(
+            f"Building {LKTS} LKTs × {TEAMS} teams × {INDICATORS} indicators × {MONTHS} months "
+            f"on PostgreSQL (port {server.port}) …",
+            flush=True,
+        )
+        started = time.perf_counter()
+        world = build_world()
+        from indicators.models import Measurement
+
+        n = Measurement.objects.count()
+        print(
+            f"  {n:,} measurements (COPY {world['copied']:.1f} s; "
+            f"everything {time.perf_counter() - started:.1f} s)",
+            flush=True,
+        )
+        refreshed = refresh_all(world["indicators"])
+        per = refreshed / len(world["indicators"]) * 1000
+        print(
+            f"  series summaries refreshed in {refreshed:.1f} s "
+            f"({per:.0f} ms per indicator: its LKT series and {TEAMS} team series)",
+            flush=True,
+        )
+
+        programme, team = world["programme"], world["team"]
+        paths = {
+            OVERVIEW: reverse("status:overview"),
+            "programme status page": reverse("status:programme", args=[programme.pk]),
+            "team page (charts)": reverse("indicators:team_results", args=[team.pk]),
+            "signed-in small page": reverse("status:regions"),
+            FLOOR: reverse("healthz"),
+        }
+        queries = queries_per_request(paths, world["steering"])
+        cookie = session_cookie(world["steering"])
+
+        port = free_port()
+        gunicorn = start_gunicorn(port)
+        tool = "wrk" if shutil.which("wrk") else "python"
+        print(
+            f"gunicorn on 127.0.0.1:{port}, {WORKERS} sync workers, CONN_MAX_AGE=60; {tool}, "
+            f"{CONNECTIONS} connections, {ROUNDS} rounds of {SECONDS} s per page; "
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
+        try:
+            results, alone = measure_all(paths, port, cookie, tool)
+        finally:
+            os.killpg(gunicorn.pid, signal.SIGTERM)
+            gunicorn.wait(timeout=30)
+        report(paths, queries, results, alone)
+
+
+def measure_all(paths: dict[str, str], port: int, cookie: str, tool: str):
+    """Each page alone (1 client), then ROUNDS interleaved rounds under CONNECTIONS clients.
+
+    Interleaving keeps a page and the floor measured close together in time, so a machine
+    that is busy with something else skews both alike; per page the median round counts.
+    """
+    urls = {label: f"http://127.0.0.1:{port}{path}" for label, path in paths.items()}
+    with tempfile.TemporaryDirectory() as folder:
+        script = Path(folder) / "report.lua"
+        script.write_text(WRK_SCRIPT)
+
+        def measure(url: str, connections: int, seconds: int):
+            if tool == "wrk":
+                return measure_wrk(url, cookie, script, connections, seconds)
+            return measure_python(url, cookie, connections, seconds)
+
+        for url in urls.values():
+            check_page(url, cookie)
+            measure(url, CONNECTIONS, 2)  # warm every worker
+        alone = {label: measure(url, 1, 3) for label, url in urls.items()}
+        rounds: dict[str, list] = {label: [] for label in urls}
+        for n in range(ROUNDS):
+            for label, url in urls.items():
+                rounds[label].append(measure(url, CONNECTIONS, SECONDS))
+            print(f"  round {n + 1} of {ROUNDS} done", flush=True)
+    results = {}
+    for label, runs in rounds.items():
+        ratios = [run[0] / floor[0] for run, floor in zip(runs, rounds[FLOOR], strict=True)]
+        results[label] = (
+            statistics.median(r[0] for r in runs),
+            statistics.median(r[1] for r in runs),
+            statistics.median(r[2] for r in runs),
+            sum(r[3] for r in runs),
+            statistics.median(ratios),
+        )
+    return results, alone
+
+
+def report(paths, queries, results, alone) -> None:
+    print()
+    print(
+        f"{'page':<26}{'queries':>8}{'1 client ms':>12}"
+        f"{'median ms':>11}{'p95 ms':>9}{'req/s':>8}{'errors':>7}{'× floor':>9}"
+    )
+    for label in paths:
+        median, p95, rate, errors, ratio = results[label]
+        print(
+            f"{label:<26}{queries[label]:>8}{alone[label][0]:>12.1f}"
+            f"{median:>11.1f}{p95:>9.1f}{rate:>8.1f}{errors:>7}{ratio:>9.1f}"
+        )
+    ratio = results[OVERVIEW][4]
+    verdict = "within" if ratio <= 3 else "outside"
+    print(
+        f"\nUnder {CONNECTIONS} clients the overview's median is {ratio:.1f}× the floor's "
+        f"(median of {ROUNDS} interleaved rounds): {verdict} the 3× goal."
+    )
+
+
+if __name__ == "__main__":
+    main()
