@@ -1,4 +1,4 @@
-"""Security (issue [8/8]): deploy checks, headers, passwords, throttling, 2FA, timeouts, audit, GDPR."""
+"""Security of issue [8/8]: deploy check, headers, throttling, 2FA, timeouts, audit, GDPR."""
 
 from __future__ import annotations
 
