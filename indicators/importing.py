@@ -572,7 +572,7 @@ def parse_rows(table: Table) -> list[Row]:
         )
         if any(value is not None for value in cells[width:]):
             row.parse_errors.append(
-                _("Rækken har flere felter end der er overskrifter (%(n)s).") % {"n": width}
+                _("Rækken har flere felter, end der er overskrifter (%(n)s).") % {"n": width}
             )
         for key in ("numerator", "denominator", "value"):
             try:
@@ -694,7 +694,7 @@ def check_rows(rows: list[Row], user: Any) -> list[Row]:
             # Name a team the person cannot see only as the file wrote it.
             visible = user.has_perm("teams.view_teams", team)
             row.errors.append(
-                _("Du kan ikke registrere data for team %(team)s.")
+                _("Du kan ikke registrere data for teamet %(team)s.")
                 % {"team": team.name if visible else masked(row.team_label)}
             )
             team = None

@@ -98,7 +98,7 @@ class SeminarForm(CrispyForm, forms.Form):
             if data["ends_at"] <= data["starts_at"]:
                 self.add_error(
                     "end_time",
-                    _("Seminaret skal slutte efter, at det begynder. Ret sluttidspunktet."),
+                    _("Seminaret skal slutte, efter at det begynder. Ret sluttidspunktet."),
                 )
         return data
 

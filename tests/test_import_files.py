@@ -375,9 +375,9 @@ def test_it_refuses_rows_for_another_team(data) -> None:
         "Lungemedicin AUH;Andel med træningstilbud;2024-03;7;10;;",
         f"{data.cast.adhd_rsd.pk};Andel med ADHD-plan;2024-03;7;10;;",
     )
-    assert rows[0].errors == ["Du kan ikke registrere data for team Lungemedicin AUH."]
+    assert rows[0].errors == ["Du kan ikke registrere data for teamet Lungemedicin AUH."]
     # A team the person cannot see is named as the file wrote it.
-    assert rows[1].errors == [f"Du kan ikke registrere data for team {data.cast.adhd_rsd.pk}."]
+    assert rows[1].errors == [f"Du kan ikke registrere data for teamet {data.cast.adhd_rsd.pk}."]
 
 
 def test_an_administrator_may_register_for_every_team(data) -> None:

@@ -105,7 +105,7 @@ def test_a_member_cannot_upload_another_teams_data(member_client, data) -> None:
     )
     assert response.status_code == 302
     preview = member_client.get(PREVIEW)
-    assert "Du kan ikke registrere data for team Lungemedicin AUH." in preview.content.decode()
+    assert "Du kan ikke registrere data for teamet Lungemedicin AUH." in preview.content.decode()
     token = member_client.session[SESSION_KEY]["token"]
     member_client.post(CONFIRM, {"token": token})
     assert Measurement.objects.count() == 0
@@ -195,7 +195,7 @@ def test_confirmation_writes_nothing_when_the_person_left_the_team_meanwhile(
 
     assert Measurement.objects.count() == 0
     rows = member_client.session[SESSION_KEY]["rows"]
-    assert rows[0]["errors"] == ["Du kan ikke registrere data for team Ærø Kommune."]
+    assert rows[0]["errors"] == ["Du kan ikke registrere data for teamet Ærø Kommune."]
 
 
 def test_a_file_name_shaped_like_a_cpr_number_is_not_kept(member_client, data) -> None:

@@ -174,7 +174,7 @@ def test_it_refuses_a_seminar_that_ends_before_it_begins(client, cast) -> None:
     client.force_login(cast.lead)
     response = client.post(_url("create", cast.kol.pk), _form(end_time="08:00"))
     assert response.status_code == 200
-    assert "Seminaret skal slutte efter, at det begynder" in response.content.decode()
+    assert "Seminaret skal slutte, efter at det begynder" in response.content.decode()
     assert not Seminar.objects.exists()
 
 
