@@ -53,8 +53,9 @@ messages: $(STAMP)
 	cd lkt_portal && DEBUG=True ../$(BIN)/python ../manage.py makemessages -l en --ignore=../.venv
 	DEBUG=True $(BIN)/python manage.py compilemessages --ignore=.venv
 
+# Forgets the development database, job queue and collected files; keeps var/backups.
 clean-run:
-	rm -rf var
+	rm -rf var/db.sqlite3 var/broker var/celerybeat-schedule* var/staticfiles
 
 # Benchmarks print figures (nothing is asserted); each starts its own PostgreSQL.
 bench-import: $(STAMP)

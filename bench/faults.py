@@ -206,6 +206,7 @@ def postgres_outage(pg: PostgresServer, port: int, accounts: list[Account]) -> l
     for started, seconds, status, _ in probe.samples:
         health[outage.phase(started, seconds)][status] += 1
     print_table("/healthz probe, by status:", health)
+    print(f"  slowest /healthz answer: {max(d for _, d, _, _ in probe.samples) * 1000:.0f} ms")
 
     problems = []
     during = [s for s in pages if outage.phase(s.started, s.seconds) == "during"]
@@ -355,6 +356,7 @@ def redis_outage(pg: PostgresServer, redis: RedisServer, port: int, accounts: li
         for started, seconds, status, _ in probe.samples:
             health[outage.phase(started, seconds)][status] += 1
         print_table("/healthz probe (503 while the broker is down, by design):", health)
+        print(f"  slowest /healthz answer: {max(d for _, d, _, _ in probe.samples) * 1000:.0f} ms")
         bad = [s for s in run.samples if not s.expected]
         if bad:
             problems.append(f"pages failed while Redis was down: {Counter(s.status for s in bad)}")

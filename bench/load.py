@@ -1,10 +1,11 @@
 """`make load`: 50 people browse and register data for 60 s against gunicorn and PostgreSQL.
 
 A throwaway PostgreSQL (bench/pg.py) gets the demo data and 50 extra team members spread over
-the demo's teams, each with a password of their own. gunicorn serves the portal with production
+the demo's 21 teams, each with an account of their own. gunicorn serves the portal with production
 settings (DEBUG off, a SECRET_KEY, persistent connections as in docker-compose.yml), except
 that it speaks plain HTTP on loopback: no HTTPS redirect, no secure-only cookies, no forced
-two-factor step. Every virtual user logs in through the login form and then loops without pause:
+two-factor step. Every virtual user logs in through the login form (spread over LOAD_RAMP s) and
+then, all at once, loops without pause:
 home page, team results, registration page for one of its months, POST of that month's figures
 (every field, with a comment that names this very POST), programme page.
 
@@ -423,6 +424,7 @@ def print_figures(run: Run) -> int:
 class WriteCheck:
     saved: int  # POSTs answered with the success redirect
     found: int  # … whose rows are all in the database
+    unsaved: int  # POSTs answered otherwise (an error, or the form again)
     missing: list[str]
     unsaved_found: int  # POSTs answered otherwise whose rows are there all the same
     unsaved_partly: list[str]  # … or partly there: a half-written month (must never happen)
@@ -441,7 +443,7 @@ def check_writes(writes: list[Write]) -> WriteCheck:
         .annotate(n=Count("history_id"))
         .order_by()
     )
-    check = WriteCheck(0, 0, [], 0, [], [])
+    check = WriteCheck(0, 0, 0, [], 0, [], [])
     last: dict[tuple[int, str], Write] = {}
     for write in sorted(writes, key=lambda w: w.started):
         expected, got = write.account.indicators, rows.get(write.comment, 0)
@@ -451,9 +453,11 @@ def check_writes(writes: list[Write]) -> WriteCheck:
                 check.found += 1
             else:
                 check.missing.append(f"{write.comment}: {got} of {expected} rows")
-        elif got == expected:
+        else:
+            check.unsaved += 1
+        if not write.saved and got == expected:
             check.unsaved_found += 1
-        elif got:
+        elif not write.saved and got:
             check.unsaved_partly.append(f"{write.comment}: {got} of {expected} rows")
         if got == expected:
             last[write.account.team_id, write.month] = write
@@ -486,9 +490,11 @@ def print_write_check(check: WriteCheck) -> int:
         f"{len(check.missing)} missing; {len(check.cells_wrong)} months whose current figures "
         f"are not the last saved POST's"
     )
-    if check.unsaved_found or check.unsaved_partly:
+    if check.unsaved:
         print(
-            f"  POSTs answered with an error: {check.unsaved_found} saved all the same, "
+            f"  {check.unsaved} POSTs answered otherwise (e.g. 503): {check.unsaved_found} of "
+            f"them were saved all the same (committed before the answer failed), "
+            f"{check.unsaved - check.unsaved_found - len(check.unsaved_partly)} left nothing, "
             f"{len(check.unsaved_partly)} half-written"
         )
     for problem in (check.missing + check.unsaved_partly + check.cells_wrong)[:10]:

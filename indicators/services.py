@@ -29,8 +29,13 @@ def measurement_record(
     value: Decimal | int | float | None = None,
     comment: str = "",
     by: User | None,
+    refresh: bool = True,
 ) -> Measurement:
-    """Create or correct the team's measurement for the period; refused with a clear message."""
+    """Create or correct the team's measurement for the period; refused with a clear message.
+
+    `refresh=False` leaves the cached series summaries to the caller, who refreshes once for
+    many writes (a whole month of a team's indicators).
+    """
     measurement = (
         Measurement.objects.select_for_update()
         .filter(team=team, indicator=indicator, period_start=period_start)
@@ -44,7 +49,8 @@ def measurement_record(
     measurement._history_user = by  # django-simple-history: who made this version
     measurement.full_clean()
     measurement.save()
-    refresh_summaries([indicator.pk], [team.pk])
+    if refresh:
+        refresh_summaries([indicator.pk], [team.pk])
     return measurement
 
 

@@ -22,6 +22,7 @@ from indicators.models import ChartChange, Measurement
 from indicators.periods import label_da, parse_month
 from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record, progress_score_set
+from indicators.summaries import refresh_summaries
 from programmes.access import get_programme_for_user
 
 
@@ -118,19 +119,22 @@ def _save_period(request: HttpRequest, team, period: dt.date, form: PeriodForm) 
     """All the month's figures, or none: errors go back to the form fields."""
     try:
         with transaction.atomic():
-            for indicator, figures in form.entries():
+            entries = form.entries()
+            for indicator, figures in entries:
                 try:
                     measurement_record(
                         team=team,
                         indicator=indicator,
                         period_start=period,
                         by=request.user,
+                        refresh=False,
                         **figures,
                     )
                 except ValidationError as error:
                     _attach(form, indicator, error)
             if form.errors:
                 raise ValidationError("rollback")
+            refresh_summaries([indicator.pk for indicator, _ in entries], [team.pk])
     except ValidationError:
         messages.error(request, _("Intet er gemt. Ret fejlene nedenfor og prøv igen."))
         return False

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from lkt_portal.models import ReminderPreference, SentReminder
+from lkt_portal.models import ReminderPreference, ReminderStatus, SentReminder
 from lkt_portal.reminders.delivery import reminders_retry
 from lkt_portal.tasks import send_reminder
+
+logger = logging.getLogger(__name__)
 
 
 @admin.register(SentReminder)
@@ -66,22 +71,37 @@ class SentReminderAdmin(admin.ModelAdmin):
     def retry(self, request: HttpRequest, queryset: QuerySet[SentReminder]) -> None:
         with transaction.atomic():
             retried = reminders_retry(queryset)
-            for due, token in retried:
-                transaction.on_commit(
-                    lambda due=due, token=token: send_reminder.apply_async(
-                        args=due.key, task_id=token
-                    )
+        queued, stuck = 0, 0
+        for due, token in retried:
+            # Queue each after the claim is committed; a broker that is down must not leave a
+            # claim with no task behind it, so that reminder goes back to "failed".
+            try:
+                send_reminder.apply_async(args=due.key, task_id=token)
+                queued += 1
+            except Exception as exc:  # noqa: BLE001 -- any broker error means "not queued"
+                logger.warning("Could not queue reminder %s: %s", due.key, exc)
+                SentReminder.objects.filter(claim_token=token).update(
+                    status=ReminderStatus.FAILED, last_error=f"Ikke sat i kø: {exc}"[:1000]
                 )
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d påmindelse sendes igen.",
-                "%(count)d påmindelser sendes igen.",
-                len(retried),
+                stuck += 1
+        if queued or not stuck:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d påmindelse sendes igen.",
+                    "%(count)d påmindelser sendes igen.",
+                    queued,
+                )
+                % {"count": queued},
+                messages.SUCCESS if queued else messages.WARNING,
             )
-            % {"count": len(retried)},
-            messages.SUCCESS if retried else messages.WARNING,
-        )
+        if stuck:
+            self.message_user(
+                request,
+                _gettext("%(count)d kunne ikke sættes i kø, fordi jobkøen ikke svarer. Prøv igen.")
+                % {"count": stuck},
+                messages.ERROR,
+            )
 
 
 @admin.register(ReminderPreference)

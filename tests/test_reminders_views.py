@@ -191,3 +191,31 @@ def test_the_retry_action_sends_a_failed_reminder_again(
     assert record.status == ReminderStatus.SENT
     assert record.attempts == 1
     assert [m.to for m in mail.outbox] == [[world.lead.email]]
+
+
+def test_the_retry_action_with_the_broker_down_leaves_the_reminder_failed(
+    client, db, monkeypatch
+) -> None:
+    from lkt_portal.celery import app as celery_app
+
+    world = SeminarWorld()
+    record = failed_reminder(world, world.lead)
+    client.force_login(f.UserFactory(is_staff=True, is_superuser=True))
+    # Nothing listens on port 1: a real, refused connection to an absent Redis.
+    monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    monkeypatch.setitem(celery_app.conf, "broker_transport_options", {})
+    monkeypatch.setitem(celery_app.conf, "broker_connection_max_retries", 1)
+    monkeypatch.setattr(celery_app, "_pool", None)
+    monkeypatch.setattr(celery_app.amqp, "_producer_pool", None)
+
+    response = client.post(
+        reverse("admin:lkt_portal_sentreminder_changelist"),
+        {"action": "retry", "_selected_action": [record.pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "kunne ikke sættes i kø" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == ReminderStatus.FAILED
+    assert record.last_error.startswith("Ikke sat i kø")

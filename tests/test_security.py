@@ -44,7 +44,11 @@ def test_the_deploy_check_passes_with_production_settings(tmp_path) -> None:
 def test_production_hashes_passwords_with_argon2() -> None:
     from lkt_portal import settings as production
 
-    assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert production.PASSWORD_HASHERS[0] == "accounts.hashers.PortalArgon2PasswordHasher"
+    from accounts.hashers import PortalArgon2PasswordHasher
+
+    hashed = PortalArgon2PasswordHasher().encode("en lang adgangskode", "saltsaltsalt")
+    assert hashed.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
     validators = [v["NAME"].rsplit(".", 1)[1] for v in production.AUTH_PASSWORD_VALIDATORS]
     assert "CommonPasswordValidator" in validators
     minimum = next(v for v in production.AUTH_PASSWORD_VALIDATORS if "MinimumLength" in v["NAME"])
