@@ -14,6 +14,7 @@ help:
 	@echo "make run    – start the portal with demo data on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	@echo "make test   – run the whole test suite"
 	@echo "make lint   – ruff, Django's system checks and the migrations check"
+	@echo "make test-e2e, bench, bench-spc, bench-import, load, faults, backup, restore – see README"
 
 $(STAMP): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

@@ -225,3 +225,13 @@ def test_a_person_downloads_their_own_data(client, cast) -> None:
     assert data["teams"][0]["team__name"] == "Lungemedicin AUH"
     assert any(e["kind"] == "login" for e in data["security_events"])
     assert cast.member.email not in response.content.decode()  # nobody else's data
+
+
+def test_production_redirects_to_https_but_not_the_health_check(client, settings) -> None:
+    settings.SECURE_SSL_REDIRECT = True
+
+    page = client.get(reverse("login"))
+    health = client.get("/healthz")
+
+    assert page.status_code == 301 and page.url.startswith("https://")
+    assert health.status_code == 200

@@ -55,17 +55,15 @@ def overview_context(request: HttpRequest) -> dict:
 
 
 def _overview_block(request: HttpRequest) -> dict:
-    """The rendered table of one page of the overview, and what the rest of the page needs."""
+    """The filters, the rule and the table of one page of the overview, rendered."""
     context = overview_context(request)
     page = paginate(request, context["rows"], per_page=OVERVIEW_PAGE)
-    table = render_to_string("status/_overview_table.html", {"rows": page["object_list"]}, request)
-    return {
-        "table": table,
-        "count": len(context["rows"]),
-        "regions": context["region_choices"],
-        "areas": context["areas"],
-        "now": context["now"],
-    }
+    body = render_to_string(
+        "status/_overview_body.html",
+        {**context, **page, "count": len(context["rows"])},
+        request,
+    )
+    return {"body": body, "count": len(context["rows"]), "now": context["now"]}
 
 
 @require_GET
@@ -73,8 +71,7 @@ def _overview_block(request: HttpRequest) -> dict:
 def show_overview(request: HttpRequest) -> HttpResponse:
     require_status_access(request.user)
     block = cached_block("overview", request.GET.urlencode(), lambda: _overview_block(request))
-    form = OverviewFilterForm(request.GET or None, regions=block["regions"], areas=block["areas"])
-    context = {"form": form, "table": block["table"], "now": block["now"], "rule": RULE}
+    context = {"body": block["body"], "now": block["now"]}
     context.update(paginate(request, range(block["count"]), per_page=OVERVIEW_PAGE))
     return render(request, "status/overview.html", context)
 
