@@ -16,3 +16,10 @@ class DanishFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request: HttpRequest, response):  # noqa: ANN201 -- Django's type
+        response = super().process_response(request, response)
+        # Leave the thread in Danish: work after this request (or a test) must not inherit the
+        # last visitor's choice.
+        translation.activate(settings.LANGUAGE_CODE)
+        return response
