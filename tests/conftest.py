@@ -13,15 +13,8 @@ from tests.servers import (
     RedisServer,
     ServiceUnavailable,
     services_required,
+    unavailable,
 )
-
-
-def _unavailable(what: str, exc: Exception) -> None:
-    """Skip with the reason, or fail when CI demands the real servers."""
-    message = f"{what} unavailable: {exc}"
-    if services_required():
-        pytest.fail(f"{message} ({REQUIRE_ENV} is set, so this is a failure, not a skip)")
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -62,7 +55,7 @@ def _marked_services(request: pytest.FixtureRequest) -> None:
         from django.db import connection
 
         if connection.vendor != "postgresql":
-            _unavailable("PostgreSQL", RuntimeError(f"the test database is {connection.vendor}"))
+            unavailable(f"PostgreSQL unavailable: the test database is {connection.vendor}")
 
 
 @pytest.fixture(scope="session")
@@ -71,7 +64,7 @@ def redis_server() -> Iterator[RedisServer]:
     try:
         server = RedisServer().start()
     except ServiceUnavailable as exc:
-        _unavailable("Redis", exc)
+        unavailable(f"Redis unavailable: {exc}")
     try:
         yield server
     finally:

@@ -24,6 +24,15 @@ def services_required() -> bool:
     return os.environ.get(REQUIRE_ENV, "").lower() in {"1", "true", "yes"}
 
 
+def unavailable(reason: str) -> None:
+    """Skip with the reason, or fail when CI demands the real servers (LKT_REQUIRE_SERVICES)."""
+    import pytest
+
+    if services_required():
+        pytest.fail(f"{reason} ({REQUIRE_ENV} is set, so this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:

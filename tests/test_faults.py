@@ -31,12 +31,11 @@ from lkt_portal.models import ReminderStatus, SentReminder
 from tests import factories as f
 from tests.fake_smtp import FakeSMTPServer
 from tests.servers import (
-    REQUIRE_ENV,
     PostgresServer,
     RedisServer,
     ServiceUnavailable,
     free_port,
-    services_required,
+    unavailable,
 )
 from tests.test_reminders_worker import Rig, seminar_with_participants, sent, wait_for
 
@@ -106,12 +105,6 @@ def test_it_answers_the_health_check_in_json_even_from_the_error_handler() -> No
 # The real thing: gunicorn on a PostgreSQL that is stopped and started under it ---------------
 
 
-def _skip_or_fail(what: str, exc: Exception) -> None:
-    if services_required():
-        pytest.fail(f"{what} unavailable: {exc} ({REQUIRE_ENV} is set)")
-    pytest.skip(f"{what} unavailable: {exc}")
-
-
 @pytest.fixture
 def portal_on_own_postgres(tmp_path) -> Iterator[tuple[int, PostgresServer, int]]:
     """gunicorn (production settings) on a copy of the test database in a server of its own.
@@ -136,7 +129,7 @@ def portal_on_own_postgres(tmp_path) -> Iterator[tuple[int, PostgresServer, int]
     try:
         server = PostgresServer().start()
     except ServiceUnavailable as exc:
-        _skip_or_fail("PostgreSQL", exc)
+        unavailable(f"PostgreSQL unavailable: {exc}")
     port = free_port()
     gunicorn = None
     try:
@@ -207,7 +200,7 @@ def own_redis() -> Iterator[RedisServer]:
     try:
         server = RedisServer().start()
     except ServiceUnavailable as exc:
-        _skip_or_fail("Redis", exc)
+        unavailable(f"Redis unavailable: {exc}")
     yield server
     server.stop()
 

@@ -24,18 +24,12 @@ from django.utils import timezone
 from indicators.periods import add_months, first_of_month
 from programmes.models import Organisation
 from tests import factories as f
-from tests.servers import REQUIRE_ENV, services_required
+from tests.servers import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "hofte-forlob-2025"  # the factories' users; never a real one
 SERIOUS = {"serious", "critical"}
 SCREENSHOTS = pytest.StashKey[Path]()
-
-
-def _unavailable(reason: str) -> None:
-    if services_required():
-        pytest.fail(f"{reason} ({REQUIRE_ENV} is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -54,11 +48,11 @@ def _async_unsafe_allowed() -> Iterator[None]:
 def browser(_async_unsafe_allowed: None) -> Iterator:
     """One headless Chromium for the whole run (Debian's: Playwright cannot download one here)."""
     if not CHROMIUM.exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+        unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        _unavailable(f"Playwright is not installed ({exc}); run `make install`")
+        unavailable(f"Playwright is not installed ({exc}); run `make install`")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM),
