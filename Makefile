@@ -13,7 +13,7 @@ PORT ?= 8000
 help:
 	@echo "make run    – start the portal with demo data on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	@echo "make test   – run the whole test suite"
-	@echo "make lint   – ruff, Django's system checks and the migrations check"
+	@echo "make lint   – ruff, import contracts, mypy, Django's system checks and the migrations check"
 	@echo "make test-e2e, bench, bench-spc, bench-import, load, faults, backup, restore – see README"
 
 $(STAMP): requirements.lock
@@ -43,6 +43,8 @@ test-e2e: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	SECRET_KEY=lint-only $(BIN)/mypy
 	SECRET_KEY=lint-only-$$RANDOM$$RANDOM $(BIN)/python manage.py check --fail-level WARNING
 	SECRET_KEY=lint-only-$$RANDOM$$RANDOM $(BIN)/python manage.py makemigrations --check --dry-run
 

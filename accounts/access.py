@@ -1,42 +1,15 @@
-"""Whom a person may administer, invite to what, and deactivate.
+"""Whom a person may deactivate, and which invitation a link belongs to.
 
 The permissions themselves (`accounts.invite_user`, `accounts.deactivate_user`, …) live in the role
-matrix (`lkt_portal/roles.py`); this module applies them to one person or one invitation target.
+matrix (`accounts/roles.py`); this module applies them to one person.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Invitation, User
-from accounts.selectors import administrable_users
-from lkt_portal.roles import roles_of
-from programmes.models import ExpertGroup
-from teams.models import ImprovementTeam
-
-InviteTarget = ImprovementTeam | ExpertGroup
-
-
-def get_person_for_user(user: User, pk: int) -> User:
-    """A person `user` may administer (with the facts `deactivation_refusal` needs), else 404."""
-    if not user.has_perm("accounts.invite_user"):
-        raise PermissionDenied
-    person = administrable_users(user).filter(pk=pk).first()
-    if person is None:
-        raise Http404
-    return person
-
-
-def check_may_invite_to(user: User, target: InviteTarget) -> None:
-    """403 unless `user` may add members to the team or expert group."""
-    if isinstance(target, ImprovementTeam):
-        allowed = user.has_perm("teams.manage_team_members", target)
-    else:
-        allowed = user.has_perm("programmes.manage_expert_group", target.programme)
-    if not allowed:
-        raise PermissionDenied
+from accounts.roles import roles_of
 
 
 def deactivation_refusal(user: User, person: User) -> str | None:
@@ -44,7 +17,8 @@ def deactivation_refusal(user: User, person: User) -> str | None:
 
     An administrator may (de)activate anyone else. A regional coordinator only people whose every
     team lies in their region(s) and who hold no other role, since other roles reach beyond it.
-    `person` must come from `administrable_users` (it reads the annotations and prefetches).
+    `person` must come from `people.selectors.administrable_users` (its annotations and
+    prefetches are read here).
     """
     if person.pk == user.pk:
         return _("Du kan ikke deaktivere dig selv.")

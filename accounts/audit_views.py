@@ -1,22 +1,16 @@
-"""The audit trail in the portal (administrators) and a person's own data (everyone, GDPR)."""
+"""The audit trail in the portal, for administrators (a person's own data: `people/views.py`)."""
 
 from __future__ import annotations
 
-import json
-
 from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import SecurityEvent
-from accounts.personal_data import personal_data
-from accounts.security import record
-from lkt_portal.paging import paginate
+from core.paging import paginate
 
 
 @require_GET
@@ -46,17 +40,3 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         **paginate(request, events, per_page=50),
     }
     return render(request, "accounts/audit_trail.html", context)
-
-
-@require_GET
-@login_required
-def my_data(request: HttpRequest) -> HttpResponse:
-    """Everything the portal holds about the signed-in person, as a JSON download."""
-    record(SecurityEvent.Kind.DATA_EXPORTED, request)
-    body = json.dumps(
-        personal_data(request.user), cls=DjangoJSONEncoder, ensure_ascii=False, indent=2
-    )
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="mine-data-lkt-{stamp}.json"'
-    return response

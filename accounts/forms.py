@@ -1,4 +1,4 @@
-"""Forms for people: the invitation, the profile, and Django's password forms (crispy)."""
+"""Forms for one's own account: the profile and Django's password forms (crispy)."""
 
 from __future__ import annotations
 
@@ -6,17 +6,11 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from accounts.selectors import ACTIVE, DEACTIVATED, EXPIRED, INVITED
-from programmes.forms import CrispyForm
-from programmes.models import ExpertGroup, ExpertMember
-from teams.models import ImprovementTeam, TeamMember
-
-TEAM, GROUP = "team", "group"
+from core.forms import CrispyForm
 
 
 class PortalForm(CrispyForm):
@@ -25,109 +19,6 @@ class PortalForm(CrispyForm):
     def _init_helper(self) -> None:
         super()._init_helper()
         self.helper.attrs = {"novalidate": ""}
-
-
-def target_value(target: ImprovementTeam | ExpertGroup) -> str:
-    """The <option> value of a team or expert group, e.g. `team:12`."""
-    kind = TEAM if isinstance(target, ImprovementTeam) else GROUP
-    return f"{kind}:{target.pk}"
-
-
-class InviteForm(PortalForm, forms.Form):
-    """Whom to invite (or attach, when they already have a user) to which team or expert group."""
-
-    submit_label = gettext_lazy("Invitér")
-
-    email = forms.EmailField(label=gettext_lazy("E-mailadresse"))
-    first_name = forms.CharField(label=gettext_lazy("Fornavn"), max_length=150)
-    last_name = forms.CharField(label=gettext_lazy("Efternavn"), max_length=150)
-    target = forms.CharField(label=gettext_lazy("Team eller ekspertgruppe"), widget=forms.Select)
-    role = forms.ChoiceField(
-        label=gettext_lazy("Rolle"),
-        choices=[
-            ("", "---------"),
-            (gettext_lazy("Roller i et forbedringsteam"), TeamMember.Role.choices),
-            (gettext_lazy("Roller i en ekspertgruppe"), ExpertMember.Role.choices),
-        ],
-    )
-    sector = forms.ChoiceField(
-        label=gettext_lazy("Sektor"),
-        required=False,
-        choices=[("", "---------"), *ExpertMember.Sector.choices],
-        help_text=gettext_lazy("Kun for medlemmer af en ekspertgruppe."),
-    )
-
-    def __init__(
-        self,
-        *args: Any,
-        teams: QuerySet[ImprovementTeam],
-        groups: QuerySet[ExpertGroup],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        team_choices = [
-            (target_value(t), f"{t.programme.name} – {t.name} ({t.region.name})") for t in teams
-        ]
-        group_choices = [
-            (target_value(g), _("Ekspertgruppen for %(programme)s") % {"programme": g.programme})
-            for g in groups
-        ]
-        choices: list = [("", "---------")]
-        if team_choices:
-            choices.append((_("Forbedringsteams"), team_choices))
-        if group_choices:
-            choices.append((_("Ekspertgrupper"), group_choices))
-        self.fields["target"].widget.choices = choices
-        self.fields["email"].widget.attrs["autocomplete"] = "off"
-        self._init_helper()
-
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
-
-    def clean_target(self) -> ImprovementTeam | ExpertGroup:
-        """The chosen team or expert group; whether the user may invite to it is the view's job."""
-        kind, _sep, pk = self.cleaned_data["target"].partition(":")
-        model = {TEAM: ImprovementTeam, GROUP: ExpertGroup}.get(kind)
-        target = None
-        if model is not None and pk.isdigit():
-            target = model.objects.select_related("programme").filter(pk=int(pk)).first()
-        if target is None:
-            raise forms.ValidationError(_("Vælg et team eller en ekspertgruppe på listen."))
-        return target
-
-    def clean(self) -> dict:
-        data = super().clean()
-        target, role = data.get("target"), data.get("role")
-        if isinstance(target, ImprovementTeam) and role and role not in TeamMember.Role.values:
-            self.add_error("role", _("Vælg en af rollerne for et forbedringsteam."))
-        if isinstance(target, ExpertGroup):
-            if role and role not in ExpertMember.Role.values:
-                self.add_error("role", _("Vælg en af rollerne for en ekspertgruppe."))
-            if not data.get("sector"):
-                self.add_error("sector", _("Vælg personens sektor i ekspertgruppen."))
-        return data
-
-
-class UserSearchForm(forms.Form):
-    """The search box and status filter above the user list."""
-
-    q = forms.CharField(label=gettext_lazy("Søg efter navn eller e-mail"), required=False)
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"),
-        required=False,
-        choices=[
-            ("", gettext_lazy("Alle")),
-            (ACTIVE, gettext_lazy("Aktive")),
-            (INVITED, gettext_lazy("Inviterede")),
-            (EXPIRED, gettext_lazy("Invitation udløbet")),
-            (DEACTIVATED, gettext_lazy("Deaktiverede")),
-        ],
-    )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"class": "form-control", "type": "search"})
-        self.fields["status"].widget.attrs["class"] = "form-select"
 
 
 class ProfileForm(PortalForm, forms.ModelForm):

@@ -23,8 +23,8 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecurityEvent
+from accounts.roles import roles_of
 from accounts.security import record
-from lkt_portal.roles import roles_of
 
 ISSUER = "LKT-portalen"
 HAS_DEVICE_KEY = "lkt_has_2fa"  # in the session from login on, so no request asks the database

@@ -3,16 +3,11 @@ from django.urls import path, reverse_lazy
 
 from accounts import audit_views, forms, two_factor, views
 
+# One's own account. lkt_portal/urls.py serves these together with `people.urls` under
+# /brugere/ in the namespace "accounts".
 app_name = "accounts"
 urlpatterns = [
-    path("", views.list_users, name="list"),
-    path("inviter/", views.invite_user, name="invite"),
-    path("<int:pk>/deaktiver/", views.deactivate_user, name="deactivate"),
-    path("<int:pk>/genaktiver/", views.reactivate_user, name="reactivate"),
-    path("<int:pk>/ny-invitation/", views.resend_invitation, name="resend_invitation"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
-    path("min-profil/", views.edit_profile, name="profile"),
-    path("min-profil/mine-data/", audit_views.my_data, name="my_data"),
     path("totrin/", two_factor.setup_two_factor, name="two_factor_setup"),
     path("totrin/kode/", two_factor.verify_two_factor, name="two_factor_verify"),
     path("revisionsspor/", audit_views.audit_trail, name="audit"),

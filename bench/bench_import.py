@@ -24,8 +24,8 @@ TEAMS, INDICATORS, MONTHS = 100, 25, 40
 
 def build_world():
     from accounts.models import User
+    from core.months import add_months
     from indicators.models import Indicator
-    from indicators.periods import add_months
     from programmes.models import Programme, Region
     from teams.models import ImprovementTeam
 

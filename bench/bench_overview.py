@@ -55,8 +55,8 @@ def build_world() -> dict:
     from django.utils import timezone
 
     from accounts.models import User
+    from core.months import add_months, first_of_month
     from indicators.models import Indicator
-    from indicators.periods import add_months, first_of_month
     from programmes.models import Programme, Region, StatusRating
     from seminars.models import Seminar
     from teams.models import ImprovementTeam

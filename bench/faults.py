@@ -281,8 +281,8 @@ def redis_outage(pg: PostgresServer, redis: RedisServer, port: int, accounts: li
     from django.utils import timezone
 
     from accounts.models import User
-    from lkt_portal.models import ReminderStatus, SentReminder
-    from lkt_portal.reminders.scanner import due_reminders
+    from reminders.models import ReminderStatus, SentReminder
+    from reminders.scanner import due_reminders
     from tests.fake_smtp import FakeSMTPServer
 
     print(

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
 
+from core.months import label_da
 from indicators import spc
 from indicators.charts import render_svg
 from indicators.models import ChartChange, Indicator, Measure
-from indicators.periods import label_da
 from indicators.selectors import Point
 
 CHART_KINDS = ("run", "spc")

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.paging import PAGE_SIZE, paginate
 from indicators.exporting import (
     CSV_CONTENT_TYPE,
     EXPORT_HEADER,
@@ -55,7 +56,6 @@ from indicators.importing import (
     too_large_message,
     writable_teams,
 )
-from lkt_portal.paging import PAGE_SIZE, paginate
 from programmes.access import get_programme_for_user
 from programmes.models import Region
 from teams.access import get_team_for_user

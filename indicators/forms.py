@@ -8,8 +8,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.months import label_da
 from indicators.models import ChartChange, Indicator, Measurement
-from indicators.periods import label_da
 from programmes.validators import validate_no_cpr
 from teams.models import PROGRESS_SCALE
 

@@ -27,9 +27,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.roles import roles_of
 from indicators.models import Indicator, Measurement
 from indicators.services import Entry, EntryRefused, measurements_record_many
-from lkt_portal.roles import roles_of
 from programmes.validators import looks_like_cpr
 from teams.models import ImprovementTeam
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from core.months import reporting_months
 from indicators.models import ChartChange, Indicator, Measurement
-from indicators.periods import reporting_months
 from programmes.models import Programme
 from teams.models import ImprovementTeam, PDSACycle, ProgressScore
 

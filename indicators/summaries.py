@@ -22,13 +22,13 @@ from django.db import transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
+from core.months import RECENT_PERIODS
 from indicators import spc
 from indicators.charting import series
 from indicators.models import ChartChange, Indicator, Measure, Measurement, SeriesSummary
 from indicators.selectors import Point, programme_months
 from teams.models import ImprovementTeam
 
-RECENT_PERIODS = 3
 Key = tuple[int, int | None]  # (indicator id, team id or None for the LKT level)
 
 

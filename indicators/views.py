@@ -14,12 +14,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.months import label_da, parse_month
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
 from indicators.charting import CHART_KINDS, build_chart
 from indicators.forms import ChartChangeForm, PeriodForm, ProgressScoreForm
 from indicators.models import ChartChange, Measurement
-from indicators.periods import label_da, parse_month
 from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record, progress_score_set
 from indicators.summaries import refresh_summaries

@@ -12,7 +12,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lkt_portal.settings")
 app = Celery("lkt_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.conf.imports = ("lkt_portal.tasks",)
 # Beat runs in app.conf.timezone (CELERY_TIMEZONE: Europe/Copenhagen). The scanner finds what is
 # due and sends it at once: no reminder waits as a delayed (eta) task, which Redis would deliver
 # a second time after its visibility timeout (only retries wait, 8 minutes at most). A scan still

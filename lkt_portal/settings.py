@@ -38,12 +38,16 @@ INSTALLED_APPS = [
     "axes",
     "auditlog",
     "csp",
-    "lkt_portal",
+    # Ours, from the bottom up: what every app uses, the domain, then the apps that compose it.
+    "core",
     "accounts",
     "programmes",
     "teams",
     "seminars",
     "indicators",
+    "people",
+    "status",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -145,6 +149,16 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or env.bool("TESTING", d
 LKT_UPLOAD_MAX_BYTES = env.int("LKT_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 LKT_UPLOAD_MAX_ROWS = env.int("LKT_UPLOAD_MAX_ROWS", default=20_000)
 
+# The steering overview's rendered table is reused for at most this long (status/cache.py).
+LKT_STATUS_CACHE_SECONDS = env.int("LKT_STATUS_CACHE_SECONDS", default=60)
+
+# Reminders (reminders/config.py): the portal's address in e-mails, when a claim counts as
+# abandoned, how often a send is tried and the first wait between tries (the tests shorten them).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+REMINDERS_CLAIM_TIMEOUT = env.int("REMINDERS_CLAIM_TIMEOUT", default=600)
+REMINDERS_MAX_ATTEMPTS = env.int("REMINDERS_MAX_ATTEMPTS", default=5)
+REMINDERS_RETRY_BACKOFF = env.int("REMINDERS_RETRY_BACKOFF", default=60)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -215,7 +229,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Fields never written to the audit trail (lkt_portal/apps.py registers the models).
+# Fields never written to the audit trail (core/audit.py registers each app's models).
 AUDIT_EXCLUDED_FIELDS = ["password", "last_login", "token_hash", "updated_at"]
 
 LOGGING = {

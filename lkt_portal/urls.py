@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+import accounts.urls
+import people.urls
 from lkt_portal import views
 
 admin.site.site_header = "LKT-portalen – administration"
@@ -18,11 +20,14 @@ urlpatterns = [
     path("programmer/", include("programmes.urls")),
     path("teams/", include("teams.urls")),
     path("seminarer/", include("seminars.urls")),
-    path("brugere/", include("accounts.urls")),
+    path(
+        "brugere/",
+        include((people.urls.urlpatterns + accounts.urls.urlpatterns, "accounts")),
+    ),
     path("data/", include("indicators.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("paamindelser/", include("lkt_portal.reminder_urls")),
-    path("status/", include("lkt_portal.status_urls")),
+    path("paamindelser/", include("reminders.urls")),
+    path("status/", include("status.urls")),
     path("admin/", admin.site.urls),
 ]
 handler500 = "lkt_portal.errors.server_error"

@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from lkt_portal.health import broker_status, database_status
-from programmes.selectors import my_work
+from lkt_portal.home import my_work
 
 
 @require_GET

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lkt_portal.paging import paginate
+from core.paging import paginate
 from programmes.access import get_programme_for_user
 from programmes.filters import ProgrammeFilter
 from programmes.forms import ExpertMemberForm, GoalForm, ProgrammeForm, StatusChangeForm

@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from accounts.models import User
-from lkt_portal.roles import roles_of
+from accounts.roles import roles_of
 from seminars.models import Registration, Seminar
 from teams.models import ImprovementTeam, TeamMember
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SeminarsConfig(AppConfig):
     name = "seminars"
     verbose_name = _("Seminarer")
+
+    def ready(self) -> None:
+        from core.audit import audit_models
+
+        audit_models(self)

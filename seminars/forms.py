@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from programmes.forms import CrispyForm
+from core.forms import CrispyForm
 from programmes.models import Programme
 from seminars.models import Seminar, SeminarKind
 from seminars.services import EDITABLE_FIELDS

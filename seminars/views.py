@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lkt_portal.paging import paginate
-from lkt_portal.roles import roles_of
+from accounts.roles import roles_of
+from core.paging import paginate
 from programmes.access import get_programme_for_user
 from seminars.access import (
     get_seminar_for_user,

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class TeamsConfig(AppConfig):
     name = "teams"
     verbose_name = _("Forbedringsteams")
+
+    def ready(self) -> None:
+        from core.audit import audit_models
+
+        audit_models(self)

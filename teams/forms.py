@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from programmes.forms import CrispyForm
+from core.forms import CrispyForm
 from programmes.models import Organisation, Programme, Region
 from teams.models import ImprovementTeam, TeamMember
 

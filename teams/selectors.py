@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from lkt_portal.roles import roles_of
+from accounts.roles import roles_of
 from programmes.models import Organisation, Programme, Region
 from teams.models import ImprovementTeam, PDSACycle, TeamMember
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lkt_portal.paging import paginate
+from core.paging import paginate
 from programmes.access import get_programme_for_user
 from teams.access import get_member_for_user, get_team_for_user
 from teams.forms import TeamFilter, TeamForm, TeamMemberForm

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from core.months import add_months
 from indicators.models import Indicator, Measurement
-from indicators.periods import add_months
 from indicators.services import Entry, EntryRefused, measurements_record_many
 from tests.factories import IndicatorFactory, MeasurementFactory, TeamFactory, UserFactory
 

@@ -27,7 +27,7 @@ from bench import backup
 from bench.faults import pg_start, pg_stop
 from bench.load import Browser, start_gunicorn, stop_gunicorn
 from lkt_portal.errors import server_error
-from lkt_portal.models import ReminderStatus, SentReminder
+from reminders.models import ReminderStatus, SentReminder
 from tests import factories as f
 from tests.fake_smtp import FakeSMTPServer
 from tests.servers import (

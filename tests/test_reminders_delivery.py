@@ -16,9 +16,8 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from lkt_portal.celery import app as celery_app
-from lkt_portal.models import ReminderKind, ReminderPreference, ReminderStatus, SentReminder
-from lkt_portal.reminders import config
-from lkt_portal.reminders.delivery import (
+from reminders import config
+from reminders.delivery import (
     FAILED,
     SENT,
     SKIPPED,
@@ -27,8 +26,9 @@ from lkt_portal.reminders.delivery import (
     claim,
     deliver,
 )
-from lkt_portal.reminders.scanner import Due, due_reminders
-from lkt_portal.tasks import scan_reminders, send_reminder
+from reminders.models import ReminderKind, ReminderPreference, ReminderStatus, SentReminder
+from reminders.scanner import Due, due_reminders
+from reminders.tasks import scan_reminders, send_reminder
 from seminars.services import seminar_cancel, seminar_update
 from tests import factories as f
 from tests.test_reminders_rules import AT, DataWorld, SeminarWorld, at_local

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from indicators.models import Indicator, Measurement
-from lkt_portal.reminders.scanner import due_reminders
-from lkt_portal.reminders.timing import TZ
 from programmes.models import Programme, ProgrammeLead, Region, RegionalCoordinator
+from reminders.scanner import due_reminders
+from reminders.timing import TZ
 from seminars.models import Registration, Seminar, SeminarInvitation
 from teams.models import ImprovementTeam, TeamMember
 

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lkt_portal.celery import app as celery_app
-from lkt_portal.models import ReminderKind, ReminderPreference, ReminderStatus, SentReminder
-from lkt_portal.reminders.delivery import claim
-from lkt_portal.reminders.preferences import reminder_preferences, unsubscribe_token
-from lkt_portal.reminders.scanner import Due
+from reminders.delivery import claim
+from reminders.models import ReminderKind, ReminderPreference, ReminderStatus, SentReminder
+from reminders.preferences import reminder_preferences, unsubscribe_token
+from reminders.scanner import Due
 from tests import factories as f
 from tests.test_reminders_rules import SeminarWorld
 

@@ -17,7 +17,7 @@ from celery import Celery
 from django.conf import settings
 from django.utils import timezone
 
-from lkt_portal.models import ReminderStatus, SentReminder
+from reminders.models import ReminderStatus, SentReminder
 from seminars.models import Registration
 from tests import factories as f
 from tests.fake_smtp import FakeSMTPServer

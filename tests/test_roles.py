@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from lkt_portal.roles import MATRIX
+from accounts.roles import MATRIX
 
 # Expected answers, written by hand from the description of the roles (not from MATRIX).
 # Columns: administrator, steering, lead (KOL), coordinator (RM), expert (KOL),

@@ -17,12 +17,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators.periods import add_months, first_of_month
+from core.months import add_months, first_of_month
 from indicators.services import Entry, measurements_record_many
-from lkt_portal.status import views
-from lkt_portal.status.pdf import RefusedURL, static_file
 from programmes.models import Organisation, Programme, StatusRating
 from programmes.services import programme_rate_status
+from status import views
+from status.pdf import RefusedURL, static_file
 from tests.factories import (
     IndicatorFactory,
     OrganisationFactory,

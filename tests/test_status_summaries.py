@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.months import add_months, first_of_month
 from indicators import services
 from indicators.charting import build_chart
 from indicators.models import ChartChange, SeriesSummary
-from indicators.periods import add_months, first_of_month
 from indicators.selectors import chart_changes, programme_months, team_points
 from indicators.services import (
     Entry,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lkt_portal.status.traffic import (
+from status.traffic import (
     GREEN,
     GREY,
     RED,

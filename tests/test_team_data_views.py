@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.months import add_months, first_of_month
 from indicators.models import ChartChange, Indicator, Measurement
-from indicators.periods import add_months, first_of_month
 from teams.models import PDSACycle, ProgressScore
 from tests.factories import IndicatorFactory, MeasurementFactory, TeamFactory
 

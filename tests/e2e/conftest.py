@@ -21,7 +21,7 @@ from django.core import mail
 from django.core.cache import cache
 from django.utils import timezone
 
-from indicators.periods import add_months, first_of_month
+from core.months import add_months, first_of_month
 from programmes.models import Organisation
 from tests import factories as f
 from tests.servers import unavailable

@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 
-from accounts.services import user_invite
+from core.months import label_da
 from indicators.models import Measurement
-from indicators.periods import label_da
 from indicators.services import Entry, measurements_record_many
+from people.services import user_invite
 from teams.models import TeamMember
 from tests import factories as f
 

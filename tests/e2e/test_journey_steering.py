@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from indicators.periods import add_months
+from core.months import add_months
 from indicators.services import Entry, measurements_record_many
 from tests import factories as f
 from tests.e2e.conftest import log_in

@@ -1,0 +1,232 @@
+"""Who may do what: the portal's role matrix, written once and used by views, templates and tests.
+
+Roles are not stored as such; they follow from what a person is attached to:
+
+- administrator: `is_superuser`
+- steering group member: `is_steering_group_member` (reads everything, changes nothing)
+- national project lead of a programme: a `ProgrammeLead` row
+- regional coordinator of a region: a `RegionalCoordinator` row
+- expert group member of a programme: an `ExpertMember` row
+- team member: a `TeamMember` row (the local project lead is a team member with that role)
+
+Each permission below is checked with `user.has_perm(name, obj)` (django-rules); in templates with
+`{% has_perm name user obj as can %}` from `rules`. The object is the programme, team, seminar,
+indicator or measurement concerned; `MATRIX` is the table the tests walk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import rules
+
+# The models the matrix reasons about, named rather than imported: `accounts` sits below the
+# apps that define them (import contracts in pyproject.toml), and the predicates only read the
+# objects they are given and the relations those apps point at users.
+PROGRAMME = "programmes.Programme"
+TEAM = "teams.ImprovementTeam"
+LOCAL_LEAD = "local_lead"  # teams.TeamMember.Role.LOCAL_LEAD (a test checks they agree)
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What one person is attached to, loaded once per request (a handful of small queries)."""
+
+    lead_programmes: frozenset[int] = field(default_factory=frozenset)
+    expert_programmes: frozenset[int] = field(default_factory=frozenset)
+    teams: frozenset[int] = field(default_factory=frozenset)
+    team_programmes: frozenset[int] = field(default_factory=frozenset)
+    local_lead_teams: frozenset[int] = field(default_factory=frozenset)
+    regions: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def programmes(self) -> frozenset[int]:
+        """Programmes the person takes part in, in any role."""
+        return self.lead_programmes | self.expert_programmes | self.team_programmes
+
+
+def roles_of(user: Any) -> Roles:
+    """The person's attachments, cached on the user object for the rest of the request."""
+    if not getattr(user, "is_authenticated", False):
+        return Roles()
+    cached = getattr(user, "_lkt_roles", None)
+    if cached is not None:
+        return cached
+    # The person's attachments, reached through the relations the other apps point at users.
+    memberships = list(user.team_memberships.values_list("team_id", "team__programme_id", "role"))
+    roles = Roles(
+        lead_programmes=frozenset(user.led_programmes.values_list("programme_id", flat=True)),
+        expert_programmes=frozenset(
+            user.expert_memberships.values_list("group__programme_id", flat=True)
+        ),
+        teams=frozenset(team for team, _, _ in memberships),
+        team_programmes=frozenset(programme for _, programme, _ in memberships),
+        local_lead_teams=frozenset(team for team, _, role in memberships if role == LOCAL_LEAD),
+        regions=frozenset(user.coordinated_regions.values_list("region_id", flat=True)),
+    )
+    user._lkt_roles = roles
+    return roles
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles after a change to the person's attachments."""
+    if hasattr(user, "_lkt_roles"):
+        del user._lkt_roles
+
+
+def _is(obj: Any, label: str) -> bool:
+    """Whether `obj` is an instance of the model `label` ("app.Model"), without importing it."""
+    meta = getattr(obj, "_meta", None)
+    return meta is not None and meta.label == label
+
+
+def programme_id_of(obj: Any) -> int | None:
+    """The programme a programme, team, seminar, indicator, measurement … belongs to."""
+    if obj is None:
+        return None
+    if _is(obj, PROGRAMME):
+        return obj.pk
+    if hasattr(obj, "programme_id"):
+        return obj.programme_id
+    team = team_of(obj)
+    if team is not None:
+        return team.programme_id
+    group = getattr(obj, "group", None)  # an expert member
+    return group.programme_id if group is not None else None
+
+
+def team_of(obj: Any) -> Any:
+    """The team a team, team member, measurement or PDSA cycle belongs to, else None."""
+    if _is(obj, TEAM):
+        return obj
+    if getattr(obj, "team_id", None):
+        return obj.team
+    return None
+
+
+def programme_of(obj: Any) -> Any:
+    """The programme object of a programme, or of anything that has a programme or a team."""
+    if obj is None or _is(obj, PROGRAMME):
+        return obj
+    if getattr(obj, "programme_id", None):
+        return obj.programme
+    team = team_of(obj)
+    if team is not None:
+        return team.programme
+    group = getattr(obj, "group", None)  # an expert member
+    return group.programme if group is not None else None
+
+
+# Predicates: each answers one question about (user, object).
+@rules.predicate
+def is_administrator(user: Any) -> bool:
+    return bool(user.is_active and user.is_superuser)
+
+
+@rules.predicate
+def is_steering_member(user: Any) -> bool:
+    return bool(user.is_active and user.is_steering_group_member)
+
+
+@rules.predicate
+def is_regional_coordinator(user: Any) -> bool:
+    return bool(user.is_active and roles_of(user).regions)
+
+
+@rules.predicate
+def is_national_lead(user: Any, obj: Any) -> bool:
+    return programme_id_of(obj) in roles_of(user).lead_programmes
+
+
+@rules.predicate
+def is_any_national_lead(user: Any) -> bool:
+    return bool(roles_of(user).lead_programmes)
+
+
+@rules.predicate
+def coordinates_lead_region(user: Any, obj: Any) -> bool:
+    """A coordinator of the region that holds the programme's national project management."""
+    if not roles_of(user).regions:
+        return False
+    programme = programme_of(obj)
+    return programme is not None and programme.lead_region_id in roles_of(user).regions
+
+
+@rules.predicate
+def is_expert(user: Any, obj: Any) -> bool:
+    return programme_id_of(obj) in roles_of(user).expert_programmes
+
+
+@rules.predicate
+def takes_part_in_programme(user: Any, obj: Any) -> bool:
+    return programme_id_of(obj) in roles_of(user).programmes
+
+
+@rules.predicate
+def coordinates_teams_region(user: Any, obj: Any) -> bool:
+    team = team_of(obj)
+    region_id = team.region_id if team is not None else getattr(obj, "region_id", None)
+    return region_id in roles_of(user).regions
+
+
+@rules.predicate
+def is_team_member(user: Any, obj: Any) -> bool:
+    team = team_of(obj)
+    return team is not None and team.pk in roles_of(user).teams
+
+
+@rules.predicate
+def is_any_team_member(user: Any) -> bool:
+    return bool(roles_of(user).teams)
+
+
+@rules.predicate
+def is_local_lead(user: Any, obj: Any) -> bool:
+    team = team_of(obj)
+    return team is not None and team.pk in roles_of(user).local_lead_teams
+
+
+signed_in = rules.is_authenticated & rules.is_active
+admin = is_administrator
+reads_all = is_administrator | is_steering_member | is_regional_coordinator
+
+# The matrix. Left: the permission; right: who holds it.
+MATRIX: dict[str, rules.Predicate] = {
+    # Programmes: their description is public to every signed-in user.
+    "programmes.view_programme": signed_in,
+    "programmes.add_programme": admin,
+    "programmes.change_programme": admin | is_national_lead,
+    "programmes.change_programme_status": admin | is_national_lead,
+    "programmes.manage_expert_group": admin | is_national_lead,
+    "programmes.view_status_overview": reads_all | is_any_national_lead,
+    "programmes.rate_status": admin | is_national_lead,
+    # Indicators: the expert group proposes, the national project lead decides.
+    "indicators.change_indicator": admin | is_national_lead,
+    "indicators.propose_indicator_change": admin | is_national_lead | is_expert,
+    # Teams and their results: open inside the programme, closed outside it.
+    "teams.view_teams": reads_all | takes_part_in_programme,
+    "teams.add_team": admin | is_national_lead | is_regional_coordinator,
+    "teams.change_team": admin | is_national_lead | coordinates_teams_region,
+    "teams.manage_team_members": admin | is_national_lead | coordinates_teams_region,
+    "indicators.view_team_data": reads_all | takes_part_in_programme,
+    "indicators.change_team_data": admin | is_team_member,
+    "indicators.upload_team_data": admin | is_any_team_member,
+    "teams.change_pdsa": admin | is_team_member,
+    "teams.set_progress_score": admin | is_local_lead,
+    "indicators.set_chart_baseline": admin | is_national_lead,
+    # Seminars: planned by the national project management (the lead and the lead region's
+    # coordinators); registrations also by the teams' own regions.
+    "seminars.manage_seminar": admin | is_national_lead | coordinates_lead_region,
+    "seminars.register_participants": admin
+    | is_national_lead
+    | coordinates_teams_region
+    | is_local_lead,
+    # People.
+    "accounts.invite_user": admin | is_any_national_lead | is_regional_coordinator,
+    "accounts.deactivate_user": admin | is_regional_coordinator,
+    "accounts.view_audit_trail": admin,
+}
+
+for _name, _predicate in MATRIX.items():
+    rules.add_perm(_name, _predicate)

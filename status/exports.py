@@ -1,0 +1,97 @@
+"""The national overview as a CSV or Excel file: one row per LKT, the same facts as the page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from indicators.exporting import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes
+from status.selectors import StatusRow
+
+HEADER = [
+    "LKT",
+    "klinisk område",
+    "status",
+    "fase",
+    "region med national projektledelse",
+    "medansvarlig organisation",
+    "tværsektorielt",
+    "teams",
+    "teams pr. region",
+    "teams pr. sektor",
+    "seminarer afholdt",
+    "seminarer planlagt",
+    "perioder (seneste tre med overskredet frist)",
+    "registreret",
+    "forventet",
+    "komplethed (%)",
+    "indikatorer med forbedring",
+    "indikatorer med forværring",
+    "indikatorer med for få data",
+    "indikatorer (vurdering; målopfyldelse)",
+    "trafiklys (beregnet)",
+    "begrundelse (beregnet)",
+    "projektledelsens vurdering",
+    "projektledelsens begrundelse",
+    "vurderet af",
+    "vurderet",
+]
+
+
+def overview_rows(rows: Iterable[StatusRow]) -> Iterator[list[Any]]:
+    for row in rows:
+        programme, rating = row.programme, row.rating
+        verdicts = [s.verdict for s in row.indicators]
+        yield [
+            programme.name,
+            programme.clinical_area,
+            programme.get_status_display(),
+            row.phase,
+            programme.lead_region.name,
+            programme.co_lead.name if programme.co_lead else "",
+            "ja" if programme.is_cross_sector else "nej",
+            row.teams,
+            row.region_text,
+            row.sector_text,
+            row.seminars_held,
+            row.seminars_planned,
+            row.periods_text,
+            row.registered,
+            row.expected,
+            row.completeness,
+            verdicts.count("improvement"),
+            verdicts.count("deterioration"),
+            verdicts.count("too_few_data"),
+            " | ".join(_indicator_text(s) for s in row.indicators),
+            row.light.label,
+            " ".join(row.light.reasons),
+            rating.get_colour_display() if rating else "",
+            rating.reason if rating else "",
+            str(rating.rated_by) if rating and rating.rated_by else "",
+            timezone.localtime(rating.rated_at).replace(tzinfo=None, microsecond=0)
+            if rating
+            else None,
+        ]
+
+
+def _indicator_text(series) -> str:
+    text = f"{series.indicator.name}: {series.verdict_label}"
+    return f"{text}; {series.assurance_label}" if series.assurance_label else text
+
+
+def overview_file(request: HttpRequest, rows: list[StatusRow]) -> HttpResponse:
+    """CSV for Danish Excel by default, an .xlsx workbook with `?format=xlsx`."""
+    stamp = timezone.localdate().isoformat()
+    if request.GET.get("format") == "xlsx":
+        body = xlsx_bytes(HEADER, overview_rows(rows), "LKT-status")
+        response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
+        name = f"lkt-status-{stamp}.xlsx"
+    else:
+        response = HttpResponse("".join(csv_lines(HEADER, overview_rows(rows))).encode("utf-8"))
+        response["Content-Type"] = CSV_CONTENT_TYPE
+        name = f"lkt-status-{stamp}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

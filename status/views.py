@@ -1,0 +1,179 @@
+"""The steering group's status pages: the national overview, one LKT, one indicator, regions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from core.paging import paginate
+from indicators.selectors import active_indicators
+from programmes.models import Programme
+from programmes.services import programme_rate_status
+from status import exports, selectors
+from status.access import (
+    get_indicator_for_status,
+    get_programme_for_status,
+    get_region_for_status,
+    require_status_access,
+)
+from status.cache import cached_block
+from status.forms import OverviewFilterForm, RatingForm
+from status.pdf import pdf_response
+from status.traffic import RULE
+
+OVERVIEW_PAGE = 50  # every LKT on one page at national scale (30), still a paginated list
+TEAMS_PAGE = 50
+
+
+def overview_context(request: HttpRequest) -> dict:
+    """The filtered overview: the form, the rows (every LKT that matches) and the rule."""
+    regions, areas = selectors.filter_choices()
+    region_choices = [(str(region.pk), region.name) for region in regions]
+    form = OverviewFilterForm(request.GET or None, regions=region_choices, areas=areas)
+    filters = form.filters()
+    programmes = selectors.status_programmes(
+        status=filters["status"], region=filters["region"], area=filters["area"]
+    )
+    rows = selectors.status_rows(programmes, regions)
+    if filters["light"]:
+        rows = [row for row in rows if row.light.colour == filters["light"]]
+    return {
+        "form": form,
+        "rows": rows,
+        "rule": RULE,
+        "now": timezone.now(),
+        "region_choices": region_choices,
+        "areas": areas,
+    }
+
+
+def _overview_block(request: HttpRequest) -> dict:
+    """The filters, the rule and the table of one page of the overview, rendered."""
+    context = overview_context(request)
+    page = paginate(request, context["rows"], per_page=OVERVIEW_PAGE)
+    body = render_to_string(
+        "status/_overview_body.html",
+        {**context, **page, "count": len(context["rows"])},
+        request,
+    )
+    return {"body": body, "count": len(context["rows"]), "now": context["now"]}
+
+
+@require_GET
+@login_required
+def show_overview(request: HttpRequest) -> HttpResponse:
+    require_status_access(request.user)
+    block = cached_block("overview", request.GET.urlencode(), lambda: _overview_block(request))
+    context = {"body": block["body"], "now": block["now"]}
+    context.update(paginate(request, range(block["count"]), per_page=OVERVIEW_PAGE))
+    return render(request, "status/overview.html", context)
+
+
+@require_GET
+@login_required
+def export_overview(request: HttpRequest) -> HttpResponse:
+    require_status_access(request.user)
+    return exports.overview_file(request, overview_context(request)["rows"])
+
+
+@require_GET
+@login_required
+def overview_pdf(request: HttpRequest) -> HttpResponse:
+    require_status_access(request.user)
+    context = {**overview_context(request), "open_rule": True}
+    html = render_to_string("status/overview_pdf.html", context, request)
+    return pdf_response(request, html, "lkt-status")
+
+
+@require_GET
+@login_required
+def show_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_status(request.user, pk)
+    return _programme_page(request, programme, RatingForm())
+
+
+def _programme_page(
+    request: HttpRequest, programme: Programme, form: RatingForm, status: int = 200
+) -> HttpResponse:
+    context = selectors.programme_status(programme)
+    context.update(paginate(request, context["teams"], per_page=TEAMS_PAGE))
+    context.update(rule=RULE, form=form)
+    return render(request, "status/programme.html", context, status=status)
+
+
+@require_GET
+@login_required
+def programme_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_status(request.user, pk)
+    context = {**selectors.programme_status(programme), "rule": RULE, "now": timezone.now()}
+    html = render_to_string("status/programme_pdf.html", context, request)
+    return pdf_response(request, html, f"lkt-status-{programme.slug}")
+
+
+@require_POST
+@login_required
+def rate_programme(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_status(request.user, pk, "programmes.rate_status")
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            programme_rate_status(programme=programme, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Jeres vurdering er gemt."))
+            return redirect("status:programme", programme.pk)
+    messages.error(request, _("Vurderingen blev ikke gemt. Ret fejlene nedenfor."))
+    return _programme_page(request, programme, form)
+
+
+@require_GET
+@login_required
+def list_ratings(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = get_programme_for_status(request.user, pk)
+    ratings = programme.ratings.select_related("rated_by")
+    context = {"programme": programme, **paginate(request, ratings)}
+    return render(request, "status/ratings.html", context)
+
+
+@require_GET
+@login_required
+def show_indicator(request: HttpRequest, pk: int) -> HttpResponse:
+    indicator = get_indicator_for_status(request.user, pk)
+    teams = indicator.programme.teams.select_related("region").order_by("region__name", "name")
+    page = paginate(request, teams, per_page=TEAMS_PAGE)
+    context = {
+        "indicator": indicator,
+        "programme": indicator.programme,
+        "siblings": active_indicators(indicator.programme),
+        **page,
+        **selectors.indicator_status(indicator, list(page["object_list"])),
+    }
+    return render(request, "status/indicator.html", context)
+
+
+@require_GET
+@login_required
+def list_regions(request: HttpRequest) -> HttpResponse:
+    require_status_access(request.user)
+    return render(request, "status/regions.html", {"regions": selectors.region_rows()})
+
+
+@require_GET
+@login_required
+def show_region(request: HttpRequest, pk: int) -> HttpResponse:
+    region = get_region_for_status(request.user, pk)
+    page = paginate(request, selectors.region_teams(region), per_page=TEAMS_PAGE)
+    context = {
+        "region": region,
+        **page,
+        "team_rows": selectors.region_team_statuses(list(page["object_list"])),
+    }
+    return render(request, "status/region.html", context)
