@@ -14,12 +14,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import add_errors
 from core.months import label_da, parse_month
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
 from indicators.charting import CHART_KINDS, build_chart
 from indicators.forms import ChartChangeForm, PeriodForm, ProgressScoreForm
-from indicators.models import ChartChange, Measurement
+from indicators.models import ChartChange, Indicator, Measurement
 from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record, progress_score_set
 from indicators.summaries import refresh_summaries
@@ -131,7 +132,9 @@ def _save_period(request: HttpRequest, team, period: dt.date, form: PeriodForm) 
                         **figures,
                     )
                 except ValidationError as error:
-                    _attach(form, indicator, error)
+                    add_errors(
+                        form, error, field_for=_inputs_of(indicator), prefix=f"{indicator.name}: "
+                    )
             if form.errors:
                 raise ValidationError("rollback")
             refresh_summaries([indicator.pk for indicator, _ in entries], [team.pk])
@@ -141,17 +144,13 @@ def _save_period(request: HttpRequest, team, period: dt.date, form: PeriodForm) 
     return True
 
 
-def _attach(form: PeriodForm, indicator, error: ValidationError) -> None:
-    names = {"numerator": "num", "denominator": "den", "value": "val", "comment": "comment"}
-    for field, errors in error.message_dict.items():
-        prefix = names.get(field)
-        target = (
-            f"{prefix}_{indicator.pk}"
-            if prefix and f"{prefix}_{indicator.pk}" in form.fields
-            else None
-        )
-        for message in errors:
-            form.add_error(target, f"{indicator.name}: {message}" if target is None else message)
+# The month form names its inputs by indicator: "num_12", "den_12", "val_12", "comment_12".
+_INPUT_PREFIX = {"numerator": "num", "denominator": "den", "value": "val", "comment": "comment"}
+
+
+def _inputs_of(indicator: Indicator) -> dict[str, str]:
+    """The service's field names → the month form's inputs for `indicator`."""
+    return {name: f"{prefix}_{indicator.pk}" for name, prefix in _INPUT_PREFIX.items()}
 
 
 @require_POST
@@ -200,7 +199,7 @@ def chart_changes(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 chart_change_add(indicator=indicator, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                form.add_error(None, error)
+                add_errors(form, error)
             else:
                 messages.success(request, _("Ændringen er registreret og vises på graferne."))
                 return redirect("indicators:chart_changes", indicator.pk)

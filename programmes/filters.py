@@ -7,10 +7,11 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FilterSet
 from programmes.models import Programme, Region
 
 
-class ProgrammeFilter(django_filters.FilterSet):
+class ProgrammeFilter(FilterSet):
     q = django_filters.CharFilter(label=_("Søg"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Programme.Status.choices, empty_label=_("Alle")
@@ -26,14 +27,6 @@ class ProgrammeFilter(django_filters.FilterSet):
     class Meta:
         model = Programme
         fields = ["q", "status", "lead_region", "is_cross_sector"]
-
-    @property
-    def form(self) -> forms.Form:
-        form = super().form
-        for field in form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
-        return form
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Area or name: a word from the programme's name, clinical area or target population."""

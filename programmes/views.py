@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import add_errors
 from core.paging import paginate
 from programmes.access import get_programme_for_user
 from programmes.filters import ProgrammeFilter
@@ -91,8 +92,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_errors(form, error)
         else:
             messages.success(
                 request,

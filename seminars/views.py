@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.forms import Form
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import roles_of
+from core.forms import add_errors
 from core.paging import paginate
 from programmes.access import get_programme_for_user
 from seminars.access import (
@@ -77,7 +77,7 @@ def create_seminar(request: HttpRequest, programme_pk: int) -> HttpResponse:
         try:
             seminar = seminar_plan(programme=programme, by=request.user, **form.seminar_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error, field_for=_FIELD_FOR)
         else:
             messages.success(
                 request, _("Seminaret “%(seminar)s” er planlagt.") % {"seminar": seminar}
@@ -98,7 +98,7 @@ def edit_seminar(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             seminar_update(seminar=seminar, by=request.user, **form.seminar_fields())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error, field_for=_FIELD_FOR)
         else:
             messages.success(request, _("Ændringerne er gemt."))
             return redirect("seminars:detail", seminar.pk)
@@ -140,7 +140,7 @@ def invite_teams(request: HttpRequest, pk: int) -> HttpResponse:
                 seminar=seminar, teams=form.cleaned_data["teams"], by=request.user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error, field_for=_FIELD_FOR)
         else:
             messages.success(
                 request,
@@ -249,13 +249,3 @@ def _render_detail(
 
 # Service errors name the seminar's fields; the form splits the times into separate inputs.
 _FIELD_FOR = {"starts_at": "date", "ends_at": "end_time", "cancel_reason": "reason"}
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the matching field where there is one."""
-    by_field = (
-        error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
-    )
-    for name, errors in by_field.items():
-        field = _FIELD_FOR.get(name, name)
-        form.add_error(field if field in form.fields else None, errors)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.forms import add_errors
 from core.paging import paginate
 from indicators.selectors import active_indicators
 from programmes.models import Programme
@@ -126,7 +127,7 @@ def rate_programme(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             programme_rate_status(programme=programme, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Jeres vurdering er gemt."))
             return redirect("status:programme", programme.pk)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import CrispyForm
+from core.forms import CrispyForm, FilterSet
 from programmes.models import Organisation, Programme, Region
 from teams.models import ImprovementTeam, TeamMember
 
@@ -174,7 +174,7 @@ def _person_label(user: User) -> str:
     return f"{name} ({user.email})" if name else user.email
 
 
-class TeamFilter(django_filters.FilterSet):
+class TeamFilter(FilterSet):
     """The team list's filters; the programmes offered are those whose teams the user may see.
 
     (It lives here rather than in a `filters.py` of its own only to keep the app's files few.)
@@ -198,14 +198,6 @@ class TeamFilter(django_filters.FilterSet):
     def __init__(self, *args: object, programmes: QuerySet[Programme], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.filters["programme"].queryset = programmes
-
-    @property
-    def form(self) -> forms.Form:
-        form = super().form
-        for field in form.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
-        return form
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """A word from the team's name or the name of one of its organisations."""

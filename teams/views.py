@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.forms import add_errors
 from core.paging import paginate
 from programmes.access import get_programme_for_user
 from teams.access import get_member_for_user, get_team_for_user
@@ -66,7 +66,7 @@ def create_team(request: HttpRequest, programme_pk: int) -> HttpResponse:
         try:
             team = team_create(programme=programme, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Teamet “%(name)s” er oprettet.") % {"name": team.name})
             return redirect("teams:detail", team.pk)
@@ -83,7 +83,7 @@ def edit_team(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             team_update(team=team, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(request, _("Ændringerne er gemt."))
             return redirect("teams:detail", team.pk)
@@ -101,7 +101,7 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             member = team_add_member(team=team, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         else:
             messages.success(
                 request,
@@ -172,9 +172,3 @@ def _detail_context(
         "pdsa_cycles": team_pdsa_cycles(team),
         "seminars": team_seminars(team),
     }
-
-
-def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's errors onto the form: by field where the form has it, else at the top."""
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

@@ -9,13 +9,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from core.months import add_months
 from programmes.models import Programme, parse_reminder_days
 from reminders import config
 from reminders.delivery import claim, deliver
 from reminders.models import ReminderKind, ReminderPreference, ReminderStatus, SentReminder
 from reminders.revisions import seminar_fingerprint
 from reminders.scanner import Due, due_reminders
-from core.months import add_months
 from reminders.timing import TZ, reminder_day, window
 from seminars.models import Registration, SeminarInvitation
 from seminars.services import seminar_cancel, seminar_update
