@@ -20,6 +20,7 @@ from accounts.models import Invitation, User
 from accounts.roles import forget_roles
 from accounts.services import absolute_url, issue_invitation, mail_on_commit
 from programmes.models import ExpertGroup, ExpertMember
+from programmes.services import check_one_chair
 from teams.models import ImprovementTeam, TeamMember
 
 InviteTarget = ImprovementTeam | ExpertGroup
@@ -113,11 +114,7 @@ def _add_membership(*, person: User, target: InviteTarget, role: str, sector: st
                 {"email": _("%(person)s er allerede med i ekspertgruppen for %(programme)s.")
                  % {"person": person, "programme": target.programme.name}}
             )  # fmt: skip
-        if role == ExpertMember.Role.CHAIR and target.members.filter(role=role).exists():
-            raise ValidationError(
-                {"role": _("Ekspertgruppen har allerede en formand. Vælg rollen medformand, "
-                           "eller skift formanden under ekspertgruppen først.")}
-            )  # fmt: skip
+        check_one_chair(target, role)
         member = ExpertMember(group=target, user=person, role=role, sector=sector)
     member.full_clean()
     member.save()

@@ -1,13 +1,21 @@
-"""Writes for programmes: creation and the status workflow."""
+"""Writes for programmes: creation, edits, the status workflow, goals and the expert group."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from programmes.models import ExpertGroup, Programme, ProgrammeStatusChange, StatusRating
+from programmes.models import (
+    ExpertGroup,
+    ExpertMember,
+    ImprovementGoal,
+    Programme,
+    ProgrammeStatusChange,
+    StatusRating,
+)
 
 
 @transaction.atomic
@@ -88,3 +96,80 @@ def programme_rate_status(
     rating.full_clean()
     rating.save()
     return rating
+
+
+@transaction.atomic
+def programme_update(*, programme: Programme, by: User | None, **fields: object) -> Programme:
+    """Change the programme's description fields (the status has its own workflow)."""
+    for name, value in fields.items():
+        setattr(programme, name, value)
+    programme.full_clean()
+    programme.save()
+    return programme
+
+
+@transaction.atomic
+def goal_add(*, programme: Programme, by: User | None, **fields: object) -> ImprovementGoal:
+    """Add an improvement goal last in the programme's order.
+
+    The programme row is locked while the next position is found, so two goals added at the
+    same moment do not get the same position.
+    """
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    last = programme.goals.aggregate(last=Max("order"))["last"] or 0
+    goal = ImprovementGoal(programme=programme, order=last + 1, **fields)
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def goal_remove(*, goal: ImprovementGoal, by: User | None) -> None:
+    goal.delete()
+
+
+def check_one_chair(group: ExpertGroup, role: str, *, member: ExpertMember | None = None) -> None:
+    """Refuse a second chair of the expert group (co-chairs share the role as `co_chair`)."""
+    if role != ExpertMember.Role.CHAIR:
+        return
+    chairs = group.members.filter(role=ExpertMember.Role.CHAIR)
+    if member is not None and member.pk:
+        chairs = chairs.exclude(pk=member.pk)
+    if chairs.exists():
+        raise ValidationError(
+            {
+                "role": _(
+                    "Ekspertgruppen har allerede en formand. Gør den nuværende formand til "
+                    "medformand først, eller brug rollen medformand (ved delt formandskab)."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def expert_add(*, programme: Programme, by: User | None, **fields: object) -> ExpertMember:
+    """Add a person to the programme's expert group (created on first use)."""
+    group, _created = ExpertGroup.objects.get_or_create(programme=programme)
+    ExpertGroup.objects.select_for_update().filter(pk=group.pk).first()
+    member = ExpertMember(group=group, **fields)
+    check_one_chair(group, member.role)
+    member.full_clean()
+    member.save()
+    return member
+
+
+@transaction.atomic
+def expert_change_role(*, member: ExpertMember, role: str, by: User | None) -> ExpertMember:
+    """Give an expert group member another role; there is one chair at the most."""
+    if role not in ExpertMember.Role.values:
+        raise ValidationError({"role": _("Vælg en af rollerne på listen.")})
+    ExpertGroup.objects.select_for_update().filter(pk=member.group_id).first()
+    check_one_chair(member.group, role, member=member)
+    member.role = role
+    member.save(update_fields=["role"])
+    return member
+
+
+@transaction.atomic
+def expert_remove(*, member: ExpertMember, by: User | None) -> None:
+    member.delete()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,16 @@ from programmes.filters import ProgrammeFilter
 from programmes.forms import ExpertMemberForm, GoalForm, ProgrammeForm, StatusChangeForm
 from programmes.models import ExpertGroup, ExpertMember, ImprovementGoal
 from programmes.selectors import programme_list, teams_by_region
-from programmes.services import programme_change_status, programme_create
+from programmes.services import (
+    expert_add,
+    expert_change_role,
+    expert_remove,
+    goal_add,
+    goal_remove,
+    programme_change_status,
+    programme_create,
+    programme_update,
+)
 
 
 @require_GET
@@ -69,9 +77,13 @@ def edit_programme(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, "programmes.change_programme")
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Ændringerne er gemt."))
-        return redirect("programmes:detail", programme.pk)
+        try:
+            programme_update(programme=programme, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Ændringerne er gemt."))
+            return redirect("programmes:detail", programme.pk)
     return render(request, "programmes/programme_form.html", {"form": form, "programme": programme})
 
 
@@ -114,12 +126,14 @@ def add_goal(request: HttpRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, "programmes.change_programme")
     form = GoalForm(request.POST, instance=ImprovementGoal(programme=programme))
     if form.is_valid():
-        goal = form.save(commit=False)
-        goal.order = programme.goals.count() + 1
-        goal.save()
-        messages.success(request, _("Målet er tilføjet."))
-    else:
+        try:
+            goal_add(programme=programme, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+    if form.errors:
         messages.error(request, _("Målet blev ikke gemt: %(errors)s") % {"errors": _errors(form)})
+    else:
+        messages.success(request, _("Målet er tilføjet."))
     return redirect("programmes:detail", programme.pk)
 
 
@@ -127,7 +141,8 @@ def add_goal(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def remove_goal(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, "programmes.change_programme")
-    get_object_or_404(ImprovementGoal, pk=goal_pk, programme=programme).delete()
+    goal = get_object_or_404(ImprovementGoal, pk=goal_pk, programme=programme)
+    goal_remove(goal=goal, by=request.user)
     messages.success(request, _("Målet er fjernet."))
     return redirect("programmes:detail", programme.pk)
 
@@ -142,12 +157,15 @@ def manage_expert_group(request: HttpRequest, pk: int) -> HttpResponse:
     group, _created = ExpertGroup.objects.get_or_create(programme=programme)
     form = ExpertMemberForm(request.POST or None, instance=ExpertMember(group=group))
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            member = form.save()
-        messages.success(
-            request, _("%(person)s er tilføjet til ekspertgruppen.") % {"person": member.user}
-        )
-        return redirect("programmes:expert_group", programme.pk)
+        try:
+            member = expert_add(programme=programme, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(
+                request, _("%(person)s er tilføjet til ekspertgruppen.") % {"person": member.user}
+            )
+            return redirect("programmes:expert_group", programme.pk)
     members = group.members.select_related("user", "organisation").order_by("role", "user__email")
     context = {
         "programme": programme,
@@ -163,23 +181,11 @@ def manage_expert_group(request: HttpRequest, pk: int) -> HttpResponse:
 def change_expert_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, "programmes.manage_expert_group")
     member = get_object_or_404(ExpertMember, pk=member_pk, group__programme=programme)
-    role = request.POST.get("role", "")
-    if role not in ExpertMember.Role.values:
-        messages.error(request, _("Vælg en af rollerne på listen."))
-    elif (
-        role == ExpertMember.Role.CHAIR
-        and member.group.members.filter(role=ExpertMember.Role.CHAIR).exclude(pk=member.pk).exists()
-    ):
-        messages.error(
-            request,
-            _(
-                "Ekspertgruppen har allerede en formand. Gør den nuværende formand til medformand "
-                "først, eller brug rollen medformand (ved delt formandskab)."
-            ),
-        )
+    try:
+        expert_change_role(member=member, role=request.POST.get("role", ""), by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        member.role = role
-        member.save(update_fields=["role"])
         messages.success(
             request,
             _("Rollen for %(person)s er ændret til %(role)s.")
@@ -193,7 +199,7 @@ def change_expert_role(request: HttpRequest, pk: int, member_pk: int) -> HttpRes
 def remove_expert(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, "programmes.manage_expert_group")
     member = get_object_or_404(ExpertMember, pk=member_pk, group__programme=programme)
-    member.delete()
+    expert_remove(member=member, by=request.user)
     messages.success(
         request, _("%(person)s er fjernet fra ekspertgruppen.") % {"person": member.user}
     )

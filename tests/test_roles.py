@@ -80,3 +80,14 @@ def test_a_deactivated_administrator_holds_nothing(cast) -> None:
     cast.administrator.is_active = False
     cast.administrator.save()
     assert not cast.administrator.has_perm("programmes.change_programme", cast.kol)
+
+
+def test_the_role_matrix_names_the_models_and_the_local_lead_role_as_the_apps_define_them() -> None:
+    """accounts/roles.py names what it may not import; the names must match the real ones."""
+    from accounts import roles
+    from programmes.models import Programme
+    from teams.models import ImprovementTeam, TeamMember
+
+    assert roles.PROGRAMME == Programme._meta.label
+    assert roles.TEAM == ImprovementTeam._meta.label
+    assert roles.LOCAL_LEAD == TeamMember.Role.LOCAL_LEAD
