@@ -1,8 +1,8 @@
-"""Every URL of the portal × every role: the authorization walk of issue [4/8].
+"""Every URL of the portal × every role: the authorization walk.
 
 The URL list comes from the resolver, so a new URL without an expectation here fails
-`test_every_url_has_an_expectation`. Expectations are written by hand from the roles as the
-issue describes them (not from the role matrix), one letter per role in `ROLES` order:
+`test_every_url_has_an_expectation`. Expectations are written by hand from what each role is
+for (not copied from the role matrix), one letter per role in `ROLES` order:
 
     L  anonymous: redirect to the login page
     o  allowed: 200, or a 302 redirect after a POST (or a form/file answer)

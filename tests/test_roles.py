@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts.roles import MATRIX
 
-# Expected answers, written by hand from the description of the roles (not from MATRIX).
+# Expected answers, written by hand from what each role is for (not copied from MATRIX).
 # Columns: administrator, steering, lead (KOL), coordinator (RM), expert (KOL),
 #          local_lead (KOL team in RM), member (KOL team in RSD), outsider (ADHD team), nobody.
 PEOPLE = [
@@ -88,6 +88,6 @@ def test_the_role_matrix_names_the_models_and_the_local_lead_role_as_the_apps_de
     from programmes.models import Programme
     from teams.models import ImprovementTeam, TeamMember
 
-    assert roles.PROGRAMME == Programme._meta.label
-    assert roles.TEAM == ImprovementTeam._meta.label
+    assert Programme._meta.label == roles.PROGRAMME
+    assert ImprovementTeam._meta.label == roles.TEAM
     assert roles.LOCAL_LEAD == TeamMember.Role.LOCAL_LEAD

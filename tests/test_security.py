@@ -1,4 +1,4 @@
-"""Security of issue [8/8]: deploy check, headers, throttling, 2FA, timeouts, audit, GDPR."""
+"""Security: deploy check, headers, throttling, 2FA, timeouts, audit trail, GDPR export."""
 
 from __future__ import annotations
 

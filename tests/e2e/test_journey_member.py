@@ -1,4 +1,4 @@
-"""Journey 2 (and issue [5/8]'s browser test): an invited team member sets a password from the
+"""Journey 2: an invited team member sets a password from the
 e-mail, registers a month of data in the browser, uploads a file with one bad row (sees the
 row's message; nothing is written), uploads the corrected file, and sees the chart grow."""
 
