@@ -53,7 +53,7 @@ lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
 
 messages: $(STAMP)
-	cd lkt_portal && DEBUG=True ../$(BIN)/python ../manage.py makemessages -l en --ignore=../.venv
+	DEBUG=True $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=var
 	DEBUG=True $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Forgets the development database, job queue and collected files; keeps var/backups.
