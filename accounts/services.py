@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Invitation, User
 
@@ -112,3 +113,27 @@ def mail_on_commit(person: User, *, subject: Promise, template: str, context: di
 
 def absolute_url(site_url: str, path: str) -> str:
     return site_url.rstrip("/") + path
+
+
+@transaction.atomic
+def profile_update(*, person: User, **fields: object) -> User:
+    """Change one's own name, phone or workplace (the profile form's fields)."""
+    for name, value in fields.items():
+        setattr(person, name, value)
+    person.full_clean()
+    person.save(update_fields=list(fields))
+    return person
+
+
+def two_factor_device(user: User) -> TOTPDevice:
+    """The person's authenticator being set up: the unconfirmed one, created on first use."""
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": user.email}
+    )
+    return device
+
+
+def two_factor_confirm(device: TOTPDevice) -> None:
+    """The first right code confirms the device: from now on it is asked for after login."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])

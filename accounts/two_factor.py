@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import SecurityEvent
 from accounts.roles import roles_of
 from accounts.security import record
+from accounts.services import two_factor_confirm, two_factor_device
 
 ISSUER = "LKT-portalen"
 HAS_DEVICE_KEY = "lkt_has_2fa"  # in the session from login on, so no request asks the database
@@ -57,13 +58,10 @@ def setup_two_factor(request: HttpRequest) -> HttpResponse:
     user = request.user
     if has_device(user) and not request.user.is_verified():
         return redirect("accounts:two_factor_verify")
-    device, _created = TOTPDevice.objects.get_or_create(
-        user=user, confirmed=False, defaults={"name": user.email}
-    )
+    device = two_factor_device(user)
     if request.method == "POST":
         if device.verify_token((request.POST.get("token") or "").replace(" ", "")):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            two_factor_confirm(device)
             otp_login(request, device)
             request.session[HAS_DEVICE_KEY] = True
             record(SecurityEvent.Kind.TWO_FACTOR_ENABLED, request)

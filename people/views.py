@@ -20,7 +20,12 @@ from accounts.forms import ProfileForm
 from accounts.models import SecurityEvent
 from accounts.roles import roles_of
 from accounts.security import record
-from accounts.services import invitation_resend, user_deactivate, user_reactivate
+from accounts.services import (
+    invitation_resend,
+    profile_update,
+    user_deactivate,
+    user_reactivate,
+)
 from accounts.two_factor import HAS_DEVICE_KEY
 from core.forms import add_errors
 from core.paging import paginate
@@ -128,9 +133,13 @@ def resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 def edit_profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Din profil er gemt."))
-        return redirect("accounts:profile")
+        try:
+            profile_update(person=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Din profil er gemt."))
+            return redirect("accounts:profile")
     context = {
         "form": form,
         "has_two_factor": request.session.get(HAS_DEVICE_KEY, False),

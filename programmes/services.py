@@ -146,10 +146,16 @@ def check_one_chair(group: ExpertGroup, role: str, *, member: ExpertMember | Non
         )
 
 
+def expert_group_of(programme: Programme) -> ExpertGroup:
+    """The programme's expert group (every programme has one from its creation on)."""
+    group, _created = ExpertGroup.objects.get_or_create(programme=programme)
+    return group
+
+
 @transaction.atomic
 def expert_add(*, programme: Programme, by: User | None, **fields: object) -> ExpertMember:
     """Add a person to the programme's expert group (created on first use)."""
-    group, _created = ExpertGroup.objects.get_or_create(programme=programme)
+    group = expert_group_of(programme)
     ExpertGroup.objects.select_for_update().filter(pk=group.pk).first()
     member = ExpertMember(group=group, **fields)
     check_one_chair(group, member.role)

@@ -15,11 +15,12 @@ from core.paging import paginate
 from programmes.access import get_programme_for_user
 from programmes.filters import ProgrammeFilter
 from programmes.forms import ExpertMemberForm, GoalForm, ProgrammeForm, StatusChangeForm
-from programmes.models import ExpertGroup, ExpertMember, ImprovementGoal
+from programmes.models import ExpertMember, ImprovementGoal
 from programmes.selectors import programme_list, teams_by_region
 from programmes.services import (
     expert_add,
     expert_change_role,
+    expert_group_of,
     expert_remove,
     goal_add,
     goal_remove,
@@ -154,7 +155,7 @@ def manage_expert_group(request: HttpRequest, pk: int) -> HttpResponse:
     can_manage = request.user.has_perm("programmes.manage_expert_group", programme)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
-    group, _created = ExpertGroup.objects.get_or_create(programme=programme)
+    group = expert_group_of(programme)
     form = ExpertMemberForm(request.POST or None, instance=ExpertMember(group=group))
     if request.method == "POST" and form.is_valid():
         try:
