@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any, Protocol
 
 from django.contrib.auth.hashers import check_password, is_password_usable, make_password
 from django.db import transaction
@@ -40,13 +40,19 @@ from programmes.models import (
 from programmes.services import programme_change_status, programme_create
 
 
+class Writer(Protocol):
+    """Where the loader reports progress: a stream, or a management command's stdout."""
+
+    def write(self, text: str) -> Any: ...
+
+
 @dataclass
 class Loader:
     """One run: the day it lives in, what it writes to, and the rows it has met so far."""
 
     today: dt.date
     now: dt.datetime
-    out: IO[str] | None
+    out: Writer | None
     regions: dict[str, Region] = field(default_factory=dict)
     organisations: dict[str, Organisation] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
@@ -204,7 +210,7 @@ def fields(loader: Loader, spec: specs.ProgrammeSpec) -> dict[str, Any]:
 
 
 @transaction.atomic
-def load_demo(*, stdout: IO[str] | None = None, today: dt.date | None = None) -> DemoSummary:
+def load_demo(*, stdout: Writer | None = None, today: dt.date | None = None) -> DemoSummary:
     """Load the demo data idempotently, dated from `today` (default: today in Copenhagen)."""
     before = model_counts()
     now = timezone.now() if today is None else at(today, dt.time(12))

@@ -63,8 +63,9 @@ def load_measurements(
                     registered_by=lead,
                 )
                 moment = at(registered_on(period, deadline_day, loader.today), dt.time(10))
-                measurement._history_date = min(moment, loader.now)
-                measurement._history_user = lead
+                # simple-history's bulk_history_create reads these two.
+                measurement._history_date = min(moment, loader.now)  # type: ignore[attr-defined]
+                measurement._history_user = lead  # type: ignore[attr-defined]
                 new.append(measurement)
     insert(new)
     loader.say(f"  {programme.name}: {len(new)} nye målinger")
@@ -76,7 +77,7 @@ def insert(new: list[Measurement]) -> None:
     # auto_now_add stamps "now" on insert; the demo wants the time each figure came in.
     by_time: dict[dt.datetime, list[int]] = defaultdict(list)
     for measurement in created:
-        measurement.registered_at = measurement._history_date
+        measurement.registered_at = measurement._history_date  # type: ignore[attr-defined]
         by_time[measurement.registered_at].append(measurement.pk)
     for moment, pks in by_time.items():
         Measurement.objects.filter(pk__in=pks).update(registered_at=moment)

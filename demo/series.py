@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from demo.specs import IndicatorSpec
-from indicators.models import CHART_FOR_MEASURE
+from indicators.models import CHART_FOR_MEASURE, Measure
 from indicators.spc import analyse
 
 PROPORTION, RATE, COUNT = "proportion", "rate", "count"
@@ -90,7 +90,7 @@ def _tells(points: list[Point], spec: IndicatorSpec, verdict: str) -> bool:
     else:
         values = [p.numerator for p in points]
         denominators = [p.denominator for p in points]
-    control_chart = CHART_FOR_MEASURE[spec.measure]
+    control_chart = CHART_FOR_MEASURE[Measure(spec.measure)]
     return all(
         analyse(values, denominators, chart, direction=direction).verdict == verdict
         for chart in ("run", control_chart)

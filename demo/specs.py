@@ -35,8 +35,12 @@ class Offset:
     day: int = 1
 
     @classmethod
+    def of(cls, raw: dict[str, int]) -> Offset:
+        return cls(raw["months"], raw.get("day", 1))
+
+    @classmethod
     def parse(cls, raw: dict[str, int] | None) -> Offset | None:
-        return None if raw is None else cls(raw["months"], raw.get("day", 1))
+        return None if raw is None else cls.of(raw)
 
     def after(self, anchor: dt.date) -> dt.date:
         month = add_months(anchor.replace(day=1), self.months)
@@ -159,7 +163,7 @@ def programmes() -> tuple[ProgrammeSpec, ...]:
             is_cross_sector=item.get("cross_sector", False),
             co_lead=item.get("co_lead", ""),
             history=tuple(
-                Step(step["status"], Offset.parse(step["on"]), reasons[step["reason"]])
+                Step(step["status"], Offset.of(step["on"]), reasons[step["reason"]])
                 for step in item.get("history", ())
             ),
         )
@@ -287,7 +291,7 @@ def _team(raw: dict[str, Any], cast: People) -> TeamSpec:
             Pdsa(
                 title=p["title"],
                 indicator=p["indicator"],
-                started=Offset.parse(p["started"]),
+                started=Offset.of(p["started"]),
                 ended=Offset.parse(p.get("ended")),
                 plan=p["plan"],
                 do=p.get("do", ""),
@@ -308,7 +312,7 @@ def _indicator(raw: dict[str, Any]) -> IndicatorSpec:
 
 def _seminar(raw: dict[str, Any]) -> SeminarSpec:
     fields = dict(raw)
-    fields["on"] = Offset.parse(fields["on"])
+    fields["on"] = Offset.of(fields["on"])
     fields["agenda"] = "\n".join(fields.get("agenda", ()))
     if "teams" in fields:
         fields["teams"] = tuple(fields["teams"])
