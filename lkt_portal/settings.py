@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "people",
     "status",
     "reminders",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -257,7 +257,7 @@ def test_a_backup_restores_with_identical_row_counts_in_every_table(tmp_path) ->
     source = {"PGHOST": db["HOST"], "PGPORT": str(db["PORT"]), "PGUSER": db["USER"]}
     source["PGDATABASE"] = db["NAME"]
     before = backup.row_counts(source)
-    assert before["indicators_measurement"] > 1000
+    assert before["indicators_measurement"] > 500  # the demo: two ongoing LKTs, ~15 months
 
     dumped = backup.dump(source, tmp_path / "lkt.dump")
     restored = backup.create_database(source, f"restore_{uuid.uuid4().hex[:8]}")

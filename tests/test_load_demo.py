@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 import statistics
 from collections.abc import Iterator
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.test import Client, override_settings
-from django.utils import timezone
+from django.test import Client
 
 from accounts.models import User
+from demo.loader import load_demo
+from demo.specs import details, people
 from indicators.models import Indicator, Measurement
-from lkt_portal.demo import DEMO_LOGINS, DEMO_PASSWORD, DETAILS
 from programmes.models import (
     ExpertMember,
     Organisation,
@@ -25,7 +27,8 @@ from programmes.models import (
     ProgrammeLead,
     RegionalCoordinator,
 )
-from teams.models import ImprovementTeam, TeamMember
+from seminars.models import Seminar
+from teams.models import ImprovementTeam, PDSACycle, TeamMember
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +45,23 @@ REAL_LKTS = {
     "Specialiseret palliation": ("RSJ", "completed"),
     "Rationel brug af antibiotika": ("RH", "completed"),
     "Hoftenære lårbensbrud": ("RSD", "completed"),
-    "Børnediabetes": ("RH", "completed"),
+    "Børnediabetes": ("RH", "sustainment"),  # seed 003: sustainment after the two years
 }
+ONGOING = ("akut-kirurgi", "kol")
+HOFTEBRUD = "sammenhaengende-hoftebrudsforloeb"
+TZ = ZoneInfo("Europe/Copenhagen")
+
+# The days the demo is loaded on: a month's first day, the deadline day itself (the 15th), the
+# day after it, a year's last day and a leap day.
+TODAYS = (
+    dt.date(2026, 12, 1),
+    dt.date(2027, 3, 15),
+    dt.date(2027, 7, 16),
+    dt.date(2026, 12, 31),
+    dt.date(2028, 2, 29),
+)
+PASSWORD = people().password
+LOGINS = people().logins
 
 # Real people named in the seeds; they must never appear in the product.
 SEED_PEOPLE = (
@@ -99,28 +117,92 @@ def test_it_loads_with_force_when_debug_is_off(settings) -> None:
     assert Programme.objects.count() == len(REAL_LKTS)
 
 
-# The rest only read: the demo is loaded once for them and rolled back after the module.
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker) -> Iterator[str]:
-    """The command's output; the data stays in an outer transaction until the module ends."""
+def test_the_command_prints_the_logins_and_their_password(settings) -> None:
+    settings.DEBUG = True
     out = StringIO()
-    with django_db_blocker.unblock(), override_settings(DEBUG=True), transaction.atomic():
-        call_command("load_demo", stdout=out)
-        yield out.getvalue()
+
+    call_command("load_demo", stdout=out)
+
+    assert PASSWORD in out.getvalue()
+    for login in LOGINS:
+        assert login.person.address in out.getvalue()
+
+
+def dates() -> dict[str, list]:
+    """Every date the demo placed, to see that a later run moves none of them."""
+    return {
+        "programmes": list(
+            Programme.objects.order_by("slug").values_list("start_date", "end_date")
+        ),
+        "seminars": list(Seminar.objects.order_by("pk").values_list("starts_at", "ends_at")),
+        "measurements": list(
+            Measurement.objects.order_by("pk").values_list("period_start", "registered_at")
+        ),
+        "pdsa": list(PDSACycle.objects.order_by("pk").values_list("started_on", "ended_on")),
+    }
+
+
+@pytest.mark.parametrize(
+    ("first_day", "later_day"),
+    [
+        (dt.date(2026, 12, 1), dt.date(2026, 12, 1)),
+        (dt.date(2026, 12, 1), dt.date(2027, 2, 20)),
+        (dt.date(2027, 7, 16), dt.date(2029, 1, 1)),
+    ],
+    ids=["same day", "two months later", "years later"],
+)
+def test_a_second_run_adds_nothing_and_moves_nothing(first_day, later_day) -> None:
+    load_demo(today=first_day)
+    before, placed = counts(), dates()
+
+    summary = load_demo(today=later_day)
+
+    assert summary.total_added == 0
+    assert counts() == before
+    assert dates() == placed
+
+
+# The rest only read: the demo is loaded once per day in TODAYS, and rolled back after.
+
+
+@pytest.fixture(scope="module", params=TODAYS, ids=str)
+def loaded(request, django_db_setup, django_db_blocker) -> Iterator[tuple[dt.date, str]]:
+    """(the day it was loaded on, the output); the data lives in an outer transaction."""
+    today, out = request.param, StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo(stdout=out, today=today)
+        yield today, out.getvalue()
         transaction.set_rollback(True)
 
 
 @pytest.fixture
-def demo(demo_output: str, db: None) -> str:
-    return demo_output
+def today(loaded: tuple[dt.date, str], db: None) -> dt.date:
+    return loaded[0]
 
 
-def test_it_prints_the_logins_and_their_password(demo: str) -> None:
-    assert DEMO_PASSWORD in demo
-    for login in DEMO_LOGINS:
-        assert login.person.address in demo
+@pytest.fixture
+def demo(loaded: tuple[dt.date, str], db: None) -> str:
+    return loaded[1]
+
+
+def noon(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(12), tzinfo=TZ)
+
+
+def next_month(month: dt.date) -> dt.date:
+    return dt.date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def months_between(first: dt.date, later: dt.date) -> int:
+    return (later.year - first.year) * 12 + later.month - first.month
+
+
+def last_due_month(programme: Programme, today: dt.date) -> dt.date:
+    """The latest month whose deadline (a day of the following month) lies before today."""
+    month = programme.start_date.replace(day=1)
+    while next_month(next_month(month)).replace(day=programme.data_deadline_day) < today:
+        month = next_month(month)
+    return month
 
 
 def test_it_loads_the_ten_real_lkts_with_their_regions_and_statuses(demo: str) -> None:
@@ -138,30 +220,90 @@ def test_it_gives_every_programme_a_status_history_ending_in_its_status(demo: st
         assert history[0].from_status == ""
         assert history[-1].to_status == programme.status
         assert all(change.reason for change in history)
+        assert [c.from_status for c in history[1:]] == [c.to_status for c in history[:-1]]
 
 
-def test_it_makes_hoftebrudsforloeb_cross_sector_and_co_led_by_kl(demo: str) -> None:
-    programme = Programme.objects.get(name="Sammenhængende Hoftebrudsforløb")
+def test_one_programme_is_in_sustainment_after_completing(demo: str) -> None:
+    programme = Programme.objects.get(status="sustainment")
 
-    assert programme.is_cross_sector
-    assert programme.co_lead.kind == Organisation.Kind.KL
-    assert programme.start_date.isoformat() == "2024-08-01"
-    assert programme.leads.count() == 2
-    roles = set(programme.expert_group.members.values_list("role", flat=True))
-    assert {"chair", "co_chair"} <= roles
-    for team in programme.teams.prefetch_related("organisations"):
-        sectors = {org.sector for org in team.organisations.all()}
-        assert sectors == {"regional", "municipal"}, team.name
+    steps = list(programme.status_changes.order_by("changed_at", "id").values_list("to_status"))
+    assert steps == [("preparing",), ("active",), ("completed",), ("sustainment",)]
+
+
+def test_no_ongoing_or_preparing_programme_has_ended(today: dt.date) -> None:
+    for programme in Programme.objects.filter(status__in=["active", "preparing"]):
+        assert programme.end_date >= today, programme.name
+
+
+def test_the_ongoing_programmes_are_well_into_their_two_years(today: dt.date) -> None:
+    for programme in Programme.objects.filter(status="active"):
+        assert 14 <= months_between(programme.start_date, today) <= 16, programme.name
+
+
+def test_the_completed_programmes_ended_years_ago(today: dt.date) -> None:
+    for programme in Programme.objects.filter(status__in=["completed", "sustainment"]):
+        assert programme.end_date < today - dt.timedelta(days=2 * 365), programme.name
+        assert programme.status_changes.filter(changed_at__gt=noon(today)).count() == 0
+
+
+def test_hoftebrudsforloeb_prepares_its_leadership_seminar_then_kick_offs(today: dt.date) -> None:
+    programme = Programme.objects.get(slug=HOFTEBRUD)
+    leadership = programme.seminars.get(kind="leadership")
+    kickoffs = programme.seminars.filter(kind="kickoff")
+
+    assert programme.status == "preparing"
+    assert programme.start_date > today
+    assert leadership.starts_at > noon(today)
+    assert kickoffs.count() == 4
+    for kickoff in kickoffs:
+        assert 20 <= (kickoff.starts_at - leadership.starts_at).days <= 50
+    assert not Measurement.objects.filter(team__programme=programme).exists()
+    assert not PDSACycle.objects.filter(team__programme=programme).exists()
+
+
+def test_no_preparing_programme_has_held_a_seminar(today: dt.date) -> None:
+    preparing = Programme.objects.filter(status="preparing")
+
+    assert not Seminar.objects.filter(programme__in=preparing, starts_at__lte=noon(today)).exists()
+
+
+def test_the_ongoing_programmes_have_data_through_the_last_month_past_its_deadline(
+    today: dt.date,
+) -> None:
+    for programme in Programme.objects.filter(slug__in=ONGOING):
+        last = last_due_month(programme, today)
+        expected = months_between(programme.start_date, last) + 1
+        for team in programme.teams.all():
+            for indicator in programme.indicators.all():
+                series = Measurement.objects.for_series(team, indicator)
+                periods = [m.period_start for m in series if m.period_start <= last]
+                assert len(periods) == expected, (team.name, indicator.name)
+                assert periods[0] == programme.start_date
+
+
+def test_some_teams_but_not_all_have_reported_the_current_month(today: dt.date) -> None:
+    for programme in Programme.objects.filter(slug__in=ONGOING):
+        current = next_month(last_due_month(programme, today))
+        n_indicators = programme.indicators.count()
+        reported = Measurement.objects.filter(indicator__programme=programme)
+        per_team = {
+            team.pk: reported.filter(team=team, period_start=current).count()
+            for team in programme.teams.all()
+        }
+
+        assert not reported.filter(period_start__gt=current).exists()
+        assert set(per_team.values()) == {0, n_indicators}, programme.name
+        assert not reported.filter(registered_at__gt=noon(today)).exists()
 
 
 def test_every_demo_login_can_log_in(demo: str) -> None:
-    for login in DEMO_LOGINS:
+    for login in LOGINS:
         client = Client()
-        assert client.login(email=login.person.address, password=DEMO_PASSWORD), login.role
+        assert client.login(email=login.person.address, password=PASSWORD), login.role
 
 
 def test_other_fictional_people_cannot_log_in(demo: str) -> None:
-    logins = {login.person.address for login in DEMO_LOGINS}
+    logins = {login.person.address for login in LOGINS}
     others = User.objects.exclude(email__in=logins)
 
     assert others.exists()
@@ -170,7 +312,7 @@ def test_other_fictional_people_cannot_log_in(demo: str) -> None:
 
 def test_each_demo_login_holds_its_role(demo: str) -> None:
     admin, steering, lead, coordinator, expert, member = (
-        User.objects.get(email=login.person.address) for login in DEMO_LOGINS
+        User.objects.get(email=login.person.address) for login in LOGINS
     )
 
     assert admin.is_superuser and admin.is_staff
@@ -192,12 +334,27 @@ def test_no_real_person_from_the_seeds_is_in_the_demo(demo: str) -> None:
     )
 
 
+def test_it_makes_hoftebrudsforloeb_cross_sector_and_co_led_by_kl(demo: str) -> None:
+    programme = Programme.objects.get(slug=HOFTEBRUD)
+
+    assert programme.is_cross_sector
+    assert programme.co_lead.kind == Organisation.Kind.KL
+    assert programme.start_date.day == 1
+    assert programme.leads.count() == 2
+    roles = set(programme.expert_group.members.values_list("role", flat=True))
+    assert {"chair", "co_chair"} <= roles
+    for team in programme.teams.prefetch_related("organisations"):
+        sectors = {org.sector for org in team.organisations.all()}
+        assert sectors == {"regional", "municipal"}, team.name
+
+
 def test_the_detailed_programmes_have_goals_experts_teams_seminars_and_indicators(
-    demo: str,
+    today: dt.date,
 ) -> None:
-    for detail in DETAILS:
+    for detail in details():
         programme = Programme.objects.get(slug=detail.slug)
         assert programme.goals.exists()
+        assert programme.expert_group.mandate
         assert 5 <= programme.expert_group.members.count() <= 8
         assert 4 <= programme.teams.count() <= 8
         assert programme.teams.values("region").distinct().count() >= 3
@@ -205,14 +362,11 @@ def test_the_detailed_programmes_have_goals_experts_teams_seminars_and_indicator
         for team in programme.teams.all():
             assert 2 <= team.members.count() <= 4
             assert team.members.filter(role="local_lead").exists()
-        past = programme.seminars.filter(starts_at__lt=timezone.now())
-        assert past.exists() and programme.seminars.upcoming().exists()
-
-
-def test_every_team_has_24_months_of_every_indicator(demo: str) -> None:
-    for team in ImprovementTeam.objects.filter(measurements__isnull=False).distinct():
-        for indicator in Indicator.objects.filter(programme=team.programme_id):
-            assert Measurement.objects.for_series(team, indicator).count() == 24
+        assert programme.seminars.filter(starts_at__gt=noon(today)).exists()
+        held = programme.seminars.filter(starts_at__lt=noon(today)).exists()
+        assert held == (programme.status == "active")
+        if programme.status == "active":
+            assert PDSACycle.objects.filter(team__programme=programme).exists()
 
 
 def test_a_sample_of_measurements_passes_full_clean(demo: str) -> None:

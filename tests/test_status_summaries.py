@@ -234,8 +234,8 @@ def test_the_command_refreshes_every_series(world) -> None:
 
 
 def test_the_demo_loader_leaves_every_series_summarised() -> None:
+    from demo.loader import load_demo
     from indicators.models import Indicator
-    from lkt_portal.demo import load_demo
 
     load_demo()
     indicators = Indicator.objects.all()

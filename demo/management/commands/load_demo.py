@@ -1,4 +1,4 @@
-"""`manage.py load_demo`: the ten real LKTs with fictional people and data, for development."""
+"""`manage.py load_demo`: the ten real LKTs with fictional people and data, dated from today."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from lkt_portal.demo import DemoSummary, load_demo
+from demo.loader import load_demo
+from demo.records import DemoSummary
 
 
 class Command(BaseCommand):
