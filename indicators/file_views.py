@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedRequest
 from core.paging import PAGE_SIZE, paginate
 from indicators.exporting import (
     CSV_CONTENT_TYPE,
@@ -93,7 +94,7 @@ class _SizeGuard(FileUploadHandler):
 @csrf_exempt  # the size guard must be installed before the CSRF check reads the body …
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedRequest) -> HttpResponse:
     guard = _SizeGuard(request, max_bytes())
     request.upload_handlers.insert(0, guard)
     return _upload(request, guard)
@@ -132,7 +133,7 @@ def _upload(request: HttpRequest, guard: _SizeGuard) -> HttpResponse:
 
 @require_GET
 @login_required
-def upload_preview(request: HttpRequest) -> HttpResponse:
+def upload_preview(request: AuthenticatedRequest) -> HttpResponse:
     pending = request.session.get(SESSION_KEY)
     if not pending:
         messages.info(request, _("Der er ingen upload, der venter. Vælg en fil."))
@@ -158,7 +159,7 @@ def upload_preview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def upload_confirm(request: HttpRequest) -> HttpResponse:
+def upload_confirm(request: AuthenticatedRequest) -> HttpResponse:
     pending = request.session.get(SESSION_KEY)
     if not pending or request.POST.get("token") != pending["token"]:
         messages.error(request, _("Der er ingen upload at bekræfte. Upload filen igen."))
@@ -202,7 +203,7 @@ def upload_confirm(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def upload_cancel(request: HttpRequest) -> HttpResponse:
+def upload_cancel(request: AuthenticatedRequest) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
     messages.info(request, _("Uploaden er annulleret. Intet er gemt."))
     return redirect("indicators:upload")
@@ -210,7 +211,7 @@ def upload_cancel(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def upload_template(request: HttpRequest) -> HttpResponse:
+def upload_template(request: AuthenticatedRequest) -> HttpResponse:
     if not writable_teams(request.user):
         raise PermissionDenied
     rows = template_rows(request.user)
@@ -219,7 +220,7 @@ def upload_template(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_team(request: HttpRequest, pk: int) -> HttpResponse:
+def export_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_user(request.user, pk)
     if not request.user.has_perm("indicators.view_team_data", team):
         raise Http404
@@ -228,7 +229,7 @@ def export_team(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_programme(request: HttpRequest, pk: int) -> HttpResponse:
+def export_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk)
     team_ids = visible_team_ids(request.user, programme.teams.all())
     if not team_ids:
@@ -238,7 +239,7 @@ def export_programme(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_region(request: HttpRequest, pk: int) -> HttpResponse:
+def export_region(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The region's teams in every programme the person may see (or in `?program=<id>`)."""
     region = get_object_or_404(Region, pk=pk)
     teams = ImprovementTeam.objects.filter(region=region)

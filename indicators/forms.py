@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -31,10 +32,10 @@ class PeriodForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         indicators: list[Indicator],
         existing: dict[int, Measurement],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         initial = {}
         for indicator in indicators:
@@ -134,7 +135,7 @@ class ChartChangeForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args: object, indicator: Indicator, months: list[dt.date], **kwargs):
+    def __init__(self, *args: Any, indicator: Indicator, months: list[dt.date], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.instance.indicator = indicator
         self.fields["period_start"] = forms.TypedChoiceField(

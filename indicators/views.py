@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedRequest
 from core.forms import add_errors
 from core.months import label_da, parse_month
 from indicators import selectors
@@ -29,7 +30,7 @@ from programmes.access import get_programme_for_user
 
 @require_GET
 @login_required
-def team_results(request: HttpRequest, pk: int) -> HttpResponse:
+def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_data(request.user, pk)
     kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
     months = selectors.programme_months(team.programme)
@@ -72,7 +73,7 @@ def team_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def enter_data(request: HttpRequest, pk: int, month: str | None = None) -> HttpResponse:
+def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None) -> HttpResponse:
     team = get_team_for_data(request.user, pk)
     may_change = request.user.has_perm("indicators.change_team_data", team)
     if request.method == "POST" and not may_change:
@@ -155,7 +156,7 @@ def _inputs_of(indicator: Indicator) -> dict[str, str]:
 
 @require_POST
 @login_required
-def set_progress_score(request: HttpRequest, pk: int) -> HttpResponse:
+def set_progress_score(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_data(request.user, pk, "teams.set_progress_score")
     form = ProgressScoreForm(request.POST)
     if form.is_valid():
@@ -176,7 +177,7 @@ def set_progress_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def show_programme_results(request: HttpRequest, pk: int) -> HttpResponse:
+def show_programme_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk)
     if not request.user.has_perm("indicators.view_team_data", programme):
         raise Http404
@@ -187,7 +188,7 @@ def show_programme_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def chart_changes(request: HttpRequest, pk: int) -> HttpResponse:
+def chart_changes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request.user, pk)
     may_change = request.user.has_perm("indicators.set_chart_baseline", indicator.programme)
     months = selectors.programme_months(indicator.programme)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from reminders.forms import ReminderPreferencesForm
 from reminders.models import ReminderKind
@@ -23,7 +24,7 @@ from reminders.preferences import (
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def edit_preferences(request: HttpRequest) -> HttpResponse:
+def edit_preferences(request: AuthenticatedRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None  # an all-off form posts nothing
     form = ReminderPreferencesForm(data, initial=reminder_preferences(request.user))
     if request.method == "POST" and form.is_valid():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -63,6 +65,6 @@ class RatingForm(CrispyForm, forms.ModelForm):
         }
         error_messages = {"reason": {"required": _("Skriv en begrundelse for vurderingen.")}}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._init_helper()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import django_filters
 from crispy_forms.layout import Column, Field, Layout, Row
@@ -56,10 +57,10 @@ class TeamForm(CrispyForm, forms.ModelForm):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         programme: Programme,
         regions: list[Region] | None = None,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
@@ -148,7 +149,7 @@ class TeamMemberForm(CrispyForm, forms.Form):
         empty_label=_("Ingen / ikke angivet"),
     )
 
-    def __init__(self, *args: object, team: ImprovementTeam, **kwargs: object) -> None:
+    def __init__(self, *args: Any, team: ImprovementTeam, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(is_active=True).order_by(
             "first_name", "last_name", "email"
@@ -195,7 +196,7 @@ class TeamFilter(FilterSet):
         model = ImprovementTeam
         fields = ["q", "programme", "region", "status"]
 
-    def __init__(self, *args: object, programmes: QuerySet[Programme], **kwargs: object) -> None:
+    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["programme"].queryset = programmes
 
