@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record, progress_score_set
 from indicators.summaries import refresh_summaries
 from programmes.access import get_programme_for_user
+from teams.models import ImprovementTeam
 
 
 @require_GET
@@ -99,7 +101,7 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
                 request, _("Data for %(month)s er gemt.") % {"month": label_da(period)}
             )
             return redirect("indicators:enter_month", team.pk, period.strftime("%Y-%m"))
-    grid = [
+    grid: list[dict[str, Any]] = [
         {"indicator": ind, "cells": [(m, (ind.pk, m) in points) for m in months]}
         for ind in indicators
     ]
@@ -117,7 +119,9 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
     return render(request, "indicators/enter_data.html", context)
 
 
-def _save_period(request: HttpRequest, team, period: dt.date, form: PeriodForm) -> bool:
+def _save_period(
+    request: AuthenticatedRequest, team: ImprovementTeam, period: dt.date, form: PeriodForm
+) -> bool:
     """All the month's figures, or none: errors go back to the form fields."""
     try:
         with transaction.atomic():

@@ -41,8 +41,8 @@ def edit_preferences(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     reader = read_unsubscribe_token(token)
-    person = User.objects.filter(pk=reader[0]).first() if reader else None
-    if person is None:
+    person = User.objects.filter(pk=reader[0]).first() if reader is not None else None
+    if reader is None or person is None:
         raise Http404
     kind = ReminderKind(reader[1])
     done = request.method == "POST"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -162,7 +162,8 @@ def register_participant(request: AuthenticatedRequest, pk: int) -> HttpResponse
     members = TeamMember.objects.filter(team__in=invited).select_related("user", "team")
     form = RegistrationForm(request.POST, members=members)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("member", [_("Vælg en deltager.")])))
+        problems = form.errors.get("member", [_("Vælg en deltager.")])
+        messages.error(request, " ".join(str(problem) for problem in problems))
         return _render_detail(request, seminar)
     member = form.cleaned_data["member"]
     if not may_register(request.user, member):
@@ -197,7 +198,7 @@ def unregister_participant(
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     seminar: Seminar,
     *,
     cancel_form: CancelSeminarForm | None = None,

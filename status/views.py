@@ -45,7 +45,9 @@ def overview_context(request: HttpRequest) -> dict:
     )
     rows = selectors.status_rows(programmes, regions)
     if filters["light"]:
-        rows = [row for row in rows if row.light.colour == filters["light"]]
+        rows = [
+            row for row in rows if row.light is not None and row.light.colour == filters["light"]
+        ]
     return {
         "form": form,
         "rows": rows,

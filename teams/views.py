@@ -140,7 +140,7 @@ def remove_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> Htt
 
 
 def _members_changed(
-    request: HttpRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
+    request: AuthenticatedRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
 ) -> HttpResponse:
     """htmx: the member list again; otherwise back to the team (or the page with the errors)."""
     if request.htmx:
