@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from programmes.models import ExpertMember, ImprovementGoal, Programme
 
 
@@ -64,7 +65,7 @@ class StatusChangeForm(CrispyForm, forms.Form):
 
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
             (value, Programme.Status(value).label)
             for value in Programme.TRANSITIONS[programme.status]
         ]
@@ -97,5 +98,6 @@ class ExpertMemberForm(CrispyForm, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = self.fields["user"].queryset.filter(is_active=True)
+        user_field = cast(forms.ModelChoiceField, self.fields["user"])
+        user_field.queryset = User.objects.filter(is_active=True)
         self._init_helper()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from core.forms import CrispyForm
 from programmes.models import Programme, StatusRating
 from status.traffic import GREEN, GREY, LABELS, RED, SYMBOLS, YELLOW
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class OverviewFilterForm(forms.Form):
@@ -20,15 +24,22 @@ class OverviewFilterForm(forms.Form):
     area = forms.ChoiceField(label=_("Klinisk område"), required=False)
     light = forms.ChoiceField(label=_("Trafiklys"), required=False)
 
-    def __init__(self, data, *, regions: list[tuple[str, str]], areas: list[str]) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None,
+        *,
+        regions: list[tuple[str, str]],
+        areas: list[str],
+    ) -> None:
         super().__init__(data)
-        everything = [("", _("Alle"))]
-        self.fields["status"].choices = everything + list(Programme.Status.choices)
-        self.fields["region"].choices = everything + list(regions)
-        self.fields["area"].choices = everything + [(a, a) for a in areas]
-        self.fields["light"].choices = everything + [
-            (colour, LABELS[colour]) for colour in (GREEN, YELLOW, RED, GREY)
-        ]
+        offered: dict[str, list[tuple[str, StrOrPromise]]] = {
+            "status": list(Programme.Status.choices),
+            "region": list(regions),
+            "area": [(a, a) for a in areas],
+            "light": [(colour, LABELS[colour]) for colour in (GREEN, YELLOW, RED, GREY)],
+        }
+        for name, choices in offered.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = [("", _("Alle")), *choices]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
