@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,9 @@ from simple_history.models import HistoricalRecords
 from programmes.models import Programme
 from programmes.validators import validate_no_cpr
 from teams.models import ImprovementTeam
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class IndicatorKind(models.TextChoices):
@@ -203,7 +207,7 @@ class Measurement(models.Model):
         return f"{self.team} · {self.indicator} · {date_format(self.period_start, 'F Y')}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         indicator = self.indicator if self.indicator_id else None
         if self.period_start and self.period_start.day != 1:
             errors["period_start"] = _("Perioden skal angives ved sin første dag.")
@@ -238,8 +242,8 @@ class Measurement(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def _fraction_errors(self, indicator: Indicator) -> dict[str, str]:
-        errors: dict[str, str] = {}
+    def _fraction_errors(self, indicator: Indicator) -> dict[str, StrOrPromise]:
+        errors: dict[str, StrOrPromise] = {}
         if self.numerator is None:
             errors["numerator"] = _("Angiv tælleren.")
         elif self.numerator < 0:
@@ -266,7 +270,7 @@ class Measurement(models.Model):
         """The value the chart shows: the ratio times the multiplier, or the value itself."""
         if self.value is not None:
             return float(self.value)
-        if not self.denominator:
+        if self.numerator is None or not self.denominator:
             return None
         return float(self.numerator / self.denominator) * self.indicator.multiplier
 
