@@ -19,7 +19,11 @@ from programmes.validators import validate_no_cpr
 from teams.models import ImprovementTeam
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from django_stubs_ext import StrOrPromise
+
+    from accounts.models import User
 
 
 class IndicatorKind(models.TextChoices):
@@ -173,6 +177,9 @@ class Measurement(models.Model):
 
     objects = MeasurementQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Read by django-simple-history when it writes a version: who made it, and when (not fields).
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("måling")
