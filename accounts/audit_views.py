@@ -5,10 +5,11 @@ from __future__ import annotations
 from auditlog.models import LogEntry
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import SecurityEvent
 from core.paging import paginate
 
@@ -16,7 +17,7 @@ from core.paging import paginate
 @require_GET
 @login_required
 @permission_required("accounts.view_audit_trail", raise_exception=True)
-def audit_trail(request: HttpRequest) -> HttpResponse:
+def audit_trail(request: AuthenticatedRequest) -> HttpResponse:
     """Security events and data changes, newest first, searchable by person."""
     tab = "changes" if request.GET.get("vis") == "aendringer" else "security"
     query = (request.GET.get("q") or "").strip()

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_otp.models import Device
 
 
 class UserManager(BaseUserManager["User"]):
@@ -38,7 +43,8 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractUser):
     """A person using the portal: coordinator, team member, expert, steering group member."""
 
-    username = None
+    # Django drops an inherited field set to None; the stubs still type it as AbstractUser's field.
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mailadresse"), unique=True)
     phone = models.CharField(_("telefon"), max_length=30, blank=True)
     organisation_text = models.CharField(
@@ -52,9 +58,14 @@ class User(AbstractUser):
     )
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # The stubs want auth's username-based UserManager here; ours is a BaseUserManager for e-mail.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    # Set on `request.user` by django_otp's OTPMiddleware (not fields).
+    otp_device: Device | None
+    is_verified: Callable[[], bool]
 
     class Meta:
         verbose_name = _("bruger")

@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import SecurityEvent
 from accounts.roles import roles_of
 from accounts.security import record
@@ -53,7 +54,7 @@ def _qr_svg(device: TOTPDevice, email: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def setup_two_factor(request: HttpRequest) -> HttpResponse:
+def setup_two_factor(request: AuthenticatedRequest) -> HttpResponse:
     """Show a QR code for an authenticator app and confirm it with the first code."""
     user = request.user
     if has_device(user) and not request.user.is_verified():
@@ -82,7 +83,7 @@ def setup_two_factor(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def verify_two_factor(request: HttpRequest) -> HttpResponse:
+def verify_two_factor(request: AuthenticatedRequest) -> HttpResponse:
     """Ask for the current code after the password."""
     if request.method == "POST":
         device = match_token(request.user, (request.POST.get("token") or "").replace(" ", ""))

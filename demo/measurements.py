@@ -64,8 +64,8 @@ def load_measurements(
                 )
                 moment = at(registered_on(period, deadline_day, loader.today), dt.time(10))
                 # simple-history's bulk_history_create reads these two.
-                measurement._history_date = min(moment, loader.now)  # type: ignore[attr-defined]
-                measurement._history_user = lead  # type: ignore[attr-defined]
+                measurement._history_date = min(moment, loader.now)
+                measurement._history_user = lead
                 new.append(measurement)
     insert(new)
     loader.say(f"  {programme.name}: {len(new)} nye målinger")
@@ -77,7 +77,7 @@ def insert(new: list[Measurement]) -> None:
     # auto_now_add stamps "now" on insert; the demo wants the time each figure came in.
     by_time: dict[dt.datetime, list[int]] = defaultdict(list)
     for measurement in created:
-        measurement.registered_at = measurement._history_date  # type: ignore[attr-defined]
+        measurement.registered_at = measurement._history_date
         by_time[measurement.registered_at].append(measurement.pk)
     for moment, pks in by_time.items():
         Measurement.objects.filter(pk__in=pks).update(registered_at=moment)

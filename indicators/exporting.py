@@ -183,7 +183,7 @@ def file_name(scope: str, name: str, extension: str) -> str:
     today = timezone.localdate()
     if not name:
         return f"lkt-{scope}-{today}.{extension}"
-    ascii_name = name.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+    ascii_name = name.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
     return f"lkt-data-{scope}-{slugify(ascii_name) or 'data'}-{today}.{extension}"
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedRequest
 from core.paging import PAGE_SIZE, paginate
 from indicators.exporting import (
     CSV_CONTENT_TYPE,
@@ -93,14 +94,14 @@ class _SizeGuard(FileUploadHandler):
 @csrf_exempt  # the size guard must be installed before the CSRF check reads the body …
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest) -> HttpResponse:
+def upload(request: AuthenticatedRequest) -> HttpResponse:
     guard = _SizeGuard(request, max_bytes())
-    request.upload_handlers.insert(0, guard)
+    request.upload_handlers = [guard, *request.upload_handlers]
     return _upload(request, guard)
 
 
 @csrf_protect  # … and the CSRF check runs here, once the guard is in place
-def _upload(request: HttpRequest, guard: _SizeGuard) -> HttpResponse:
+def _upload(request: AuthenticatedRequest, guard: _SizeGuard) -> HttpResponse:
     teams = writable_teams(request.user)
     if not teams:
         raise PermissionDenied
@@ -117,7 +118,7 @@ def _upload(request: HttpRequest, guard: _SizeGuard) -> HttpResponse:
             except UploadError as error:
                 errors = error.messages
             else:
-                _keep(request, uploaded.name, rows)
+                _keep(request, uploaded.name or "", rows)
                 return redirect("indicators:upload_preview")
     context = {
         "teams": teams,
@@ -132,7 +133,7 @@ def _upload(request: HttpRequest, guard: _SizeGuard) -> HttpResponse:
 
 @require_GET
 @login_required
-def upload_preview(request: HttpRequest) -> HttpResponse:
+def upload_preview(request: AuthenticatedRequest) -> HttpResponse:
     pending = request.session.get(SESSION_KEY)
     if not pending:
         messages.info(request, _("Der er ingen upload, der venter. Vælg en fil."))
@@ -158,7 +159,7 @@ def upload_preview(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def upload_confirm(request: HttpRequest) -> HttpResponse:
+def upload_confirm(request: AuthenticatedRequest) -> HttpResponse:
     pending = request.session.get(SESSION_KEY)
     if not pending or request.POST.get("token") != pending["token"]:
         messages.error(request, _("Der er ingen upload at bekræfte. Upload filen igen."))
@@ -202,7 +203,7 @@ def upload_confirm(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def upload_cancel(request: HttpRequest) -> HttpResponse:
+def upload_cancel(request: AuthenticatedRequest) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
     messages.info(request, _("Uploaden er annulleret. Intet er gemt."))
     return redirect("indicators:upload")
@@ -210,7 +211,7 @@ def upload_cancel(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def upload_template(request: HttpRequest) -> HttpResponse:
+def upload_template(request: AuthenticatedRequest) -> HttpResponse | StreamingHttpResponse:
     if not writable_teams(request.user):
         raise PermissionDenied
     rows = template_rows(request.user)
@@ -219,7 +220,7 @@ def upload_template(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_team(request: HttpRequest, pk: int) -> HttpResponse:
+def export_team(request: AuthenticatedRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     team = get_team_for_user(request.user, pk)
     if not request.user.has_perm("indicators.view_team_data", team):
         raise Http404
@@ -228,7 +229,9 @@ def export_team(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_programme(request: HttpRequest, pk: int) -> HttpResponse:
+def export_programme(
+    request: AuthenticatedRequest, pk: int
+) -> HttpResponse | StreamingHttpResponse:
     programme = get_programme_for_user(request.user, pk)
     team_ids = visible_team_ids(request.user, programme.teams.all())
     if not team_ids:
@@ -238,7 +241,7 @@ def export_programme(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_region(request: HttpRequest, pk: int) -> HttpResponse:
+def export_region(request: AuthenticatedRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """The region's teams in every programme the person may see (or in `?program=<id>`)."""
     region = get_object_or_404(Region, pk=pk)
     teams = ImprovementTeam.objects.filter(region=region)
@@ -250,7 +253,9 @@ def export_region(request: HttpRequest, pk: int) -> HttpResponse:
     return _export(request, "region", region.name, team_ids)
 
 
-def _export(request: HttpRequest, scope: str, name: str, team_ids: list[int]) -> HttpResponse:
+def _export(
+    request: HttpRequest, scope: str, name: str, team_ids: list[int]
+) -> HttpResponse | StreamingHttpResponse:
     measurements = export_measurements(team_ids).iterator(chunk_size=2000)
     rows = (export_row(measurement) for measurement in measurements)
     return _file_response(request, EXPORT_HEADER, rows, scope, name)
@@ -260,6 +265,7 @@ def _file_response(
     request: HttpRequest, header: list[str], rows: Iterable[list[Any]], scope: str, name: str
 ) -> HttpResponse | StreamingHttpResponse:
     """CSV (streamed) by default, Excel with `?format=xlsx`."""
+    response: HttpResponse | StreamingHttpResponse
     if request.GET.get("format") == "xlsx":
         response = HttpResponse(
             xlsx_bytes(header, rows, name or _("Data")), content_type=XLSX_CONTENT_TYPE

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.months import label_da
 from indicators.models import ChartChange, Indicator, Measurement
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 from programmes.validators import validate_no_cpr
 from teams.models import PROGRESS_SCALE
 
 
-def _number(label: str) -> forms.DecimalField:
+def _number(label: StrOrPromise) -> forms.DecimalField:
     return forms.DecimalField(
         label=label,
         required=False,
@@ -31,12 +36,13 @@ class PeriodForm(forms.Form):
 
     def __init__(
         self,
-        *args: object,
+        data: Mapping[str, Any] | None = None,
+        *,
         indicators: list[Indicator],
         existing: dict[int, Measurement],
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
-        initial = {}
+        initial: dict[str, Any] = {}
         for indicator in indicators:
             m = existing.get(indicator.pk)
             if m is not None:
@@ -46,7 +52,7 @@ class PeriodForm(forms.Form):
                     f"val_{indicator.pk}": m.value,
                     f"comment_{indicator.pk}": m.comment,
                 }
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, **kwargs)
         self.indicators = indicators
         for indicator in indicators:
             if indicator.has_denominator:
@@ -134,7 +140,7 @@ class ChartChangeForm(forms.ModelForm):
             )
         }
 
-    def __init__(self, *args: object, indicator: Indicator, months: list[dt.date], **kwargs):
+    def __init__(self, *args: Any, indicator: Indicator, months: list[dt.date], **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.instance.indicator = indicator
         self.fields["period_start"] = forms.TypedChoiceField(
@@ -144,5 +150,6 @@ class ChartChangeForm(forms.ModelForm):
             help_text=self.Meta.help_texts["period_start"],
             widget=forms.Select(attrs={"class": "form-select"}),
         )
-        self.fields["team"].queryset = indicator.programme.teams.order_by("name")
-        self.fields["team"].empty_label = _("Alle teams og programmets graf")
+        team_field = cast(forms.ModelChoiceField, self.fields["team"])
+        team_field.queryset = indicator.programme.teams.order_by("name")
+        team_field.empty_label = _("Alle teams og programmets graf")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,13 @@ from simple_history.models import HistoricalRecords
 from programmes.models import Programme
 from programmes.validators import validate_no_cpr
 from teams.models import ImprovementTeam
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from django_stubs_ext import StrOrPromise
+
+    from accounts.models import User
 
 
 class IndicatorKind(models.TextChoices):
@@ -169,6 +177,9 @@ class Measurement(models.Model):
 
     objects = MeasurementQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Read by django-simple-history when it writes a version: who made it, and when (not fields).
+    _history_user: User | None
+    _history_date: dt.datetime
 
     class Meta:
         verbose_name = _("måling")
@@ -203,7 +214,7 @@ class Measurement(models.Model):
         return f"{self.team} · {self.indicator} · {date_format(self.period_start, 'F Y')}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         indicator = self.indicator if self.indicator_id else None
         if self.period_start and self.period_start.day != 1:
             errors["period_start"] = _("Perioden skal angives ved sin første dag.")
@@ -238,8 +249,8 @@ class Measurement(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def _fraction_errors(self, indicator: Indicator) -> dict[str, str]:
-        errors: dict[str, str] = {}
+    def _fraction_errors(self, indicator: Indicator) -> dict[str, StrOrPromise]:
+        errors: dict[str, StrOrPromise] = {}
         if self.numerator is None:
             errors["numerator"] = _("Angiv tælleren.")
         elif self.numerator < 0:
@@ -266,7 +277,7 @@ class Measurement(models.Model):
         """The value the chart shows: the ratio times the multiplier, or the value itself."""
         if self.value is not None:
             return float(self.value)
-        if not self.denominator:
+        if self.numerator is None or not self.denominator:
             return None
         return float(self.numerator / self.denominator) * self.indicator.multiplier
 

@@ -14,6 +14,7 @@ from indicators.funnel import FunnelPoint, analyse_funnel, render_funnel_svg
 from indicators.models import Indicator, Measure
 from indicators.selectors import Point
 from programmes.models import Programme
+from teams.models import ImprovementTeam
 
 FUNNEL_WINDOW = 3  # months
 
@@ -22,7 +23,7 @@ FUNNEL_WINDOW = 3  # months
 class IndicatorResults:
     indicator: Indicator
     aggregate: Chart
-    teams: list[tuple[object, Chart]]
+    teams: list[tuple[ImprovementTeam, Chart]]
     funnel_svg: str
     funnel_rows: list
 
@@ -132,7 +133,7 @@ def _funnel(indicator: Indicator, teams: list, points: dict, months: list[dt.dat
 
 @dataclass
 class Completeness:
-    team: object
+    team: ImprovementTeam
     registered: int
     expected: int
 
@@ -141,9 +142,14 @@ class Completeness:
         return round(100 * self.registered / self.expected) if self.expected else 0
 
 
-def _completeness(teams, indicators, points, months) -> list[Completeness]:
+def _completeness(
+    teams: list[ImprovementTeam],
+    indicators: list[Indicator],
+    points: dict[tuple[int, int, dt.date], Point],
+    months: list[dt.date],
+) -> list[Completeness]:
     """Registered / expected team-months per team, from the team's start (or the programme's)."""
-    counted = defaultdict(int)
+    counted: defaultdict[tuple[int, dt.date], int] = defaultdict(int)
     wanted = {ind.pk for ind in indicators}
     for team_id, indicator_id, month in points:
         if indicator_id in wanted:

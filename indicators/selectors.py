@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -32,8 +35,8 @@ class Point:
     value: float | None
 
 
-def _point(row: dict) -> Point:
-    def f(x: object) -> float | None:
+def _point(row: Mapping[str, Any]) -> Point:
+    def f(x: Decimal | None) -> float | None:
         return None if x is None else float(x)
 
     return Point(f(row["numerator"]), f(row["denominator"]), f(row["value"]))

@@ -120,7 +120,7 @@ class EntryRefused(ValidationError):
 
 
 @transaction.atomic
-def measurements_record_many(*, entries: list[Entry], by: User | None) -> Counter:
+def measurements_record_many(*, entries: list[Entry], by: User | None) -> Counter[str]:
     """Create or correct many measurements at once, with history; all of them or none.
 
     The same rules as `measurement_record` (the model's `full_clean`), but a fixed number of
@@ -129,7 +129,9 @@ def measurements_record_many(*, entries: list[Entry], by: User | None) -> Counte
     """
     existing = _lock_existing(entries)
     now = timezone.now()
-    new, changed, written = [], [], Counter()
+    new: list[Measurement] = []
+    changed: list[Measurement] = []
+    written: Counter[str] = Counter()
     for index, entry in enumerate(entries):
         key = (entry.team.pk, entry.indicator.pk, entry.period_start)
         measurement = existing.get(key)

@@ -210,19 +210,21 @@ def analyse(
     runs = _runs(y_raw, cl)
     n_useful = sum(len(indices) for _, indices in runs)
     in_long_run = [False] * n_obs
+    longest_run: int | None = None
+    longest_run_max: int | None = None
+    n_crossings: int | None = None
+    n_crossings_min: int | None = None
+    runs_signal = False
     if n_useful:
-        longest_run: int | None = max(len(indices) for _, indices in runs)
-        longest_run_max: int | None = longest_run_limit(n_useful)
-        n_crossings: int | None = len(runs) - 1
-        n_crossings_min: int | None = crossings_limit(n_useful)
+        longest_run = max(len(indices) for _, indices in runs)
+        longest_run_max = longest_run_limit(n_useful)
+        n_crossings = len(runs) - 1
+        n_crossings_min = crossings_limit(n_useful)
         runs_signal = longest_run > longest_run_max or n_crossings < n_crossings_min
         for _, indices in runs:
             if len(indices) > longest_run_max:
                 for i in indices:
                     in_long_run[i] = True
-    else:
-        longest_run = longest_run_max = n_crossings = n_crossings_min = None
-        runs_signal = False
 
     outside_limits = [
         v is not None and ((high is not None and v > high) or (low is not None and v < low))
@@ -317,7 +319,7 @@ def analyse_parts(
 def format_number_da(value: float, decimals: int | None = None) -> str:
     """Format a number the Danish way (1.234,5); ``decimals=None`` gives 3 significant digits."""
     auto = decimals is None
-    if auto:
+    if decimals is None:
         if value == 0 or not math.isfinite(value):
             places = 0
         else:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedRequest
 from core.forms import add_errors
 from core.months import label_da, parse_month
 from indicators import selectors
@@ -25,11 +27,12 @@ from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record, progress_score_set
 from indicators.summaries import refresh_summaries
 from programmes.access import get_programme_for_user
+from teams.models import ImprovementTeam
 
 
 @require_GET
 @login_required
-def team_results(request: HttpRequest, pk: int) -> HttpResponse:
+def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_data(request.user, pk)
     kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
     months = selectors.programme_months(team.programme)
@@ -72,7 +75,7 @@ def team_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def enter_data(request: HttpRequest, pk: int, month: str | None = None) -> HttpResponse:
+def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None) -> HttpResponse:
     team = get_team_for_data(request.user, pk)
     may_change = request.user.has_perm("indicators.change_team_data", team)
     if request.method == "POST" and not may_change:
@@ -98,7 +101,7 @@ def enter_data(request: HttpRequest, pk: int, month: str | None = None) -> HttpR
                 request, _("Data for %(month)s er gemt.") % {"month": label_da(period)}
             )
             return redirect("indicators:enter_month", team.pk, period.strftime("%Y-%m"))
-    grid = [
+    grid: list[dict[str, Any]] = [
         {"indicator": ind, "cells": [(m, (ind.pk, m) in points) for m in months]}
         for ind in indicators
     ]
@@ -116,7 +119,9 @@ def enter_data(request: HttpRequest, pk: int, month: str | None = None) -> HttpR
     return render(request, "indicators/enter_data.html", context)
 
 
-def _save_period(request: HttpRequest, team, period: dt.date, form: PeriodForm) -> bool:
+def _save_period(
+    request: AuthenticatedRequest, team: ImprovementTeam, period: dt.date, form: PeriodForm
+) -> bool:
     """All the month's figures, or none: errors go back to the form fields."""
     try:
         with transaction.atomic():
@@ -155,7 +160,7 @@ def _inputs_of(indicator: Indicator) -> dict[str, str]:
 
 @require_POST
 @login_required
-def set_progress_score(request: HttpRequest, pk: int) -> HttpResponse:
+def set_progress_score(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_data(request.user, pk, "teams.set_progress_score")
     form = ProgressScoreForm(request.POST)
     if form.is_valid():
@@ -176,7 +181,7 @@ def set_progress_score(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def show_programme_results(request: HttpRequest, pk: int) -> HttpResponse:
+def show_programme_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk)
     if not request.user.has_perm("indicators.view_team_data", programme):
         raise Http404
@@ -187,7 +192,7 @@ def show_programme_results(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def chart_changes(request: HttpRequest, pk: int) -> HttpResponse:
+def chart_changes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_user(request.user, pk)
     may_change = request.user.has_perm("indicators.set_chart_baseline", indicator.programme)
     months = selectors.programme_months(indicator.programme)

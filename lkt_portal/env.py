@@ -47,7 +47,7 @@ def broker_url() -> str:
     return env.str("CELERY_BROKER_URL", default="") or env("REDIS_URL") or "filesystem://"
 
 
-def filesystem_broker_options() -> dict[str, str]:
+def filesystem_broker_options() -> dict[str, str | bool]:
     """Folders for kombu's filesystem transport; created on first use."""
     folder = RUN_DIR / "broker"
     for sub in ("queue", "processed"):

@@ -77,16 +77,19 @@ class InviteForm(PortalForm, forms.Form):
     def clean_target(self) -> ImprovementTeam | ExpertGroup:
         """The chosen team or expert group; whether the user may invite to it is the view's job."""
         kind, _sep, pk = self.cleaned_data["target"].partition(":")
-        model = {TEAM: ImprovementTeam, GROUP: ExpertGroup}.get(kind)
-        target = None
+        models: dict[str, type[ImprovementTeam] | type[ExpertGroup]]
+        models = {TEAM: ImprovementTeam, GROUP: ExpertGroup}
+        model = models.get(kind)
+        target: ImprovementTeam | ExpertGroup | None = None
         if model is not None and pk.isdigit():
             target = model.objects.select_related("programme").filter(pk=int(pk)).first()
         if target is None:
             raise forms.ValidationError(_("Vælg et team eller en ekspertgruppe på listen."))
         return target
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         target, role = data.get("target"), data.get("role")
         if isinstance(target, ImprovementTeam) and role and role not in TeamMember.Role.values:
             self.add_error("role", _("Vælg en af rollerne for et forbedringsteam."))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
+
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
@@ -10,11 +12,20 @@ from accounts.roles import roles_of
 from programmes.models import ExpertGroup, ExpertMember, ProgrammeLead, RegionalCoordinator
 from teams.models import ImprovementTeam, TeamMember
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class PersonAnnotations(TypedDict):
+        has_open_invitation: bool
+
+    # A user as `administrable_users` gives them.
+    Person: TypeAlias = WithAnnotations[User, PersonAnnotations]
+
 # The statuses the user list can filter by.
 ACTIVE, INVITED, EXPIRED, DEACTIVATED = "aktiv", "inviteret", "udloebet", "deaktiveret"
 
 
-def administrable_users(user: User) -> QuerySet[User]:
+def administrable_users(user: User) -> QuerySet[Person]:
     """The people `user` may administer, with what the list and the deactivation rule need.
 
     An administrator: everyone. A regional coordinator: the members of teams in their region(s)
@@ -62,7 +73,7 @@ def administrable_users(user: User) -> QuerySet[User]:
     )
 
 
-def user_list(user: User, *, query: str = "", status: str = "") -> QuerySet[User]:
+def user_list(user: User, *, query: str = "", status: str = "") -> QuerySet[Person]:
     """`administrable_users`, searched by name/e-mail (every word must match) and by status."""
     people = administrable_users(user)
     for word in query.split():
@@ -81,7 +92,7 @@ def user_list(user: User, *, query: str = "", status: str = "") -> QuerySet[User
     return people.order_by("first_name", "last_name", "email")
 
 
-def status_of(person: User) -> str:
+def status_of(person: Person) -> str:
     """One of ACTIVE, INVITED, EXPIRED, DEACTIVATED (needs `has_open_invitation`)."""
     if person.is_active:
         return ACTIVE

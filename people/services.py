@@ -101,6 +101,7 @@ def user_invite(
 
 
 def _add_membership(*, person: User, target: InviteTarget, role: str, sector: str) -> None:
+    member: TeamMember | ExpertMember
     if isinstance(target, ImprovementTeam):
         if TeamMember.objects.filter(team=target, user=person).exists():
             raise ValidationError(

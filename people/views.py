@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.access import deactivation_refusal
 from accounts.forms import ProfileForm
+from accounts.http import AuthenticatedRequest
 from accounts.models import SecurityEvent
 from accounts.roles import roles_of
 from accounts.security import record
@@ -39,7 +40,7 @@ from people.services import user_invite
 @require_GET
 @login_required
 @permission_required("accounts.invite_user", raise_exception=True)
-def list_users(request: HttpRequest) -> HttpResponse:
+def list_users(request: AuthenticatedRequest) -> HttpResponse:
     search = UserSearchForm(request.GET)
     search.is_valid()
     people = user_list(
@@ -57,7 +58,7 @@ def list_users(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("accounts.invite_user", raise_exception=True)
-def invite_user(request: HttpRequest) -> HttpResponse:
+def invite_user(request: AuthenticatedRequest) -> HttpResponse:
     teams, groups = invite_targets(request.user)
     form = InviteForm(
         request.POST or None, initial={"target": request.GET.get("target", "")},
@@ -87,7 +88,7 @@ def invite_user(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
-def deactivate_user(request: HttpRequest, pk: int) -> HttpResponse:
+def deactivate_user(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
     refusal = deactivation_refusal(request.user, person)
     if refusal:
@@ -100,7 +101,7 @@ def deactivate_user(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def reactivate_user(request: HttpRequest, pk: int) -> HttpResponse:
+def reactivate_user(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
     refusal = deactivation_refusal(request.user, person)
     if refusal:
@@ -116,7 +117,7 @@ def reactivate_user(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+def resend_invitation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
     try:
         invitation_resend(person=person, by=request.user, site_url=request.build_absolute_uri("/"))
@@ -130,7 +131,7 @@ def resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def edit_profile(request: HttpRequest) -> HttpResponse:
+def edit_profile(request: AuthenticatedRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -150,7 +151,7 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedRequest) -> HttpResponse:
     """Everything the portal holds about the signed-in person, as a JSON download."""
     record(SecurityEvent.Kind.DATA_EXPORTED, request)
     body = json.dumps(

@@ -43,8 +43,7 @@ class ProgrammeLeadInline(admin.TabularInline):
 class StatusChangeInline(admin.TabularInline):
     model = ProgrammeStatusChange
     extra = 0
-    fields = ["changed_at", "from_status", "to_status", "reason", "changed_by"]
-    readonly_fields = fields
+    fields = readonly_fields = ("changed_at", "from_status", "to_status", "reason", "changed_by")
     can_delete = False
 
     def has_add_permission(self, request, obj=None) -> bool:  # noqa: ARG002 -- the history is written by the workflow only

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
 from programmes.models import ExpertMember, ImprovementGoal, Programme
 
 
@@ -44,7 +47,7 @@ class ProgrammeForm(CrispyForm, forms.ModelForm):
             for field in ["start_date", "end_date", "decided_on", "description_approved_on"]
         } | {"description": forms.Textarea(attrs={"rows": 5})}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["end_date"].required = False
         self._init_helper()
@@ -60,9 +63,9 @@ class StatusChangeForm(CrispyForm, forms.Form):
         help_text=_("Begrundelsen vises i programmets statushistorik."),
     )
 
-    def __init__(self, *args: object, programme: Programme, **kwargs: object) -> None:
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
             (value, Programme.Status(value).label)
             for value in Programme.TRANSITIONS[programme.status]
         ]
@@ -80,7 +83,7 @@ class GoalForm(CrispyForm, forms.ModelForm):
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._init_helper()
 
@@ -93,7 +96,8 @@ class ExpertMemberForm(CrispyForm, forms.ModelForm):
         fields = ["user", "role", "sector", "organisation"]
         labels = {"user": _("Person")}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = self.fields["user"].queryset.filter(is_active=True)
+        user_field = cast(forms.ModelChoiceField, self.fields["user"])
+        user_field.queryset = User.objects.filter(is_active=True)
         self._init_helper()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedRequest
 from core.forms import add_errors
 from core.paging import paginate
 from programmes.access import get_programme_for_user
@@ -32,7 +33,7 @@ from programmes.services import (
 
 @require_GET
 @login_required
-def list_programmes(request: HttpRequest) -> HttpResponse:
+def list_programmes(request: AuthenticatedRequest) -> HttpResponse:
     programmes = ProgrammeFilter(request.GET, queryset=programme_list(request.user))
     context = {"filter": programmes, **paginate(request, programmes.qs)}
     return render(request, "programmes/programme_list.html", context)
@@ -40,7 +41,7 @@ def list_programmes(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def show_programme(request: HttpRequest, pk: int) -> HttpResponse:
+def show_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk)
     can_see_teams = request.user.has_perm("teams.view_teams", programme)
     context = {
@@ -62,7 +63,7 @@ def show_programme(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("programmes.add_programme", raise_exception=True)
-def create_programme(request: HttpRequest) -> HttpResponse:
+def create_programme(request: AuthenticatedRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items()}
@@ -74,7 +75,7 @@ def create_programme(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def edit_programme(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, "programmes.change_programme")
     form = ProgrammeForm(request.POST or None, instance=programme)
     if request.method == "POST" and form.is_valid():
@@ -90,7 +91,7 @@ def edit_programme(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+def change_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk)
     can_change = request.user.has_perm("programmes.change_programme_status", programme)
     if request.method == "POST" and not can_change:
@@ -123,7 +124,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def add_goal(request: HttpRequest, pk: int) -> HttpResponse:
+def add_goal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, "programmes.change_programme")
     form = GoalForm(request.POST, instance=ImprovementGoal(programme=programme))
     if form.is_valid():
@@ -140,7 +141,7 @@ def add_goal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def remove_goal(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
+def remove_goal(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, "programmes.change_programme")
     goal = get_object_or_404(ImprovementGoal, pk=goal_pk, programme=programme)
     goal_remove(goal=goal, by=request.user)
@@ -150,7 +151,7 @@ def remove_goal(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def manage_expert_group(request: HttpRequest, pk: int) -> HttpResponse:
+def manage_expert_group(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk)
     can_manage = request.user.has_perm("programmes.manage_expert_group", programme)
     if request.method == "POST" and not can_manage:
@@ -179,7 +180,7 @@ def manage_expert_group(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def change_expert_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def change_expert_role(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, "programmes.manage_expert_group")
     member = get_object_or_404(ExpertMember, pk=member_pk, group__programme=programme)
     try:
@@ -197,7 +198,7 @@ def change_expert_role(request: HttpRequest, pk: int, member_pk: int) -> HttpRes
 
 @require_POST
 @login_required
-def remove_expert(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def remove_expert(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, pk, "programmes.manage_expert_group")
     member = get_object_or_404(ExpertMember, pk=member_pk, group__programme=programme)
     expert_remove(member=member, by=request.user)

@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 
 SENT, SKIPPED, TAKEN, FAILED = "sent", "skipped", "taken", "failed"
 
-MODEL_OF_KIND = {
+# By `ReminderKind` value (a `Due` carries the kind as the plain string it is stored as).
+MODEL_OF_KIND: dict[str, type[Seminar] | type[ImprovementTeam] | type[Programme]] = {
     ReminderKind.SEMINAR: Seminar,
     ReminderKind.DATA: ImprovementTeam,
     ReminderKind.DATA_LATE: Programme,

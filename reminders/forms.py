@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +15,7 @@ from reminders.preferences import KIND_HELP
 class ReminderPreferencesForm(CrispyForm, forms.Form):
     submit_label = _("Gem mine valg")
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for kind in ReminderKind:
             self.fields[kind.value] = forms.BooleanField(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from accounts.http import AuthenticatedRequest
 from accounts.models import User
 from reminders.forms import ReminderPreferencesForm
 from reminders.models import ReminderKind
@@ -23,7 +24,7 @@ from reminders.preferences import (
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def edit_preferences(request: HttpRequest) -> HttpResponse:
+def edit_preferences(request: AuthenticatedRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None  # an all-off form posts nothing
     form = ReminderPreferencesForm(data, initial=reminder_preferences(request.user))
     if request.method == "POST" and form.is_valid():
@@ -40,8 +41,8 @@ def edit_preferences(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     reader = read_unsubscribe_token(token)
-    person = User.objects.filter(pk=reader[0]).first() if reader else None
-    if person is None:
+    person = User.objects.filter(pk=reader[0]).first() if reader is not None else None
+    if reader is None or person is None:
         raise Http404
     kind = ReminderKind(reader[1])
     done = request.method == "POST"

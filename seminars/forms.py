@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +24,10 @@ TZ = ZoneInfo("Europe/Copenhagen")
 
 
 def _model_field(name: str, **kwargs: Any) -> forms.Field:
-    return Seminar._meta.get_field(name).formfield(**kwargs)
+    field = Seminar._meta.get_field(name)
+    formfield = field.formfield(**kwargs) if isinstance(field, models.Field) else None
+    assert formfield is not None, name  # only the seminar's plain fields are named here
+    return formfield
 
 
 class SeminarForm(CrispyForm, forms.Form):
@@ -90,7 +95,8 @@ class SeminarForm(CrispyForm, forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         date, start, end = data.get("date"), data.get("start_time"), data.get("end_time")
         if date and start and end:
             data["starts_at"] = dt.datetime.combine(date, start, tzinfo=TZ)
@@ -117,8 +123,8 @@ class CancelSeminarForm(CrispyForm, forms.Form):
         help_text=_("Årsagen vises på seminarets side for alle."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="cancel", **kwargs)
+    def __init__(self, data: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(data, prefix="cancel", **kwargs)
         self._init_helper()
         self.helper.form_tag = False  # the page writes the <form> (crispy leaks its action)
         self.helper.inputs[0].field_classes = "btn btn-danger"
@@ -136,13 +142,18 @@ class InviteTeamsForm(CrispyForm, forms.Form):
     )
 
     def __init__(
-        self, *args: Any, seminar: Seminar, invited: list[ImprovementTeam], **kwargs: Any
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        seminar: Seminar,
+        invited: list[ImprovementTeam],
+        **kwargs: Any,
     ) -> None:
         kwargs.setdefault("initial", {"teams": [team.pk for team in invited]})
-        super().__init__(*args, prefix="invite", **kwargs)
+        super().__init__(data, prefix="invite", **kwargs)
         # Any team is accepted here so that the service can refuse a foreign one by name;
         # only the programme's own teams are offered.
-        field = self.fields["teams"]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["teams"])
         field.queryset = ImprovementTeam.objects.all()
         offered = (
             ImprovementTeam.objects.filter(programme_id=seminar.programme_id)
@@ -163,10 +174,16 @@ class RegistrationForm(CrispyForm, forms.Form):
         label=_("Deltager"), queryset=TeamMember.objects.none(), empty_label=_("Vælg en person")
     )
 
-    def __init__(self, *args: Any, members: QuerySet[TeamMember], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        members: QuerySet[TeamMember],
+        **kwargs: Any,
+    ) -> None:
         """`members` are accepted (the view checks who may register whom); see `offer`."""
-        super().__init__(*args, prefix="register", **kwargs)
-        self.fields["member"].queryset = members
+        super().__init__(data, prefix="register", **kwargs)
+        cast(forms.ModelChoiceField, self.fields["member"]).queryset = members
         self._init_helper()
         self.helper.form_tag = False
 
@@ -178,7 +195,8 @@ class RegistrationForm(CrispyForm, forms.Form):
             if member.user_id in registered:
                 label += " – " + str(_("allerede tilmeldt"))
             groups.setdefault(member.team.name, []).append((member.pk, label))
-        self.fields["member"].choices = [("", _("Vælg en person")), *groups.items()]
+        member_field = cast(forms.ModelChoiceField, self.fields["member"])
+        member_field.choices = [("", _("Vælg en person")), *groups.items()]
 
 
 class CalendarFilterForm(forms.Form):

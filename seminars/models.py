@@ -46,12 +46,14 @@ class Seminar(models.Model):
     agenda = models.TextField(_("program for dagen"), blank=True, validators=[validate_no_cpr])
     cancelled_at = models.DateTimeField(_("aflyst"), null=True, blank=True)
     cancel_reason = models.TextField(_("årsag til aflysning"), blank=True)
-    invited_teams = models.ManyToManyField(
-        ImprovementTeam,
-        verbose_name=_("inviterede teams"),
-        through="SeminarInvitation",
-        related_name="seminars",
-        blank=True,
+    invited_teams: models.ManyToManyField[ImprovementTeam, SeminarInvitation] = (
+        models.ManyToManyField(
+            ImprovementTeam,
+            verbose_name=_("inviterede teams"),
+            through="SeminarInvitation",
+            related_name="seminars",
+            blank=True,
+        )
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -97,6 +99,8 @@ class SeminarInvitation(models.Model):
     seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="invitations")
     team = models.ForeignKey(ImprovementTeam, on_delete=models.CASCADE, related_name="+")
     invited_at = models.DateTimeField(auto_now_add=True)
+
+    registered_count: int  # set by `seminars.selectors.seminar_invitations`, not a field
 
     class Meta:
         verbose_name = _("inviteret team")

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedRequest
 from accounts.roles import roles_of
 from core.forms import add_errors
 from core.paging import paginate
@@ -51,7 +52,7 @@ PARTICIPANTS_PER_PAGE = 50
 
 @require_GET
 @login_required
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: AuthenticatedRequest) -> HttpResponse:
     filters = CalendarFilterForm(request.GET)
     options = filters.filters()
     page = paginate(request, seminar_calendar(**options))
@@ -70,7 +71,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def create_seminar(request: HttpRequest, programme_pk: int) -> HttpResponse:
+def create_seminar(request: AuthenticatedRequest, programme_pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, programme_pk, "seminars.manage_seminar")
     form = SeminarForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +89,7 @@ def create_seminar(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def edit_seminar(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_seminar(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     seminar = get_seminar_for_user(request.user, pk, "seminars.manage_seminar")
     if seminar.is_cancelled:
         messages.error(request, _("Et aflyst seminar kan ikke redigeres."))
@@ -108,13 +109,13 @@ def edit_seminar(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def show_seminar(request: HttpRequest, pk: int) -> HttpResponse:
+def show_seminar(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _render_detail(request, get_seminar_for_user(request.user, pk))
 
 
 @require_POST
 @login_required
-def cancel_seminar(request: HttpRequest, pk: int) -> HttpResponse:
+def cancel_seminar(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     seminar = get_seminar_for_user(request.user, pk, "seminars.manage_seminar")
     form = CancelSeminarForm(request.POST)
     if form.is_valid():
@@ -130,7 +131,7 @@ def cancel_seminar(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def invite_teams(request: HttpRequest, pk: int) -> HttpResponse:
+def invite_teams(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     seminar = get_seminar_for_user(request.user, pk, "seminars.manage_seminar")
     invited = [invitation.team for invitation in seminar_invitations(seminar)]
     form = InviteTeamsForm(request.POST, seminar=seminar, invited=invited)
@@ -153,7 +154,7 @@ def invite_teams(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def register_participant(request: HttpRequest, pk: int) -> HttpResponse:
+def register_participant(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     seminar = get_seminar_for_user(request.user, pk)
     invited = [invitation.team for invitation in seminar.invitations.select_related("team")]
     if not registration_choices(request.user, seminar, invited).exists():
@@ -161,7 +162,8 @@ def register_participant(request: HttpRequest, pk: int) -> HttpResponse:
     members = TeamMember.objects.filter(team__in=invited).select_related("user", "team")
     form = RegistrationForm(request.POST, members=members)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("member", [_("Vælg en deltager.")])))
+        problems = form.errors.get("member", [_("Vælg en deltager.")])
+        messages.error(request, " ".join(str(problem) for problem in problems))
         return _render_detail(request, seminar)
     member = form.cleaned_data["member"]
     if not may_register(request.user, member):
@@ -177,7 +179,9 @@ def register_participant(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def unregister_participant(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+def unregister_participant(
+    request: AuthenticatedRequest, pk: int, registration_pk: int
+) -> HttpResponse:
     seminar = get_seminar_for_user(request.user, pk)
     registration = get_object_or_404(
         Registration.objects.select_related("user", "team"), pk=registration_pk, seminar=seminar
@@ -194,7 +198,7 @@ def unregister_participant(request: HttpRequest, pk: int, registration_pk: int) 
 
 
 def _render_detail(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     seminar: Seminar,
     *,
     cancel_form: CancelSeminarForm | None = None,

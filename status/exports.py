@@ -43,7 +43,8 @@ HEADER = [
 
 def overview_rows(rows: Iterable[StatusRow]) -> Iterator[list[Any]]:
     for row in rows:
-        programme, rating = row.programme, row.rating
+        programme, rating, light = row.programme, row.rating, row.light
+        assert light is not None  # status_rows gives every row its light
         verdicts = [s.verdict for s in row.indicators]
         yield [
             programme.name,
@@ -66,8 +67,8 @@ def overview_rows(rows: Iterable[StatusRow]) -> Iterator[list[Any]]:
             verdicts.count("deterioration"),
             verdicts.count("too_few_data"),
             " | ".join(_indicator_text(s) for s in row.indicators),
-            row.light.label,
-            " ".join(row.light.reasons),
+            light.label,
+            " ".join(light.reasons),
             rating.get_colour_display() if rating else "",
             rating.reason if rating else "",
             str(rating.rated_by) if rating and rating.rated_by else "",

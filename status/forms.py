@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyForm
 from programmes.models import Programme, StatusRating
 from status.traffic import GREEN, GREY, LABELS, RED, SYMBOLS, YELLOW
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class OverviewFilterForm(forms.Form):
@@ -18,15 +24,22 @@ class OverviewFilterForm(forms.Form):
     area = forms.ChoiceField(label=_("Klinisk område"), required=False)
     light = forms.ChoiceField(label=_("Trafiklys"), required=False)
 
-    def __init__(self, data, *, regions: list[tuple[str, str]], areas: list[str]) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None,
+        *,
+        regions: list[tuple[str, str]],
+        areas: list[str],
+    ) -> None:
         super().__init__(data)
-        everything = [("", _("Alle"))]
-        self.fields["status"].choices = everything + list(Programme.Status.choices)
-        self.fields["region"].choices = everything + list(regions)
-        self.fields["area"].choices = everything + [(a, a) for a in areas]
-        self.fields["light"].choices = everything + [
-            (colour, LABELS[colour]) for colour in (GREEN, YELLOW, RED, GREY)
-        ]
+        offered: dict[str, list[tuple[str, StrOrPromise]]] = {
+            "status": list(Programme.Status.choices),
+            "region": list(regions),
+            "area": [(a, a) for a in areas],
+            "light": [(colour, LABELS[colour]) for colour in (GREEN, YELLOW, RED, GREY)],
+        }
+        for name, choices in offered.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = [("", _("Alle")), *choices]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
 
@@ -63,6 +76,6 @@ class RatingForm(CrispyForm, forms.ModelForm):
         }
         error_messages = {"reason": {"required": _("Skriv en begrundelse for vurderingen.")}}
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._init_helper()

@@ -46,8 +46,8 @@ def _sparkline(values: tuple[float | None, ...], width: int, height: int) -> Saf
             body.append(f'<polyline points="{points}" fill="none" stroke="{COLOUR}" {STROKE}/>')
         elif line:
             body.append(f'<circle cx="{line[0][0]}" cy="{line[0][1]}" r="1.2" fill="{COLOUR}"/>')
-    last = max(i for i, v in enumerate(values) if v is not None)
-    x, y = xy(last, values[last])
+    last, last_value = max((i, v) for i, v in enumerate(values) if v is not None)
+    x, y = xy(last, last_value)
     body.append(f'<circle cx="{x}" cy="{y}" r="2.2" fill="{COLOUR}"/>')
     return mark_safe(head + "".join(body) + "</svg>")  # noqa: S308 -- numbers only
 

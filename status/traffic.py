@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 GREEN, YELLOW, RED, GREY = "green", "yellow", "red", "grey"
 GREEN_COMPLETENESS = 80  # per cent of the expected registrations, at least
@@ -20,7 +24,7 @@ RED_COMPLETENESS = 50  # per cent, below this
 OUTCOME, PROCESS, BALANCING = "outcome", "process", "balancing"
 
 # Shown on the page, next to the lights; keep in step with `traffic_light` below.
-RULE: list[tuple[str, str]] = [
+RULE: list[tuple[str, StrOrPromise]] = [
     (
         GREEN,
         _(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedRequest
 from core.forms import add_errors
 from core.paging import paginate
 from indicators.selectors import active_indicators
@@ -44,7 +45,9 @@ def overview_context(request: HttpRequest) -> dict:
     )
     rows = selectors.status_rows(programmes, regions)
     if filters["light"]:
-        rows = [row for row in rows if row.light.colour == filters["light"]]
+        rows = [
+            row for row in rows if row.light is not None and row.light.colour == filters["light"]
+        ]
     return {
         "form": form,
         "rows": rows,
@@ -69,7 +72,7 @@ def _overview_block(request: HttpRequest) -> dict:
 
 @require_GET
 @login_required
-def show_overview(request: HttpRequest) -> HttpResponse:
+def show_overview(request: AuthenticatedRequest) -> HttpResponse:
     require_status_access(request.user)
     block = cached_block("overview", request.GET.urlencode(), lambda: _overview_block(request))
     context = {"body": block["body"], "now": block["now"]}
@@ -79,14 +82,14 @@ def show_overview(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def export_overview(request: HttpRequest) -> HttpResponse:
+def export_overview(request: AuthenticatedRequest) -> HttpResponse:
     require_status_access(request.user)
     return exports.overview_file(request, overview_context(request)["rows"])
 
 
 @require_GET
 @login_required
-def overview_pdf(request: HttpRequest) -> HttpResponse:
+def overview_pdf(request: AuthenticatedRequest) -> HttpResponse:
     require_status_access(request.user)
     context = {**overview_context(request), "open_rule": True}
     html = render_to_string("status/overview_pdf.html", context, request)
@@ -95,7 +98,7 @@ def overview_pdf(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def show_programme(request: HttpRequest, pk: int) -> HttpResponse:
+def show_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_status(request.user, pk)
     return _programme_page(request, programme, RatingForm())
 
@@ -111,7 +114,7 @@ def _programme_page(
 
 @require_GET
 @login_required
-def programme_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def programme_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_status(request.user, pk)
     context = {**selectors.programme_status(programme), "rule": RULE, "now": timezone.now()}
     html = render_to_string("status/programme_pdf.html", context, request)
@@ -120,7 +123,7 @@ def programme_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def rate_programme(request: HttpRequest, pk: int) -> HttpResponse:
+def rate_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_status(request.user, pk, "programmes.rate_status")
     form = RatingForm(request.POST)
     if form.is_valid():
@@ -137,7 +140,7 @@ def rate_programme(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def list_ratings(request: HttpRequest, pk: int) -> HttpResponse:
+def list_ratings(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_status(request.user, pk)
     ratings = programme.ratings.select_related("rated_by")
     context = {"programme": programme, **paginate(request, ratings)}
@@ -146,7 +149,7 @@ def list_ratings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def show_indicator(request: HttpRequest, pk: int) -> HttpResponse:
+def show_indicator(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     indicator = get_indicator_for_status(request.user, pk)
     teams = indicator.programme.teams.select_related("region").order_by("region__name", "name")
     page = paginate(request, teams, per_page=TEAMS_PAGE)
@@ -162,14 +165,14 @@ def show_indicator(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
-def list_regions(request: HttpRequest) -> HttpResponse:
+def list_regions(request: AuthenticatedRequest) -> HttpResponse:
     require_status_access(request.user)
     return render(request, "status/regions.html", {"regions": selectors.region_rows()})
 
 
 @require_GET
 @login_required
-def show_region(request: HttpRequest, pk: int) -> HttpResponse:
+def show_region(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     region = get_region_for_status(request.user, pk)
     page = paginate(request, selectors.region_teams(region), per_page=TEAMS_PAGE)
     context = {

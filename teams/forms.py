@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any, cast
 
 import django_filters
 from crispy_forms.layout import Column, Field, Layout, Row
@@ -56,20 +57,21 @@ class TeamForm(CrispyForm, forms.ModelForm):
 
     def __init__(
         self,
-        *args: object,
+        *args: Any,
         programme: Programme,
         regions: list[Region] | None = None,
-        **kwargs: object,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
         creating = self.instance.pk is None
         if creating:
-            self.fields["region"].queryset = Region.objects.filter(
+            region_field = cast(forms.ModelChoiceField, self.fields["region"])
+            region_field.queryset = Region.objects.filter(
                 pk__in=[region.pk for region in regions or []]
             )
             # With a single region to choose from there is nothing to choose: no empty option.
-            self.fields["region"].empty_label = _("Vælg region") if len(regions or []) > 1 else None
+            region_field.empty_label = _("Vælg region") if len(regions or []) > 1 else None
             region = self._chosen_region(regions or [])
         else:
             del self.fields["region"]
@@ -88,7 +90,7 @@ class TeamForm(CrispyForm, forms.ModelForm):
         return by_pk.get(str(value))
 
     def _offer_organisations(self, region: Region | None) -> None:
-        field = self.fields["organisations"]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])
         field.queryset = Organisation.objects.filter(region=region).order_by("kind", "name")
         field.error_messages["invalid_choice"] = _("Vælg organisationer fra teamets region.")
         if region is None:
@@ -127,12 +129,20 @@ class TeamForm(CrispyForm, forms.ModelForm):
         return [*fields, "method", "status", "started_on", "aim"]
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """People by name and e-mail address (the name alone may be missing or shared)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        name = obj.get_full_name()
+        return f"{name} ({obj.email})" if name else obj.email
+
+
 class TeamMemberForm(CrispyForm, forms.Form):
     """Add an existing, active person to the team with a role and one of its organisations."""
 
     submit_label = _("Tilføj medlem")
 
-    user = forms.ModelChoiceField(
+    user = PersonChoiceField(
         label=_("Person"),
         queryset=User.objects.none(),
         empty_label=_("Vælg person"),
@@ -148,13 +158,14 @@ class TeamMemberForm(CrispyForm, forms.Form):
         empty_label=_("Ingen / ikke angivet"),
     )
 
-    def __init__(self, *args: object, team: ImprovementTeam, **kwargs: object) -> None:
+    def __init__(self, *args: Any, team: ImprovementTeam, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = User.objects.filter(is_active=True).order_by(
+        user_field = cast(forms.ModelChoiceField, self.fields["user"])
+        user_field.queryset = User.objects.filter(is_active=True).order_by(
             "first_name", "last_name", "email"
         )
-        self.fields["user"].label_from_instance = _person_label
-        self.fields["organisation"].queryset = team.organisations.order_by("kind", "name")
+        organisation_field = cast(forms.ModelChoiceField, self.fields["organisation"])
+        organisation_field.queryset = team.organisations.order_by("kind", "name")
         self._init_helper()
         self.helper.layout = Layout(
             Row(Column("user", css_class="col-md-7"), Column("role", css_class="col-md-5")),
@@ -167,11 +178,6 @@ class TeamMemberForm(CrispyForm, forms.Form):
             "hx-target": "#team-members",
             "hx-swap": "outerHTML",
         }
-
-
-def _person_label(user: User) -> str:
-    name = user.get_full_name()
-    return f"{name} ({user.email})" if name else user.email
 
 
 class TeamFilter(FilterSet):
@@ -195,7 +201,7 @@ class TeamFilter(FilterSet):
         model = ImprovementTeam
         fields = ["q", "programme", "region", "status"]
 
-    def __init__(self, *args: object, programmes: QuerySet[Programme], **kwargs: object) -> None:
+    def __init__(self, *args: Any, programmes: QuerySet[Programme], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.filters["programme"].queryset = programmes
 

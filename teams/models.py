@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Organisation, Programme, Region
 from programmes.validators import validate_no_cpr
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class ImprovementMethod(models.TextChoices):
@@ -170,16 +174,17 @@ class PDSACycle(models.Model):
     def clean(self) -> None:
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("Slutdatoen kan ikke ligge før startdatoen.")})
+        indicator = self.indicator if self.indicator_id else None
         if (
-            self.indicator_id
+            indicator is not None
             and self.team_id
-            and self.indicator.programme_id != self.team.programme_id
+            and indicator.programme_id != self.team.programme_id
         ):
             raise ValidationError({"indicator": _("Indikatoren hører ikke til teamets program.")})
 
 
 # The IHI Breakthrough Series progress scale, as used in Danish collaboratives.
-PROGRESS_SCALE: list[tuple[Decimal, str]] = [
+PROGRESS_SCALE: list[tuple[Decimal, StrOrPromise]] = [
     (Decimal("0.5"), _("0,5 – Tilsagn om deltagelse")),
     (Decimal("1.0"), _("1,0 – Teamet er ved at blive dannet")),
     (Decimal("1.5"), _("1,5 – Planlægningen er i gang")),

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -13,8 +13,11 @@ from accounts.roles import roles_of
 from programmes.models import Organisation, Programme, Region
 from teams.models import ImprovementTeam, PDSACycle, TeamMember
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Headings for a team's organisations, in the order a cross-sector team reads: hospital first.
-SECTOR_HEADINGS: dict[str, Promise] = {
+SECTOR_HEADINGS: dict[str, StrOrPromise] = {
     "regional": _("Region og hospital"),
     "municipal": _("Kommune"),
     "primary": _("Almen praksis"),
@@ -24,7 +27,7 @@ SECTOR_HEADINGS: dict[str, Promise] = {
 @dataclass
 class SectorOrganisations:
     sector: str
-    heading: Promise
+    heading: StrOrPromise
     organisations: list[Organisation]
 
 

@@ -137,7 +137,7 @@ def team_remove_member(*, member: TeamMember, by: User | None) -> None:
 
 def _validate_team(team: ImprovementTeam, organisations: list[Organisation]) -> None:
     """All of the team's errors at once, keyed by field, in Danish."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[ValidationError]] = {}
     try:
         # The name's uniqueness is checked below with a Danish message; the other constraints
         # (method and status) are the fields' choices, which full_clean validates anyway.
@@ -145,10 +145,12 @@ def _validate_team(team: ImprovementTeam, organisations: list[Organisation]) -> 
     except ValidationError as error:
         errors = error.update_error_dict(errors)
     if team.name and _name_taken(team):
-        errors.setdefault("name", []).append(_name_taken_message(team))
+        errors.setdefault("name", []).append(ValidationError(_name_taken_message(team)))
     organisation_errors = _organisation_errors(team, organisations)
     if organisation_errors:
-        errors.setdefault("organisations", []).extend(organisation_errors)
+        errors.setdefault("organisations", []).extend(
+            ValidationError(message) for message in organisation_errors
+        )
     if errors:
         raise ValidationError(errors)
 

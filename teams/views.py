@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedRequest
 from core.forms import add_errors
 from core.paging import paginate
 from programmes.access import get_programme_for_user
@@ -37,7 +38,7 @@ from teams.services import (
 
 @require_GET
 @login_required
-def list_teams(request: HttpRequest) -> HttpResponse:
+def list_teams(request: AuthenticatedRequest) -> HttpResponse:
     programmes = programmes_with_visible_teams(request.user)
     teams = TeamFilter(request.GET, queryset=team_list(request.user), programmes=programmes)
     context = {"filter": teams, **paginate(request, teams.qs)}
@@ -46,14 +47,14 @@ def list_teams(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
-def show_team(request: HttpRequest, pk: int) -> HttpResponse:
+def show_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_user(request.user, pk)
     return render(request, "teams/team_detail.html", _detail_context(request, team))
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def create_team(request: HttpRequest, programme_pk: int) -> HttpResponse:
+def create_team(request: AuthenticatedRequest, programme_pk: int) -> HttpResponse:
     programme = get_programme_for_user(request.user, programme_pk, "teams.add_team")
     form = TeamForm(
         request.POST or None,
@@ -75,7 +76,7 @@ def create_team(request: HttpRequest, programme_pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def edit_team(request: HttpRequest, pk: int) -> HttpResponse:
+def edit_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_user(request.user, pk, "teams.change_team")
     original_name = team.name
     form = TeamForm(request.POST or None, instance=team, programme=team.programme)
@@ -94,7 +95,7 @@ def edit_team(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def add_member(request: HttpRequest, pk: int) -> HttpResponse:
+def add_member(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_user(request.user, pk, "teams.manage_team_members")
     form = TeamMemberForm(request.POST, team=team)
     if form.is_valid():
@@ -114,7 +115,7 @@ def add_member(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def change_member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def change_member_role(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk, member_pk)
     try:
         team_change_member_role(member=member, by=request.user, role=request.POST.get("role", ""))
@@ -131,7 +132,7 @@ def change_member_role(request: HttpRequest, pk: int, member_pk: int) -> HttpRes
 
 @require_POST
 @login_required
-def remove_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+def remove_member(request: AuthenticatedRequest, pk: int, member_pk: int) -> HttpResponse:
     member = get_member_for_user(request.user, pk, member_pk)
     team_remove_member(member=member, by=request.user)
     messages.success(request, _("%(person)s er fjernet fra teamet.") % {"person": member.user})
@@ -139,7 +140,7 @@ def remove_member(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse
 
 
 def _members_changed(
-    request: HttpRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
+    request: AuthenticatedRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
 ) -> HttpResponse:
     """htmx: the member list again; otherwise back to the team (or the page with the errors)."""
     if request.htmx:

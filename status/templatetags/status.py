@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Protocol
+
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from status.traffic import LABELS, SYMBOLS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from programmes.models import StatusRating
+    from status.traffic import Light
 
 register = template.Library()
 
@@ -25,7 +33,20 @@ _VERDICT_CLASSES = {
 }
 
 
-def _light(colour: str, label: str) -> str:
+class Series(Protocol):
+    """What a verdict badge shows of an indicator series (`status.selectors.SeriesStatus`)."""
+
+    @property
+    def verdict(self) -> str: ...
+    @property
+    def verdict_label(self) -> str: ...
+    @property
+    def verdict_text(self) -> str: ...
+    @property
+    def verdict_symbol(self) -> str: ...
+
+
+def _light(colour: str, label: StrOrPromise) -> str:
     return format_html(
         '<span class="badge status-light status-light-{} {}">'
         '<span aria-hidden="true">{}</span> {}</span>',
@@ -37,19 +58,19 @@ def _light(colour: str, label: str) -> str:
 
 
 @register.simple_tag
-def light_badge(light: object) -> str:
+def light_badge(light: Light) -> str:
     """The computed traffic light: shape, colour and word."""
     return _light(light.colour, light.label)
 
 
 @register.simple_tag
-def rating_badge(rating: object) -> str:
+def rating_badge(rating: StatusRating) -> str:
     """The national project lead's rating, drawn like the computed light."""
     return _light(rating.colour, rating.get_colour_display() or LABELS.get(rating.colour, ""))
 
 
 @register.simple_tag
-def verdict_badge(series: object) -> str:
+def verdict_badge(series: Series) -> str:
     """The SPC verdict of a series: a sign and a short word; the full wording as a tooltip."""
     return format_html(
         '<span class="badge status-verdict status-verdict-{} {}" title="{}">'

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         self.list(due)
         if dry_run or not due:
             return
-        outcomes = Counter()
+        outcomes: Counter[str] = Counter()
         for item in due:
             try:
                 outcomes[deliver(item, token=uuid.uuid4().hex)] += 1
@@ -68,13 +68,11 @@ class Command(BaseCommand):
         for kind in {item.kind for item in due}:
             model = MODEL_OF_KIND[kind]
             ids = {item.object_id for item in due if item.kind == kind}
-            objects = model.objects.filter(pk__in=ids)
-            if model is not Programme:  # a seminar or a team: say which programme's
-                objects = objects.select_related("programme")
-            names |= {
-                (kind, obj.pk): f"{obj} ({obj.programme})" if model is not Programme else str(obj)
-                for obj in objects
-            }
+            if issubclass(model, Programme):
+                names |= {(kind, obj.pk): str(obj) for obj in model.objects.filter(pk__in=ids)}
+            else:  # a seminar or a team: say which programme's
+                objects = model.objects.filter(pk__in=ids).select_related("programme")
+                names |= {(kind, obj.pk): f"{obj} ({obj.programme})" for obj in objects}
         for item in due:
             about = names.get((item.kind, item.object_id), item.object_id)
             to = emails.get(item.recipient_id, item.recipient_id)
