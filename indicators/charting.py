@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.months import label_da
 from indicators import spc
-from indicators.charts import render_svg
+from indicators.chart_svg.render import render_svg
 from indicators.models import ChartChange, Indicator, Measure
 from indicators.selectors import Point
 

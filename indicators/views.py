@@ -215,7 +215,7 @@ def chart_changes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _score_svg(scores) -> str:
-    from indicators.charts import render_svg
+    from indicators.chart_svg.render import render_svg
     from indicators.spc import analyse
 
     if not scores:
