@@ -13,6 +13,7 @@ from indicators import spc
 from indicators.chart_svg.render import render_svg
 from indicators.models import ChartChange, Indicator, Measure
 from indicators.selectors import Point
+from indicators.spc_text import ASSURANCE_LABELS_DA, VERDICT_LABELS_DA, summary_text_da
 
 CHART_KINDS = ("run", "spc")
 
@@ -41,21 +42,21 @@ class Chart:
 
     @property
     def verdict_label(self) -> str:
-        return spc.VERDICT_LABELS_DA[self.verdict]
+        return VERDICT_LABELS_DA[self.verdict]
 
     @property
     def assurance_label(self) -> str:
         latest = self.latest
         if latest is None or latest.assurance is None:
             return ""
-        return spc.ASSURANCE_LABELS_DA[latest.assurance]
+        return ASSURANCE_LABELS_DA[latest.assurance]
 
     @property
     def summary(self) -> str:
         latest = self.latest
         if latest is None:
             return ""
-        return spc.summary_text_da(latest, title=self.title, unit=self.indicator.unit)
+        return summary_text_da(latest, title=self.title, unit=self.indicator.unit)
 
     @property
     def registered(self) -> int:

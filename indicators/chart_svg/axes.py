@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from indicators.chart_svg.frame import Frame
 from indicators.chart_svg.markup import CHAR_WIDTH, COLOURS, escape, px
-from indicators.spc import Analysis, format_number_da
+from indicators.spc import Analysis
+from indicators.spc_text import format_number_da
 
 
 def y_axis(frame: Frame, ticks: list[float], decimals: int) -> list[str]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from indicators.spc import Analysis, summary_text_da
+from indicators.spc import Analysis
+from indicators.spc_text import summary_text_da
 
 
 def description(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from indicators.chart_svg.frame import Frame
 from indicators.chart_svg.markup import CHAR_WIDTH, COLOURS, escape, px
-from indicators.spc import CONTROL_CHART_KINDS, Analysis, format_number_da
+from indicators.spc import CONTROL_CHART_KINDS, Analysis
+from indicators.spc_text import format_number_da
 
 LABEL_GAP = 13  # px between right-hand line labels, so 11px text never overlaps
 

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from indicators.chart_svg.frame import Frame
 from indicators.chart_svg.markup import COLOURS, escape, px
-from indicators.spc import Analysis, format_number_da
+from indicators.spc import Analysis
+from indicators.spc_text import format_number_da
 
 
 def limit_lines(frame: Frame, start: int, part: Analysis) -> list[str]:

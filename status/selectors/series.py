@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from indicators import spc
 from indicators.models import Indicator, SeriesSummary
+from indicators.spc_text import ASSURANCE_LABELS_DA, VERDICT_LABELS_DA, format_number_da
 from status.sparkline import sparkline_svg
 from teams.models import ImprovementTeam
 
@@ -45,7 +45,7 @@ class SeriesStatus:
 
     @property
     def verdict_text(self) -> str:
-        return spc.VERDICT_LABELS_DA[self.verdict]
+        return VERDICT_LABELS_DA[self.verdict]
 
     @property
     def verdict_symbol(self) -> str:
@@ -53,7 +53,7 @@ class SeriesStatus:
 
     @property
     def assurance_label(self) -> str:
-        return spc.ASSURANCE_LABELS_DA.get(self.summary.assurance, "")
+        return ASSURANCE_LABELS_DA.get(self.summary.assurance, "")
 
     @property
     def sparkline(self) -> str:
@@ -65,7 +65,7 @@ class SeriesStatus:
         if value is None:
             return ""
         unit = self.indicator.unit
-        return spc.format_number_da(value) + (f" {unit}" if unit else "")
+        return format_number_da(value) + (f" {unit}" if unit else "")
 
 
 def series_status(indicator: Indicator, summary: SeriesSummary, team=None) -> SeriesStatus:
