@@ -75,7 +75,10 @@ def main() -> None:
     with django_on_postgres(LKT_UPLOAD_MAX_ROWS="200000") as server:
         from django.db import connection
 
-        from indicators.importing import check_rows, measurements_import, parse_rows, read_table
+        from indicators.importer.checking import check_rows
+        from indicators.importer.rows import parse_rows
+        from indicators.importer.table import read_table
+        from indicators.importer.writing import measurements_import
         from indicators.models import Measurement
 
         teams, indicators, months, user = build_world()

@@ -12,7 +12,7 @@ from pathlib import Path
 # Runnable as a plain script from the repository root or from bench/.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from indicators.charts import render_svg  # noqa: E402
+from indicators.chart_svg.render import render_svg  # noqa: E402
 from indicators.spc import analyse  # noqa: E402
 
 REPETITIONS = 3

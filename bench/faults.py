@@ -33,19 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import (  # noqa: E402
-    Account,
-    Browser,
-    Run,
-    Sample,
-    build_world,
-    check_writes,
-    print_write_check,
-    run_load,
-    start_gunicorn,
-    stop_gunicorn,
-)
+from bench.browser import Browser  # noqa: E402
+from bench.gunicorn_server import start_gunicorn, stop_gunicorn  # noqa: E402
+from bench.load import Run, Sample, run_load  # noqa: E402
+from bench.load_world import Account, build_world  # noqa: E402
 from bench.pg import django_on_postgres  # noqa: E402
+from bench.write_check import check_writes, print_write_check  # noqa: E402
 from tests.servers import (  # noqa: E402
     CeleryWorker,
     PostgresServer,

@@ -10,9 +10,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from core.months import label_da
 from indicators import spc
-from indicators.charts import render_svg
+from indicators.chart_svg.render import render_svg
 from indicators.models import ChartChange, Indicator, Measure
 from indicators.selectors import Point
+from indicators.spc_text import ASSURANCE_LABELS_DA, VERDICT_LABELS_DA, summary_text_da
 
 CHART_KINDS = ("run", "spc")
 
@@ -41,21 +42,21 @@ class Chart:
 
     @property
     def verdict_label(self) -> str:
-        return spc.VERDICT_LABELS_DA[self.verdict]
+        return VERDICT_LABELS_DA[self.verdict]
 
     @property
     def assurance_label(self) -> str:
         latest = self.latest
         if latest is None or latest.assurance is None:
             return ""
-        return spc.ASSURANCE_LABELS_DA[latest.assurance]
+        return ASSURANCE_LABELS_DA[latest.assurance]
 
     @property
     def summary(self) -> str:
         latest = self.latest
         if latest is None:
             return ""
-        return spc.summary_text_da(latest, title=self.title, unit=self.indicator.unit)
+        return summary_text_da(latest, title=self.title, unit=self.indicator.unit)
 
     @property
     def registered(self) -> int:
@@ -90,6 +91,68 @@ def chart_type(indicator: Indicator, kind: str) -> str:
     return "run" if kind == "run" else indicator.chart
 
 
+@dataclass(frozen=True)
+class ChartOptions:
+    """How one series is analysed: its chart, direction, target, scale and baseline or splits."""
+
+    chart: str
+    direction: str | None
+    target: float | None
+    multiplier: float
+    splits: tuple[int, ...] = ()  # indices of the months where a new part begins
+    freeze: int | None = None  # points in the latest baseline; only without splits
+
+    def analyse(
+        self, values: Sequence[float | None], denominators: Sequence[float | None] | None
+    ) -> tuple[spc.Analysis | None, list[spc.Part]]:
+        """The whole series' analysis, or (None and) one analysis per part when it is split."""
+        scale = {"direction": self.direction, "target": self.target}
+        if self.splits:
+            parts = spc.analyse_parts(
+                values, denominators, self.chart, self.splits, **scale, multiplier=self.multiplier
+            )
+            return None, parts
+        analysis = spc.analyse(
+            values, denominators, self.chart, self.freeze, **scale, multiplier=self.multiplier
+        )
+        return analysis, []
+
+
+def chart_options(
+    indicator: Indicator,
+    months: Sequence[dt.date],
+    changes: Iterable[ChartChange] = (),
+    *,
+    kind: str = "spc",
+) -> ChartOptions:
+    """The options of one series over `months`: the drawn chart (`build_chart`) and the cached
+    verdict (`indicators.summaries`) both take them from here, so the two never drift apart.
+
+    A split starts a new part (each its own baseline); without a split the latest baseline
+    freezes the centre line.
+    """
+    changes = list(changes)
+    index = {month: i for i, month in enumerate(months)}
+    splits = sorted(
+        index[c.period_start]
+        for c in changes
+        if c.kind == ChartChange.Kind.SPLIT and 0 < index.get(c.period_start, 0) < len(months)
+    )
+    baselines = [
+        index[c.period_start] + 1
+        for c in changes
+        if c.kind == ChartChange.Kind.BASELINE and c.period_start in index
+    ]
+    return ChartOptions(
+        chart=chart_type(indicator, kind),
+        direction=None if indicator.better_direction == "none" else indicator.better_direction,
+        target=float(indicator.target) if indicator.target is not None else None,
+        multiplier=indicator.multiplier if indicator.has_denominator else 1,
+        splits=tuple(splits),
+        freeze=max(baselines) if baselines and not splits else None,
+    )
+
+
 def build_chart(
     indicator: Indicator,
     months: Sequence[dt.date],
@@ -103,37 +166,16 @@ def build_chart(
     height: int = 320,
 ) -> Chart:
     """Analyse one series with its baseline or splits and draw it."""
-    months = list(months)
-    nums, dens = series(indicator, months, points)
-    chart = chart_type(indicator, kind)
-    direction = None if indicator.better_direction == "none" else indicator.better_direction
-    options = {
-        "direction": direction,
-        "target": float(indicator.target) if indicator.target is not None else None,
-        "multiplier": indicator.multiplier if indicator.has_denominator else 1,
-    }
-    index = {month: i for i, month in enumerate(months)}
-    splits = sorted(
-        index[c.period_start]
-        for c in changes
-        if c.kind == ChartChange.Kind.SPLIT and 0 < index.get(c.period_start, 0) < len(months)
-    )
-    baselines = [
-        index[c.period_start] + 1
-        for c in changes
-        if c.kind == ChartChange.Kind.BASELINE and c.period_start in index
-    ]
+    months, changes = list(months), list(changes)
+    options = chart_options(indicator, months, changes, kind=kind)
+    analysis, parts = options.analyse(*series(indicator, months, points))
     notes = [f"{c.get_kind_display()} {label_da(c.period_start)}: {c.reason}" for c in changes]
-    result = Chart(indicator=indicator, title=title, months=months, analysis=None, notes=notes)
+    result = Chart(indicator, title, months, analysis, parts, notes=notes)
+    index = {month: i for i, month in enumerate(months)}
     marks = [(index[day], text) for day, text in annotations if day in index]
-    marks += [(i, "Ny fase") for i in splits]
-    if splits:
-        result.parts = spc.analyse_parts(nums, dens, chart, splits, **options)
-    else:
-        freeze = max(baselines) if baselines else None
-        result.analysis = spc.analyse(nums, dens, chart, freeze, **options)
-        if freeze:
-            marks.append((freeze - 1, "Baseline"))
+    marks += [(i, "Ny fase") for i in options.splits]
+    if options.freeze:
+        marks.append((options.freeze - 1, "Baseline"))
     result.svg = mark_safe(  # noqa: S308 -- render_svg escapes every text it draws
         render_svg(
             result.analysis,

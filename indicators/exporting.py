@@ -18,7 +18,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from indicators.importing import COLUMNS, writable_teams
+from indicators.importer.columns import COLUMNS
+from indicators.importer.lookup import writable_teams
 from indicators.models import Indicator, Measurement
 from teams.models import ImprovementTeam
 

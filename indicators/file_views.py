@@ -42,21 +42,15 @@ from indicators.exporting import (
     visible_team_ids,
     xlsx_bytes,
 )
-from indicators.importing import (
-    COLUMNS,
-    Row,
-    RowWriteError,
-    UploadError,
-    check_rows,
-    masked,
-    max_bytes,
-    max_rows,
-    measurements_import,
-    megabytes,
-    read_upload,
-    too_large_message,
-    writable_teams,
-)
+from indicators.importer.cells import masked
+from indicators.importer.checking import check_rows
+from indicators.importer.columns import COLUMNS
+from indicators.importer.errors import RowWriteError, UploadError
+from indicators.importer.limits import max_bytes, max_rows, megabytes, too_large_message
+from indicators.importer.lookup import writable_teams
+from indicators.importer.preview import read_upload
+from indicators.importer.rows import Row
+from indicators.importer.writing import measurements_import
 from programmes.access import get_programme_for_user
 from programmes.models import Region
 from teams.access import get_team_for_user

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from html import escape
 
-from indicators.spc import format_number_da
+from indicators.spc_text import format_number_da
 
 
 @dataclass(frozen=True)

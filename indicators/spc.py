@@ -1,7 +1,9 @@
 """Run and control chart statistics (Anhøj rules) that reproduce the R package qicharts2.
 
 Pure Python, standard library only: the portal's views, Celery tasks and benchmarks all import
-it, and it must stay importable without Django.
+it, and it must stay importable without Django. The centre line and limits are computed in
+`indicators.spc_limits`; the Danish labels, numbers and screen-reader summary are in
+`indicators.spc_text`.
 
 How this follows qicharts2 (``R/helper.functions.R``, ``R/qic.R``):
 
@@ -37,36 +39,12 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
+from indicators.spc_limits import centre_and_limits, mean_or_none, median, plotted, scaled
+
 CHART_KINDS: tuple[str, ...] = ("run", "p", "u", "c", "i")
 CONTROL_CHART_KINDS: frozenset[str] = frozenset({"p", "u", "c", "i"})
 DIRECTIONS: tuple[str, ...] = ("up", "down")
 MIN_USEFUL_FOR_VERDICT = 10
-
-# Shewhart constants for individuals charts (Montgomery; Nelson 1982), as used by qicharts2.
-MR_SCREEN_FACTOR = 3.267
-D2_FOR_MR = 1.128
-
-CHART_NAMES_DA: dict[str, str] = {
-    "run": "Seriediagram",
-    "p": "P-kort",
-    "u": "U-kort",
-    "c": "C-kort",
-    "i": "I-kort",
-}
-
-VERDICT_LABELS_DA: dict[str, str] = {
-    "too_few_data": "For få data (under 10 brugbare målinger)",
-    "improvement": "Forbedring",
-    "deterioration": "Forværring",
-    "common_cause": "Tilfældig variation",
-    "no_direction_signal": "Ikke-tilfældig variation (retning for forbedring ikke angivet)",
-}
-
-ASSURANCE_LABELS_DA: dict[str, str] = {
-    "met_reliably": "Målet nås pålideligt",
-    "never_met": "Målet nås ikke uden ændringer",
-    "sometimes": "Målet nås kun nogle gange",
-}
 
 
 @dataclass(frozen=True)
@@ -108,12 +86,12 @@ class Analysis:
     @property
     def mean_lcl(self) -> float | None:
         """Mean of the lower limits over the points that have one (qicharts2's ``aLCL``)."""
-        return _mean_or_none(self.lcl)
+        return mean_or_none(self.lcl)
 
     @property
     def mean_ucl(self) -> float | None:
         """Mean of the upper limits over the points that have one (qicharts2's ``aUCL``)."""
-        return _mean_or_none(self.ucl)
+        return mean_or_none(self.ucl)
 
     @property
     def latest_limits(self) -> tuple[float, float] | None:
@@ -202,10 +180,10 @@ def analyse(
     dens = None if denominators is None else _floats(denominators, "denominators")
     _check_arguments(kind, nums, dens, freeze, direction, target, multiplier)
 
-    y_raw = _plotted(nums, dens)
+    y_raw = plotted(nums, dens)
     n_obs = len(y_raw)
     baseline = n_obs if freeze is None else min(freeze, n_obs)
-    cl, lcl, ucl = _centre_and_limits(kind, y_raw, nums, dens, baseline)
+    cl, lcl, ucl = centre_and_limits(kind, y_raw, nums, dens, baseline)
 
     runs = _runs(y_raw, cl)
     n_useful = sum(len(indices) for _, indices in runs)
@@ -236,10 +214,10 @@ def analyse(
     verdict = _verdict(n_useful, runs_signal or sigma_signal > 0, direction, side)
 
     scale = float(multiplier)
-    y = [_scaled(v, scale) for v in y_raw]
-    cl_scaled = _scaled(cl, scale)
-    lcl_scaled = [_scaled(v, scale) for v in lcl]
-    ucl_scaled = [_scaled(v, scale) for v in ucl]
+    y = [scaled(v, scale) for v in y_raw]
+    cl_scaled = scaled(cl, scale)
+    lcl_scaled = [scaled(v, scale) for v in lcl]
+    ucl_scaled = [scaled(v, scale) for v in ucl]
     target_value = None if target is None else float(target)
     assurance = _assurance(kind, lcl_scaled, ucl_scaled, direction, target_value)
 
@@ -314,70 +292,6 @@ def analyse_parts(
         )
         for start, end in zip(starts, ends, strict=True)
     ]
-
-
-def format_number_da(value: float, decimals: int | None = None) -> str:
-    """Format a number the Danish way (1.234,5); ``decimals=None`` gives 3 significant digits."""
-    auto = decimals is None
-    if decimals is None:
-        if value == 0 or not math.isfinite(value):
-            places = 0
-        else:
-            places = min(10, max(0, 2 - math.floor(math.log10(abs(value)))))
-    else:
-        places = max(0, int(decimals))
-    text = f"{value:,.{places}f}"
-    if auto and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text.startswith("-") and not any(ch in "123456789" for ch in text):
-        text = text[1:]  # "-0,0" reads as a negative number to a screen reader
-    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-
-
-def summary_text_da(
-    analysis: Analysis, *, title: str, unit: str = "", decimals: int | None = None
-) -> str:
-    """One Danish paragraph describing the chart, written for screen readers."""
-
-    def number(value: float) -> str:
-        text = format_number_da(value, decimals)
-        return f"{text} {unit}" if unit else text
-
-    name = CHART_NAMES_DA[analysis.chart]
-    head = f"{title.strip()}. {name}" if title and title.strip() else name
-    n_points = analysis.n_points
-    if n_points == 0:
-        return f"{head}: ingen data."
-
-    clauses = [f"{n_points} {'måling' if n_points == 1 else 'målinger'}"]
-    n_missing = analysis.n_obs - n_points
-    if n_missing:
-        clauses[0] += f" ({n_missing} mangler)"
-    if analysis.cl is not None:
-        cl_name = "median" if analysis.chart == "run" else "middelværdi"
-        clauses.append(f"{cl_name} {number(analysis.cl)}")
-    limits = analysis.latest_limits
-    if limits is not None:
-        clauses.append(f"kontrolgrænser {number(limits[0])} til {number(limits[1])}")
-
-    signals = []
-    lr, lr_max = analysis.longest_run, analysis.longest_run_max
-    if lr is not None and lr_max is not None and lr > lr_max:
-        signals.append(f"for lang serie ({lr} punkter, grænse {lr_max})")
-    nc, nc_min = analysis.n_crossings, analysis.n_crossings_min
-    if nc is not None and nc_min is not None and nc < nc_min:
-        signals.append(f"for få kryds ({nc}, mindst {nc_min} forventet)")
-    if analysis.sigma_signal:
-        k = analysis.sigma_signal
-        signals.append(f"{k} {'punkt' if k == 1 else 'punkter'} uden for kontrolgrænserne")
-    clauses.append("signal: " + " og ".join(signals) if signals else "intet signal")
-
-    text = f"{head}: {', '.join(clauses)}. Vurdering: {VERDICT_LABELS_DA[analysis.verdict]}."
-    if analysis.target is not None:
-        text += f" Mål: {number(analysis.target)}."
-        if analysis.assurance is not None:
-            text += f" {ASSURANCE_LABELS_DA[analysis.assurance]}."
-    return text
 
 
 # --- internals -----------------------------------------------------------------------------
@@ -466,148 +380,6 @@ def _check_arguments(
         raise ValueError(f"multiplier must be a positive finite number, not {multiplier!r}.")
 
 
-def _plotted(
-    nums: Sequence[float | None], dens: Sequence[float | None] | None
-) -> list[float | None]:
-    """The unscaled plotted values; a point without a usable value becomes None."""
-    if dens is None:
-        return list(nums)
-    y: list[float | None] = []
-    for v, d in zip(nums, dens, strict=True):
-        if v is None or d is None or d == 0:
-            y.append(None)
-            continue
-        ratio = v / d
-        # A ratio that overflows (huge count over a tiny exposure) has no place on a chart.
-        y.append(ratio if math.isfinite(ratio) else None)
-    return y
-
-
-def _sum(values: list[float]) -> float:
-    """Correctly rounded sum (order-independent); ±inf or nan only on overflow."""
-    try:
-        return math.fsum(values)
-    except OverflowError:
-        return sum(values)
-
-
-def _finite(value: float | None) -> float | None:
-    """The value, or None when it is missing or not finite."""
-    return value if value is not None and math.isfinite(value) else None
-
-
-def _scaled(value: float | None, scale: float) -> float | None:
-    """Multiply by the display multiplier; an overflow becomes None."""
-    return None if value is None else _finite(value * scale)
-
-
-def _mean(values: list[float]) -> float | None:
-    """Mean of a non-empty list, None when empty or not finite."""
-    if not values:
-        return None
-    total = _sum(values)
-    if not math.isfinite(total):
-        # Divide first so that a sum of huge values does not overflow.
-        total = _sum([v / len(values) for v in values])
-        return _finite(total)
-    return _finite(total / len(values))
-
-
-def _mean_or_none(values: Sequence[float | None]) -> float | None:
-    """Mean of the values that are not None."""
-    return _mean([v for v in values if v is not None])
-
-
-def _median(values: list[float]) -> float | None:
-    """Median as R computes it: the middle value, or the mean of the two middle values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    mid = len(ordered) // 2
-    if len(ordered) % 2:
-        return ordered[mid]
-    low, high = ordered[mid - 1], ordered[mid]
-    middle = (low + high) / 2
-    return middle if math.isfinite(middle) else low / 2 + high / 2
-
-
-def _centre_and_limits(
-    kind: str,
-    y: Sequence[float | None],
-    nums: Sequence[float | None],
-    dens: Sequence[float | None] | None,
-    baseline: int,
-) -> tuple[float | None, list[float | None], list[float | None]]:
-    """CL from the baseline points and 3-sigma limits per point (unscaled)."""
-    n = len(y)
-    no_limits: list[float | None] = [None] * n
-    base_y = [v for v in y[:baseline] if v is not None]
-    if kind == "run":
-        return _median(base_y), no_limits, list(no_limits)
-
-    if kind in ("p", "u"):
-        if dens is None:
-            raise ValueError(f"A {kind} chart needs denominators.")
-        # qicharts2: sum(numerators) / sum(denominators) over the baseline, not a mean of ratios.
-        base_nums: list[float] = []
-        base_dens: list[float] = []
-        for v, num, den in zip(y[:baseline], nums, dens, strict=False):
-            if v is not None and num is not None and den is not None:
-                base_nums.append(num)
-                base_dens.append(den)
-        denominator = _sum(base_dens)
-        cl = _finite(_sum(base_nums) / denominator) if denominator > 0 else None
-        if cl is None:
-            return None, no_limits, list(no_limits)
-        lcl: list[float | None] = []
-        ucl: list[float | None] = []
-        for v, den in zip(y, dens, strict=True):
-            if v is None or den is None:
-                lcl.append(None)
-                ucl.append(None)
-                continue
-            if kind == "p":
-                sd = math.sqrt(max(0.0, cl * (1 - cl)) / den)
-                lcl.append(max(0.0, cl - 3 * sd))
-                ucl.append(min(1.0, cl + 3 * sd))
-            else:
-                sd = math.sqrt(cl / den)
-                lcl.append(max(0.0, cl - 3 * sd))
-                ucl.append(_finite(cl + 3 * sd))
-        return cl, lcl, ucl
-
-    cl = _mean(base_y)
-    if cl is None:
-        return None, no_limits, list(no_limits)
-    spread = math.sqrt(max(0.0, cl)) if kind == "c" else _individuals_sd(y, baseline, cl)
-    if spread is None:
-        return cl, no_limits, list(no_limits)
-    low = _finite(cl - 3 * spread)
-    if kind == "c" and low is not None:
-        low = max(0.0, low)
-    high = _finite(cl + 3 * spread)
-    return cl, [low] * n, [high] * n
-
-
-def _individuals_sd(y: Sequence[float | None], baseline: int, cl: float) -> float | None:
-    """Screened average moving range / 1.128 over the baseline, as qicharts2's qic.i."""
-    ranges = []
-    for i in range(1, baseline):
-        a, b = y[i - 1], y[i]
-        if a is not None and b is not None:
-            # qicharts2 differences y - cl, which rounds differently from b - a; follow it unless
-            # that overflows for values near the float limit.
-            r = abs((b - cl) - (a - cl))
-            ranges.append(r if math.isfinite(r) else abs(b - a))
-    average = _mean(ranges)
-    if average is None:
-        return None
-    kept = [r for r in ranges if r < MR_SCREEN_FACTOR * average]
-    # Only an all-zero MR list loses every range; its honest spread is zero.
-    screened = _mean(kept) if kept else 0.0
-    return None if screened is None else screened / D2_FOR_MR
-
-
 def _runs(y: Sequence[float | None], cl: float | None) -> list[tuple[int, list[int]]]:
     """Runs of useful points as (side, indices): side +1 above the CL, -1 below."""
     runs: list[tuple[int, list[int]]] = []
@@ -649,7 +421,7 @@ def _latest_signal_side(
             return side
         after = [w for w in y[i + 1 :] if w is not None and w != cl]
         if len(after) >= 3:
-            level = _median(after)
+            level = median(after)
             if level is not None and level != cl:
                 return 1 if level > cl else -1
         return side

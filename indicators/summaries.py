@@ -3,8 +3,9 @@
 A series is one team's measurements of one indicator, or the LKT-level aggregate (team None):
 the sum of numerators over the sum of denominators per month (the sum of counts, the mean of
 values), as on the programme's results page. Each is analysed as the indicator's control chart
-(p, u, c or i), honouring the national project lead's baselines and splits exactly as
-`indicators.charting.build_chart` does, and stored as a `SeriesSummary`.
+(p, u, c or i), with the national project lead's baselines and splits taken from
+`indicators.charting.chart_options` as the drawn chart takes them, and stored as a
+`SeriesSummary`.
 
 `refresh_summaries` is called at the end of every write of measurements and chart changes
 (indicators/services.py), by the demo loader and by `manage.py refresh_summaries`.
@@ -24,7 +25,7 @@ from django.utils import timezone
 
 from core.months import RECENT_PERIODS
 from indicators import spc
-from indicators.charting import series
+from indicators.charting import chart_options, series
 from indicators.models import ChartChange, Indicator, Measure, Measurement, SeriesSummary
 from indicators.selectors import Point, programme_months
 from teams.models import ImprovementTeam
@@ -54,39 +55,14 @@ def analyse_series(
     points: dict[dt.date, Point],
     changes: Iterable[ChartChange] = (),
 ) -> tuple[list[spc.Analysis], list[float | None]]:
-    """The control chart's analyses (one per part) and the plotted values, without drawing.
-
-    The same splits and baseline as `build_chart(kind="spc")`: a split starts a new part, the
-    latest baseline freezes the centre line when there is no split.
-    """
+    """The control chart's analyses (one per part) and the plotted values, without drawing:
+    the options of `build_chart(kind="spc")`, from the same `chart_options`."""
     months = list(months)
-    nums, dens = series(indicator, months, points)
-    direction = None if indicator.better_direction == "none" else indicator.better_direction
-    options = {
-        "direction": direction,
-        "target": float(indicator.target) if indicator.target is not None else None,
-        "multiplier": indicator.multiplier if indicator.has_denominator else 1,
-    }
-    index = {month: i for i, month in enumerate(months)}
-    splits = sorted(
-        index[c.period_start]
-        for c in changes
-        if c.kind == ChartChange.Kind.SPLIT and 0 < index.get(c.period_start, 0) < len(months)
-    )
-    baselines = [
-        index[c.period_start] + 1
-        for c in changes
-        if c.kind == ChartChange.Kind.BASELINE and c.period_start in index
-    ]
-    if splits:
-        parts = [
-            p.analysis for p in spc.analyse_parts(nums, dens, indicator.chart, splits, **options)
-        ]
-    else:
-        freeze = max(baselines) if baselines else None
-        parts = [spc.analyse(nums, dens, indicator.chart, freeze, **options)]
-    plotted = [y for part in parts for y in part.y]
-    return parts, plotted
+    options = chart_options(indicator, months, changes, kind="spc")
+    analysis, parts = options.analyse(*series(indicator, months, points))
+    analyses = [part.analysis for part in parts] if parts else [analysis]
+    plotted = [y for part in analyses for y in part.y]
+    return analyses, plotted
 
 
 def summarise(

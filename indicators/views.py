@@ -220,7 +220,7 @@ def chart_changes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _score_svg(scores) -> str:
-    from indicators.charts import render_svg
+    from indicators.chart_svg.render import render_svg
     from indicators.spc import analyse
 
     if not scores:

@@ -146,7 +146,7 @@ STORAGES = {
 # Development and tests serve from the source folders; production from collected files.
 WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or env.bool("TESTING", default=False)
 
-# Uploads of indicator data (indicators/importing.py).
+# Uploads of indicator data (indicators/importer/limits.py).
 LKT_UPLOAD_MAX_BYTES = env.int("LKT_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 LKT_UPLOAD_MAX_ROWS = env.int("LKT_UPLOAD_MAX_ROWS", default=20_000)
 

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import User
 from indicators.models import Indicator
 from programmes.models import Programme, Region
-from status.selectors import annotated_programmes
+from status.selectors.overview import annotated_programmes
 
 PERMISSION = "programmes.view_status_overview"
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from indicators.exporting import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes
-from status.selectors import StatusRow
+from status.selectors.overview import StatusRow
 
 HEADER = [
     "LKT",

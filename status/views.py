@@ -18,7 +18,7 @@ from core.paging import paginate
 from indicators.selectors import active_indicators
 from programmes.models import Programme
 from programmes.services import programme_rate_status
-from status import exports, selectors
+from status import exports
 from status.access import (
     get_indicator_for_status,
     get_programme_for_status,
@@ -28,6 +28,9 @@ from status.access import (
 from status.cache import cached_block
 from status.forms import OverviewFilterForm, RatingForm
 from status.pdf import pdf_response
+from status.selectors.overview import filter_choices, status_programmes, status_rows
+from status.selectors.programme import indicator_status, programme_status
+from status.selectors.regions import region_rows, region_team_statuses, region_teams
 from status.traffic import RULE
 
 OVERVIEW_PAGE = 50  # every LKT on one page at national scale (30), still a paginated list
@@ -36,14 +39,14 @@ TEAMS_PAGE = 50
 
 def overview_context(request: HttpRequest) -> dict:
     """The filtered overview: the form, the rows (every LKT that matches) and the rule."""
-    regions, areas = selectors.filter_choices()
+    regions, areas = filter_choices()
     region_choices = [(str(region.pk), region.name) for region in regions]
     form = OverviewFilterForm(request.GET or None, regions=region_choices, areas=areas)
     filters = form.filters()
-    programmes = selectors.status_programmes(
+    programmes = status_programmes(
         status=filters["status"], region=filters["region"], area=filters["area"]
     )
-    rows = selectors.status_rows(programmes, regions)
+    rows = status_rows(programmes, regions)
     if filters["light"]:
         rows = [
             row for row in rows if row.light is not None and row.light.colour == filters["light"]
@@ -106,7 +109,7 @@ def show_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def _programme_page(
     request: HttpRequest, programme: Programme, form: RatingForm, status: int = 200
 ) -> HttpResponse:
-    context = selectors.programme_status(programme)
+    context = programme_status(programme)
     context.update(paginate(request, context["teams"], per_page=TEAMS_PAGE))
     context.update(rule=RULE, form=form)
     return render(request, "status/programme.html", context, status=status)
@@ -116,7 +119,7 @@ def _programme_page(
 @login_required
 def programme_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_status(request.user, pk)
-    context = {**selectors.programme_status(programme), "rule": RULE, "now": timezone.now()}
+    context = {**programme_status(programme), "rule": RULE, "now": timezone.now()}
     html = render_to_string("status/programme_pdf.html", context, request)
     return pdf_response(request, html, f"lkt-status-{programme.slug}")
 
@@ -158,7 +161,7 @@ def show_indicator(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "programme": indicator.programme,
         "siblings": active_indicators(indicator.programme),
         **page,
-        **selectors.indicator_status(indicator, list(page["object_list"])),
+        **indicator_status(indicator, list(page["object_list"])),
     }
     return render(request, "status/indicator.html", context)
 
@@ -167,17 +170,17 @@ def show_indicator(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def list_regions(request: AuthenticatedRequest) -> HttpResponse:
     require_status_access(request.user)
-    return render(request, "status/regions.html", {"regions": selectors.region_rows()})
+    return render(request, "status/regions.html", {"regions": region_rows()})
 
 
 @require_GET
 @login_required
 def show_region(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     region = get_region_for_status(request.user, pk)
-    page = paginate(request, selectors.region_teams(region), per_page=TEAMS_PAGE)
+    page = paginate(request, region_teams(region), per_page=TEAMS_PAGE)
     context = {
         "region": region,
         **page,
-        "team_rows": selectors.region_team_statuses(list(page["object_list"])),
+        "team_rows": region_team_statuses(list(page["object_list"])),
     }
     return render(request, "status/region.html", context)

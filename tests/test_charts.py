@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.charts import render_svg
+from indicators.chart_svg.render import render_svg
 from indicators.spc import analyse, analyse_parts
 from tests.test_spc_properties import series
 

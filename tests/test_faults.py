@@ -24,8 +24,9 @@ from django.db import InterfaceError, OperationalError, ProgrammingError
 from django.test import RequestFactory
 
 from bench import backup
+from bench.browser import Browser
 from bench.faults import pg_start, pg_stop
-from bench.load import Browser, start_gunicorn, stop_gunicorn
+from bench.gunicorn_server import start_gunicorn, stop_gunicorn
 from lkt_portal.errors import server_error
 from reminders.models import ReminderStatus, SentReminder
 from tests import factories as f

@@ -15,20 +15,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
-from indicators.importing import (
-    CPR_MASK,
-    Row,
-    RowWriteError,
-    UploadError,
-    check_rows,
-    map_columns,
-    measurements_import,
-    parse_number,
-    parse_period,
-    parse_rows,
-    read_table,
-    read_upload,
-)
+from indicators.importer.cells import CPR_MASK, parse_number, parse_period
+from indicators.importer.checking import check_rows
+from indicators.importer.columns import map_columns
+from indicators.importer.errors import RowWriteError, UploadError
+from indicators.importer.preview import read_upload
+from indicators.importer.rows import Row, parse_rows
+from indicators.importer.table import read_table
+from indicators.importer.writing import measurements_import
 from indicators.models import Indicator, Measurement
 from tests.factories import (
     IndicatorFactory,

@@ -8,15 +8,17 @@ from fractions import Fraction
 import pytest
 
 from indicators.spc import (
-    ASSURANCE_LABELS_DA,
-    VERDICT_LABELS_DA,
     Analysis,
     analyse,
     analyse_parts,
     crossings_limit,
-    format_number_da,
     longest_run_limit,
     qbinom_05,
+)
+from indicators.spc_text import (
+    ASSURANCE_LABELS_DA,
+    VERDICT_LABELS_DA,
+    format_number_da,
     summary_text_da,
 )
 

@@ -20,7 +20,7 @@ from indicators.services import (
     measurement_record,
     measurements_record_many,
 )
-from indicators.summaries import refresh_summaries, summaries_for
+from indicators.summaries import analyse_series, points_of, refresh_summaries, summaries_for
 from tests.factories import IndicatorFactory, ProgrammeFactory, RegionFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -261,3 +261,54 @@ def test_the_bulk_refresh_takes_as_many_queries_for_many_indicators_as_for_one(w
     for other in others:
         fill(teams, other, months)
     assert queries([indicator]) == queries([indicator, *others]) == 6
+
+
+def test_the_drawn_chart_and_the_cached_summary_agree_on_baselines_and_splits(world) -> None:
+    """Both take their options from `chart_options`: same parts, centre lines and verdicts."""
+    programme, teams, indicator, months = world
+    fill(teams, indicator, months)
+    chart_change_add(
+        indicator=indicator,
+        kind=ChartChange.Kind.BASELINE,
+        period_start=months[6],
+        reason="Baseline før indsatsen",
+        by=None,
+    )
+    chart_change_add(
+        indicator=indicator,
+        kind=ChartChange.Kind.SPLIT,
+        period_start=months[MONTHS // 2],
+        reason="Ny arbejdsgang indført",
+        team=teams[0],
+        by=None,
+    )
+    changes = chart_changes(programme)[indicator.pk]
+    all_months = programme_months(programme)
+    charts = {}
+    for team in teams:
+        relevant = [c for c in changes if c.team_id in (None, team.pk)]
+        points = {m: p for (i, m), p in team_points(team).items() if i == indicator.pk}
+        chart = build_chart(indicator, all_months, points, title="", kind="spc", changes=relevant)
+        summary = SeriesSummary.objects.get(indicator=indicator, team=team)
+        stored, plotted = analyse_series(
+            indicator, all_months, points_of(summary, all_months), relevant
+        )
+        drawn = [part.analysis for part in chart.parts] or [chart.analysis]
+        assert [a.cl for a in stored] == pytest.approx([a.cl for a in drawn])
+        assert [a.baseline for a in stored] == [a.baseline for a in drawn]
+        assert summary.verdict == chart.verdict
+        assert summary.n_useful == chart.latest.n_useful
+        assert summary.assurance == (chart.latest.assurance or "")
+        assert summary.last_value == pytest.approx(chart.last_value)
+        assert summary.sparkline == [None if y is None else round(y, 6) for y in plotted]
+        assert plotted == [y for a in drawn for y in a.y]
+        charts[team] = chart
+
+    # The split team's chart has two parts, each its own baseline; the other keeps the frozen
+    # centre line of the first seven months, which the new level rises far above.
+    split, frozen = charts[teams[0]], charts[teams[1]]
+    assert [part.start for part in split.parts] == [0, MONTHS // 2]
+    assert split.verdict == "common_cause"
+    assert frozen.analysis.baseline == 7
+    assert frozen.analysis.cl == pytest.approx(sum(rising(i) for i in range(7)) / 7)
+    assert frozen.verdict == "improvement"

@@ -1,0 +1,61 @@
+"""The y axis with its grid, the x axis with its point labels, and the breaks between parts."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from indicators.chart_svg.frame import Frame
+from indicators.chart_svg.markup import CHAR_WIDTH, COLOURS, escape, px
+from indicators.spc import Analysis
+from indicators.spc_text import format_number_da
+
+
+def y_axis(frame: Frame, ticks: list[float], decimals: int) -> list[str]:
+    """Grid lines and tick labels with decimal commas."""
+    out = ['<g class="spc-axis spc-y-axis">']
+    for tick in ticks:
+        y = px(frame.y(tick))
+        out.append(
+            f'<line class="spc-grid" x1="{px(frame.left)}" x2="{px(frame.right)}" '
+            f'y1="{y}" y2="{y}" stroke="{COLOURS["grid"]}"/>'
+            f'<text x="{px(frame.left - 6)}" y="{y}" text-anchor="end" '
+            f'dominant-baseline="middle">{escape(format_number_da(tick, decimals))}</text>'
+        )
+    out.append("</g>")
+    return out
+
+
+def x_axis(frame: Frame, x_labels: Sequence[str] | None) -> list[str]:
+    """Axis line and as many point labels as fit without overlapping."""
+    labels = [str(k + 1) for k in range(frame.n_points)] if x_labels is None else x_labels
+    longest = max((len(str(label)) for label in labels), default=1)
+    room = max(1, int(frame.width // max(24.0, (longest + 1) * CHAR_WIDTH)))
+    every = max(1, math.ceil(frame.n_points / room))
+    out = [
+        '<g class="spc-axis spc-x-axis">',
+        f'<line x1="{px(frame.left)}" x2="{px(frame.right)}" y1="{px(frame.bottom)}" '
+        f'y2="{px(frame.bottom)}" stroke="{COLOURS["axis"]}"/>',
+    ]
+    for k in range(0, frame.n_points, every):
+        x = px(frame.x(k))
+        out.append(
+            f'<line x1="{x}" x2="{x}" y1="{px(frame.bottom)}" y2="{px(frame.bottom + 4)}" '
+            f'stroke="{COLOURS["axis"]}"/>'
+            f'<text x="{x}" y="{px(frame.bottom + 16)}" text-anchor="middle">'
+            f"{escape(str(labels[k]))}</text>"
+        )
+    out.append("</g>")
+    return out
+
+
+def part_separators(frame: Frame, segments: list[tuple[int, Analysis]]) -> list[str]:
+    """A thin vertical line where each new part begins."""
+    out = []
+    for start, _ in segments[1:]:
+        x = px(frame.left + start * frame.step)
+        out.append(
+            f'<line class="spc-part-break" x1="{x}" x2="{x}" y1="{px(frame.top)}" '
+            f'y2="{px(frame.bottom)}" stroke="{COLOURS["axis"]}" stroke-dasharray="1 2"/>'
+        )
+    return out

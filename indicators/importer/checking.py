@@ -1,0 +1,134 @@
+"""Checking parsed rows against the database: teams, indicators, duplicates, the model's rules."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from indicators.importer.cells import masked
+from indicators.importer.columns import COLUMNS
+from indicators.importer.lookup import IndicatorFinder, TeamFinder
+from indicators.importer.rows import Row
+from indicators.models import Measurement
+
+
+def check_rows(rows: list[Row], user: Any) -> list[Row]:
+    """Resolve teams and indicators and check every row; nothing is written. A bounded number
+    of queries however long the file."""
+    teams = TeamFinder(user)
+    for row in rows:
+        row.errors, row.indicator, row.old = list(row.parse_errors), None, None
+        team = teams.find(row)
+        if team is not None and not teams.may_write(team):
+            # Name a team the person cannot see only as the file wrote it.
+            visible = user.has_perm("teams.view_teams", team)
+            row.errors.append(
+                _("Du kan ikke registrere data for teamet %(team)s.")
+                % {"team": team.name if visible else masked(row.team_label)}
+            )
+            team = None
+        row.team = team
+        if team is not None:
+            row.team_id, row.team_name = team.pk, team.name
+    indicators = IndicatorFinder({row.team.programme_id for row in rows if row.team is not None})
+    for row in rows:
+        if row.team is not None:
+            row.indicator = indicators.find(row, row.team)
+        if row.indicator is not None:
+            row.indicator_id, row.indicator_name = row.indicator.pk, row.indicator.name
+    _flag_duplicates(rows)
+    existing = _existing(rows)
+    for row in rows:
+        if row.key is not None and row.period is not None:
+            row.errors.extend(_model_errors(row))
+        _set_status(row, existing.get(row.key) if row.key else None)
+    return rows
+
+
+def _flag_duplicates(rows: list[Row]) -> None:
+    lines: dict[tuple, list[int]] = defaultdict(list)
+    for row in rows:
+        if row.key is not None:
+            lines[row.key].append(row.line)
+    for row in rows:
+        others = [line for line in lines.get(row.key, []) if line != row.line]
+        if row.key is not None and others:
+            row.errors.append(
+                _("Samme team, indikator og periode står også i række %(lines)s.")
+                % {"lines": ", ".join(str(line) for line in others)}
+            )
+
+
+def _existing(rows: list[Row]) -> dict[tuple, tuple]:
+    keys = {row.key for row in rows if row.key is not None}
+    if not keys:
+        return {}
+    found = Measurement.objects.filter(
+        team_id__in={k[0] for k in keys},
+        indicator_id__in={k[1] for k in keys},
+        period_start__in={k[2] for k in keys},
+    ).values_list(
+        "team_id", "indicator_id", "period_start", "numerator", "denominator", "value", "comment"
+    )
+    return {(t, i, p): rest for t, i, p, *rest in found if (t, i, p) in keys}
+
+
+# Django's generic field messages do not name the column; these codes get it in front.
+_GENERIC_CODES = {"invalid", "max_digits", "max_decimal_places", "max_whole_digits", "max_length"}
+_FIELD_COLUMN = {
+    "numerator": "numerator",
+    "denominator": "denominator",
+    "value": "value",
+    "comment": "comment",
+    "period_start": "period",
+}
+
+
+def _model_errors(row: Row) -> list[str]:
+    """The model's own rules (Measurement.clean and the field validators) for this row."""
+    measurement = Measurement(**vars(row.entry()))
+    try:
+        # Foreign keys were resolved above; the check constraints and the unique key are each a
+        # query per row and say nothing Measurement.clean does not (a correction is intended).
+        measurement.full_clean(
+            exclude=["team", "indicator", "registered_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as error:
+        return model_messages(error)
+    return []
+
+
+def model_messages(error: ValidationError) -> list[str]:
+    """The model's messages, each led by its column where Django's generic text names none."""
+    if not hasattr(error, "error_dict"):
+        return [str(message) for message in error.messages]
+    messages = []
+    for field_name, errors in error.error_dict.items():
+        column = COLUMNS.get(_FIELD_COLUMN.get(field_name, ""), "")
+        for item in errors:
+            for text in item.messages:
+                generic = item.code in _GENERIC_CODES or field_name == "comment"
+                messages.append(f"{column.capitalize()}: {text}" if column and generic else text)
+    return messages
+
+
+def _set_status(row: Row, existing: tuple | None) -> None:
+    if row.errors:
+        row.status = "error"
+    elif existing is None:
+        row.status = "new"
+    else:
+        numerator, denominator, value, comment = existing
+        row.old = (numerator, denominator, value)
+        same = (numerator, denominator, value, comment) == (
+            row.numerator,
+            row.denominator,
+            row.value,
+            row.comment,
+        )
+        row.status = "unchanged" if same else "correction"

@@ -1,0 +1,25 @@
+"""What the importer raises: a file it cannot use, or a row refused while writing."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from indicators.importer.rows import Row
+
+
+class UploadError(Exception):
+    """The file as a whole cannot be read; `messages` say why, in Danish."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
+
+
+class RowWriteError(Exception):
+    """A row was refused while writing; the transaction is rolled back."""
+
+    def __init__(self, row: Row, messages: list[str]) -> None:
+        super().__init__(f"row {row.line}: {' '.join(messages)}")
+        self.row = row
+        self.messages = messages

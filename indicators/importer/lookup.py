@@ -1,0 +1,107 @@
+"""Finding a row's team and indicator by id or by name, within what the person may write."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from accounts.roles import roles_of
+from indicators.importer.cells import masked
+from indicators.importer.rows import Row
+from indicators.models import Indicator
+from teams.models import ImprovementTeam
+
+
+def writable_teams(user: Any) -> list[ImprovementTeam]:
+    """Teams the person may register data for, by the role matrix."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    candidates = ImprovementTeam.objects.select_related("programme", "region")
+    if not user.is_superuser:
+        candidates = candidates.filter(pk__in=roles_of(user).teams)
+    return [t for t in candidates if user.has_perm("indicators.change_team_data", t)]
+
+
+class TeamFinder:
+    """Every team, found by id or by name (case-insensitive); loaded once per file."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        teams = ImprovementTeam.objects.select_related("programme")
+        self.by_id = {team.pk: team for team in teams}
+        self.by_name: dict[str, list[ImprovementTeam]] = defaultdict(list)
+        for team in self.by_id.values():
+            self.by_name[name_key(team.name)].append(team)
+
+    def may_write(self, team: ImprovementTeam) -> bool:
+        return self.user.has_perm("indicators.change_team_data", team)
+
+    def find(self, row: Row) -> ImprovementTeam | None:
+        if row.team_id is not None:
+            team = self.by_id.get(row.team_id)
+            if team is None:
+                row.errors.append(_("Teamet findes ikke længere."))
+            return team
+        label = row.team_label
+        if not label:
+            row.errors.append(_("Teamet mangler."))
+            return None
+        candidates = self.by_name.get(name_key(label), [])
+        if not candidates and label.isdigit() and int(label) in self.by_id:
+            candidates = [self.by_id[int(label)]]
+        if not candidates:
+            row.errors.append(_("Ukendt team: “%(team)s”.") % {"team": masked(label)})
+            return None
+        writable = [team for team in candidates if self.may_write(team)]
+        if len(writable) > 1:
+            row.errors.append(
+                _("Flere teams hedder “%(team)s”. Angiv teamets id i stedet for navnet.")
+                % {"team": label}
+            )
+            return None
+        return (writable or candidates)[0]
+
+
+class IndicatorFinder:
+    """The indicators of the teams' programmes, found by id or by name within the programme."""
+
+    def __init__(self, programme_ids: set[int]) -> None:
+        indicators = Indicator.objects.filter(programme_id__in=programme_ids)
+        self.by_id = {indicator.pk: indicator for indicator in indicators}
+        self.by_name = {
+            (indicator.programme_id, name_key(indicator.name)): indicator
+            for indicator in self.by_id.values()
+        }
+
+    def find(self, row: Row, team: ImprovementTeam) -> Indicator | None:
+        programme = team.programme
+        if row.indicator_id is not None:
+            indicator = self.by_id.get(row.indicator_id)
+            if indicator is None or indicator.programme_id != programme.pk:
+                row.errors.append(_("Indikatoren findes ikke længere."))
+                return None
+        elif not row.indicator_label:
+            row.errors.append(_("Indikatoren mangler."))
+            return None
+        else:
+            label = row.indicator_label
+            indicator = self.by_name.get((programme.pk, name_key(label)))
+            if indicator is None and label.isdigit():
+                by_id = self.by_id.get(int(label))
+                indicator = by_id if by_id and by_id.programme_id == programme.pk else None
+            if indicator is None:
+                row.errors.append(
+                    _("Ukendt indikator “%(indicator)s” i programmet %(programme)s.")
+                    % {"indicator": masked(label), "programme": programme.name}
+                )
+                return None
+        indicator.programme = programme  # one object per programme: no query in clean()
+        return indicator
+
+
+def name_key(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()

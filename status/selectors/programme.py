@@ -1,0 +1,95 @@
+"""One LKT's status page (and its PDF) with its LKT-level charts, and one indicator's page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from django.utils import timezone
+
+from indicators.charting import Chart, build_chart
+from indicators.models import ChartChange, Indicator
+from indicators.summaries import points_of, summaries_for
+from programmes.models import Programme, Region
+from status.selectors.overview import annotated_programmes, status_rows
+from status.selectors.series import SeriesStatus, series_status
+from status.selectors.teams import team_statuses
+from teams.models import ImprovementTeam
+
+
+def programme_status(programme: Programme, today: dt.date | None = None) -> dict:
+    """Everything the programme's status page (and its PDF) shows, in a fixed number of queries.
+
+    The indicators' LKT-level charts are drawn from the cached monthly figures, never from the
+    measurements.
+    """
+    today = today or timezone.localdate()
+    if not hasattr(programme, "latest_rating_id"):
+        programme = annotated_programmes().get(pk=programme.pk)
+    regions = list(Region.objects.order_by("name"))
+    (row,) = status_rows([programme], regions, today)
+    teams = list(
+        programme.teams.select_related("region")
+        .prefetch_related("organisations")
+        .order_by("region__name", "name")
+    )
+    team_rows = team_statuses(teams, [s.indicator for s in row.indicators], row.periods)
+    return {
+        "programme": programme,
+        "row": row,
+        "charts": lkt_charts(programme, row.indicators),
+        "teams": team_rows,
+        "seminars": list(programme.seminars.order_by("starts_at")),
+        "ratings": list(programme.ratings.select_related("rated_by")[:3]),
+        "today": today,
+        "now": timezone.now(),
+    }
+
+
+def lkt_charts(programme: Programme, series: Sequence[SeriesStatus]) -> list[Chart]:
+    """The LKT-level control chart of each indicator, drawn from its cached monthly figures."""
+    from indicators.selectors import programme_months
+
+    months = programme_months(programme)
+    indicators = [s.indicator for s in series]
+    summaries = summaries_for(indicators)  # with the monthly figures this time
+    changes = defaultdict(list)
+    for change in ChartChange.objects.filter(indicator__in=indicators, team__isnull=True):
+        changes[change.indicator_id].append(change)
+    charts = []
+    for indicator in indicators:
+        summary = summaries[(indicator.pk, None)]
+        charts.append(
+            build_chart(
+                indicator,
+                months,
+                points_of(summary, months),
+                title=f"{indicator.name} – {programme.name}",
+                kind="spc",
+                changes=changes.get(indicator.pk, []),
+                width=720,
+                height=300,
+            )
+        )
+    return charts
+
+
+# --- One indicator ---------------------------------------------------------------------------
+
+
+def indicator_status(indicator: Indicator, teams: Sequence[ImprovementTeam]) -> dict:
+    """The indicator's LKT-level chart and its teams' series (the page's teams only)."""
+    programme = indicator.programme
+    lkt = summaries_for([indicator])[(indicator.pk, None)]
+    (chart,) = lkt_charts(programme, [series_status(indicator, lkt)])
+    summaries = summaries_for(
+        [indicator], team_ids=[t.pk for t in teams], lkt=False, with_points=False
+    )
+    return {
+        "lkt": series_status(indicator, lkt),
+        "chart": chart,
+        "team_series": [
+            series_status(indicator, summaries[(indicator.pk, t.pk)], t) for t in teams
+        ],
+    }

@@ -1,0 +1,72 @@
+"""One indicator's series (LKT level or one team) as a status page shows it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator, SeriesSummary
+from indicators.spc_text import ASSURANCE_LABELS_DA, VERDICT_LABELS_DA, format_number_da
+from status.sparkline import sparkline_svg
+from teams.models import ImprovementTeam
+
+VERDICT_SHORT = {
+    "improvement": _("Forbedring"),
+    "deterioration": _("Forværring"),
+    "common_cause": _("Tilfældig variation"),
+    "no_direction_signal": _("Signal uden retning"),
+    "too_few_data": _("For få data"),
+}
+VERDICT_SYMBOLS = {
+    "improvement": "+",
+    "deterioration": "−",
+    "common_cause": "~",
+    "no_direction_signal": "!",
+    "too_few_data": "…",
+}
+
+
+@dataclass
+class SeriesStatus:
+    """One indicator's series (LKT level or one team) as a status page shows it."""
+
+    indicator: Indicator
+    summary: SeriesSummary
+    team: ImprovementTeam | None = None
+
+    @property
+    def verdict(self) -> str:
+        return self.summary.verdict
+
+    @property
+    def verdict_label(self) -> str:
+        return str(VERDICT_SHORT[self.verdict])
+
+    @property
+    def verdict_text(self) -> str:
+        return VERDICT_LABELS_DA[self.verdict]
+
+    @property
+    def verdict_symbol(self) -> str:
+        return VERDICT_SYMBOLS[self.verdict]
+
+    @property
+    def assurance_label(self) -> str:
+        return ASSURANCE_LABELS_DA.get(self.summary.assurance, "")
+
+    @property
+    def sparkline(self) -> str:
+        return sparkline_svg(self.summary.sparkline)
+
+    @property
+    def last_value(self) -> str:
+        value = self.summary.last_value
+        if value is None:
+            return ""
+        unit = self.indicator.unit
+        return format_number_da(value) + (f" {unit}" if unit else "")
+
+
+def series_status(indicator: Indicator, summary: SeriesSummary, team=None) -> SeriesStatus:
+    return SeriesStatus(indicator, summary, team)
