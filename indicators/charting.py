@@ -106,14 +106,25 @@ class ChartOptions:
         self, values: Sequence[float | None], denominators: Sequence[float | None] | None
     ) -> tuple[spc.Analysis | None, list[spc.Part]]:
         """The whole series' analysis, or (None and) one analysis per part when it is split."""
-        scale = {"direction": self.direction, "target": self.target}
         if self.splits:
             parts = spc.analyse_parts(
-                values, denominators, self.chart, self.splits, **scale, multiplier=self.multiplier
+                values,
+                denominators,
+                self.chart,
+                self.splits,
+                direction=self.direction,
+                target=self.target,
+                multiplier=self.multiplier,
             )
             return None, parts
         analysis = spc.analyse(
-            values, denominators, self.chart, self.freeze, **scale, multiplier=self.multiplier
+            values,
+            denominators,
+            self.chart,
+            self.freeze,
+            direction=self.direction,
+            target=self.target,
+            multiplier=self.multiplier,
         )
         return analysis, []
 

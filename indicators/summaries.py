@@ -18,12 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
-from core.months import RECENT_PERIODS
+from core.months import RECENT_PERIODS, months_between
 from indicators import spc
 from indicators.charting import chart_options, series
 from indicators.models import ChartChange, Indicator, Measure, Measurement, SeriesSummary
@@ -60,7 +61,11 @@ def analyse_series(
     months = list(months)
     options = chart_options(indicator, months, changes, kind="spc")
     analysis, parts = options.analyse(*series(indicator, months, points))
-    analyses = [part.analysis for part in parts] if parts else [analysis]
+    if parts:
+        analyses = [part.analysis for part in parts]
+    else:
+        assert analysis is not None  # a series without splits has its one analysis
+        analyses = [analysis]
     plotted = [y for part in analyses for y in part.y]
     return analyses, plotted
 
@@ -106,7 +111,7 @@ def points_of(summary: SeriesSummary, months: Sequence[dt.date]) -> dict[dt.date
     """The stored monthly figures back as chart points for `months`."""
     result = {}
     for month in months:
-        offset = _offset(summary.first_month, month)
+        offset = months_between(summary.first_month, month)
         if 0 <= offset < len(summary.points) and summary.points[offset] is not None:
             result[month] = Point(*summary.points[offset])
     return result
@@ -116,17 +121,13 @@ def registered_in(summary: SeriesSummary, months: Iterable[dt.date]) -> int:
     """Registrations (for the LKT level: teams that registered) in `months`."""
     total = 0
     for month in months:
-        offset = _offset(summary.first_month, month)
+        offset = months_between(summary.first_month, month)
         if 0 <= offset < len(summary.counts):
             total += summary.counts[offset]
     return total
 
 
-def _offset(first: dt.date, month: dt.date) -> int:
-    return (month.year - first.year) * 12 + month.month - first.month
-
-
-def _f(number: object) -> float | None:
+def _f(number: Decimal | float | None) -> float | None:
     return None if number is None else float(number)
 
 
@@ -328,7 +329,7 @@ def summaries_for(
             indicator.programme.start_date.replace(day=1)
         ):
             found[(summary.indicator_id, summary.team_id)] = summary
-    keys = [(i, None) for i in by_id] if lkt else []
+    keys: list[Key] = [(i, None) for i in by_id] if lkt else []
     keys += [(i, t) for i in by_id for t in teams]
     missing = [key for key in keys if key not in found]
     if missing:

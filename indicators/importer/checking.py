@@ -54,8 +54,9 @@ def _flag_duplicates(rows: list[Row]) -> None:
         if row.key is not None:
             lines[row.key].append(row.line)
     for row in rows:
-        others = [line for line in lines.get(row.key, []) if line != row.line]
-        if row.key is not None and others:
+        key = row.key
+        others = [line for line in lines[key] if line != row.line] if key is not None else []
+        if others:
             row.errors.append(
                 _("Samme team, indikator og periode står også i række %(lines)s.")
                 % {"lines": ", ".join(str(line) for line in others)}
@@ -73,7 +74,7 @@ def _existing(rows: list[Row]) -> dict[tuple, tuple]:
     ).values_list(
         "team_id", "indicator_id", "period_start", "numerator", "denominator", "value", "comment"
     )
-    return {(t, i, p): rest for t, i, p, *rest in found if (t, i, p) in keys}
+    return {(t, i, p): tuple(rest) for t, i, p, *rest in found if (t, i, p) in keys}
 
 
 # Django's generic field messages do not name the column; these codes get it in front.

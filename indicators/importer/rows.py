@@ -53,6 +53,8 @@ class Row:
 
     def entry(self) -> Entry:
         """The row's figures as the services write them (for a resolved row)."""
+        if self.team is None or self.indicator is None or self.period is None:
+            raise ValueError("Only a row whose team, indicator and period are known is written.")
         return Entry(
             team=self.team,
             indicator=self.indicator,
@@ -103,7 +105,7 @@ class Row:
             team_name=data["team_name"],
             indicator_name=data["indicator_name"],
             status=data["status"],
-            old=tuple(_decimal(n) for n in old) if old else None,
+            old=(_decimal(old[0]), _decimal(old[1]), _decimal(old[2])) if old else None,
             errors=list(data["errors"]),
             parse_errors=list(data.get("parse_errors", [])),
         )

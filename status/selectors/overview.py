@@ -158,7 +158,7 @@ def status_rows(
         summary = summaries[(indicator.pk, None)]
         row.indicators.append(series_status(indicator, summary))
         row.registered += registered_in(summary, row.periods)
-    n_indicators = defaultdict(int)
+    n_indicators: defaultdict[int, int] = defaultdict(int)
     for indicator in indicators:
         n_indicators[indicator.programme_id] += 1
     for programme_id, row in rows.items():
@@ -277,10 +277,11 @@ def _facts(row: StatusRow) -> Facts:
 
 
 def _add_ratings(rows: dict[int, StatusRow]) -> None:
+    # `latest_rating_id` is annotated by `_programmes()`.
     ids = [
-        row.programme.latest_rating_id
+        rating_id
         for row in rows.values()
-        if getattr(row.programme, "latest_rating_id", None)
+        if (rating_id := getattr(row.programme, "latest_rating_id", None))
     ]
     if not ids:
         return

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from indicators.models import Indicator
 from indicators.summaries import registered_in, summaries_for
+from programmes.models import Programme
 from status.selectors.series import SeriesStatus, series_status
 from teams.models import ImprovementTeam
 
@@ -43,7 +45,9 @@ class TeamStatus:
 
 
 def team_statuses(
-    teams: Sequence[ImprovementTeam], indicators: Sequence[Indicator], periods_of: object
+    teams: Sequence[ImprovementTeam],
+    indicators: Sequence[Indicator],
+    periods_of: Sequence[dt.date] | Callable[[Programme], Sequence[dt.date]],
 ) -> list[TeamStatus]:
     """Each team's series and completeness; `periods_of` is a list of months, or a function
     from a team's programme to its list of months (teams from several programmes)."""
