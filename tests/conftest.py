@@ -1,11 +1,15 @@
-"""Fixtures shared by the whole suite: real PostgreSQL and Redis servers, started on demand."""
+"""Fixtures shared by the whole suite: the clock, real PostgreSQL and Redis servers, the cast."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import os
 from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from tests.servers import (
     REQUIRE_ENV,
@@ -15,6 +19,113 @@ from tests.servers import (
     services_required,
     unavailable,
 )
+
+# --- The clock --------------------------------------------------------------------------------
+
+TODAY_ENV = "LKT_TEST_TODAY"
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")  # settings.TIME_ZONE, before Django is set up
+_session_travel: time_machine.travel | None = None
+
+
+def copenhagen_moment(moment: dt.datetime | dt.date | str) -> dt.datetime:
+    """An aware moment; a date, a naive datetime or 'YYYY-MM-DD[THH:MM]' is Copenhagen time."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    if not isinstance(moment, dt.datetime):
+        moment = dt.datetime.combine(moment, dt.time())
+    return moment if moment.tzinfo else moment.replace(tzinfo=COPENHAGEN)
+
+
+def _travel(moment: dt.datetime) -> time_machine.travel:
+    # A timestamp, not a zoned datetime: time-machine would otherwise set TZ for the whole process
+    # and for every server the tests start.
+    return time_machine.travel(moment.timestamp(), tick=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """LKT_TEST_TODAY=YYYY-MM-DD[THH:MM] (Copenhagen) moves the whole session there; time ticks."""
+    global _session_travel
+    if os.environ.get(TODAY_ENV) and _session_travel is None:
+        _session_travel = _travel(copenhagen_moment(os.environ[TODAY_ENV]))
+        _session_travel.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    global _session_travel
+    if _session_travel is not None:
+        _session_travel.stop()
+        _session_travel = None
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    moved = os.environ.get(TODAY_ENV)
+    return f"clock: {TODAY_ENV}={moved} (Copenhagen)" if moved else "clock: the real date"
+
+
+class Clock:
+    """The suite's "now": the real moment, or LKT_TEST_TODAY's, moved further by the test.
+
+    - `clock.now()`: the aware current moment (what `timezone.now()` returns);
+    - `clock.today()`: Copenhagen's date (what `timezone.localdate()` returns);
+    - `clock.month(n)`: the first day of the month `n` months from this one (`month(-1)`: last);
+    - `clock.move_to(moment)`: jump to an aware datetime, or to a date / naive datetime /
+      'YYYY-MM-DD[THH:MM]' in Copenhagen time; time keeps ticking from there;
+    - `clock.shift(delta)`: jump forward (or back) by a timedelta;
+    - `clock.move_to_real_time()`: back to the machine's clock, for tests whose other processes
+      (a Celery worker) read it.
+
+    Every move ends with the test.
+    """
+
+    def __init__(self) -> None:
+        self._travel: time_machine.travel | None = None
+
+    def now(self) -> dt.datetime:
+        from django.utils import timezone
+
+        return timezone.now()
+
+    def today(self) -> dt.date:
+        from django.utils import timezone
+
+        return timezone.localdate()
+
+    def month(self, n: int = 0) -> dt.date:
+        from core.months import add_months, first_of_month
+
+        return add_months(first_of_month(self.today()), n)
+
+    def move_to(self, moment: dt.datetime | dt.date | str) -> dt.datetime:
+        self.stop()
+        self._travel = _travel(copenhagen_moment(moment))
+        self._travel.start()
+        return self.now()
+
+    def shift(self, delta: dt.timedelta) -> dt.datetime:
+        return self.move_to(self.now() + delta)
+
+    def move_to_real_time(self) -> dt.datetime:
+        return self.move_to(
+            dt.datetime.fromtimestamp(time_machine.escape_hatch.time.time(), dt.UTC)
+        )
+
+    def stop(self) -> None:
+        if self._travel is not None:
+            self._travel.stop()
+            self._travel = None
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    """The current moment, and the means to move it (see `Clock`); back where it was afterwards."""
+    moved = Clock()
+    try:
+        yield moved
+    finally:
+        moved.stop()
+
+
+# --- Servers ----------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")

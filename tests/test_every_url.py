@@ -17,9 +17,8 @@ import datetime as dt
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
-from core.months import add_months, first_of_month
+from core.months import add_months
 from tests.factories import IndicatorFactory, SeminarFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,9 +136,9 @@ def test_every_url_has_an_expectation() -> None:
 class World:
     """The cast, plus the objects the URLs point at."""
 
-    def __init__(self, cast) -> None:
+    def __init__(self, cast, clock) -> None:
         self.cast = cast
-        last_month = add_months(first_of_month(dt.date.today()), -1)
+        last_month = clock.month(-1)
         cast.kol.start_date = add_months(last_month, -6)
         cast.kol.end_date = add_months(last_month, 12)
         cast.kol.save()
@@ -149,7 +148,7 @@ class World:
         self.expert_member = cast.kol.expert_group.members.get(user=cast.expert)
         self.team_member = cast.kol_rm.members.get(user=cast.local_lead)
         self.seminar = SeminarFactory(
-            programme=cast.kol, starts_at=timezone.now() + dt.timedelta(days=20)
+            programme=cast.kol, starts_at=clock.now() + dt.timedelta(days=20)
         )
         self.seminar.invited_teams.add(cast.kol_rm)
         self.registration = self.seminar.registrations.create(
@@ -206,10 +205,13 @@ class World:
 CASES = [(name, method, codes) for name, rules in EXPECTED.items() for method, codes in rules]
 
 
+@pytest.mark.clock
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize(("name", "method", "codes"), CASES, ids=[f"{n}-{m}" for n, m, _ in CASES])
-def test_the_url_answers_each_role_as_expected(client, cast, name, method, codes, role) -> None:
-    world = World(cast)
+def test_the_url_answers_each_role_as_expected(
+    client, cast, clock, name, method, codes, role
+) -> None:
+    world = World(cast, clock)
     if role != "anonymous":
         client.force_login(getattr(cast, role))
     url = reverse(name, kwargs=world.kwargs(name))

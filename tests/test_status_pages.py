@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import time
@@ -15,9 +16,8 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from core.months import add_months, first_of_month
+from core.months import add_months
 from indicators.services import Entry, measurements_record_many
 from programmes.models import Organisation, Programme, StatusRating
 from programmes.services import programme_rate_status
@@ -34,7 +34,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 MONTHS = 24
-START = add_months(first_of_month(timezone.localdate()), -MONTHS)
 SERIES = {
     "up": lambda i: (20 if i < MONTHS // 2 else 80) + (i % 2) * 3,
     "down": lambda i: (80 if i < MONTHS // 2 else 20) + (i % 2) * 3,
@@ -46,6 +45,7 @@ def make_lkt(
     name: str,
     region,
     *,
+    start: dt.date,
     trend: str = "up",
     teams: int = 2,
     silent_teams: int = 0,
@@ -54,13 +54,13 @@ def make_lkt(
     area: str = "",
     team_region=None,
 ) -> Programme:
-    """An LKT that started 24 months ago with monthly data from every team but the silent ones."""
+    """An LKT from `start`'s month with 24 months of data from every team but the silent ones."""
     programme = ProgrammeFactory(
         name=name,
         lead_region=region,
         status=status,
-        start_date=START,
-        end_date=add_months(START, 36),
+        start_date=start,
+        end_date=add_months(start, 36),
         clinical_area=area,
     )
     members = [
@@ -75,7 +75,7 @@ def make_lkt(
         Entry(
             team,
             indicator,
-            add_months(START, i),
+            add_months(start, i),
             numerator=Decimal(SERIES[trend](i)),
             denominator=Decimal(100),
         )
@@ -88,18 +88,24 @@ def make_lkt(
 
 
 @pytest.fixture
-def lkts(cast):
-    """Four LKTs beside the cast's: green, red, yellow and not assessed."""
+def start(clock) -> dt.date:
+    """The LKTs' first month: 24 months before this one."""
+    return clock.month(-MONTHS)
+
+
+@pytest.fixture
+def lkts(cast, start):
+    """Four LKTs beside the cast's, started 24 months ago: green, red, yellow and not assessed."""
     rm, rsd = cast.regions["rm"], cast.regions["rsd"]
     return {
-        "green": make_lkt("Alfa", rm, trend="up", area="Lunger"),
-        "red": make_lkt("Beta", rsd, trend="down", area="Hjerte"),
-        "yellow": make_lkt("Gamma", rm, trend="flat", area="Lunger"),
+        "green": make_lkt("Alfa", rm, start=start, trend="up", area="Lunger"),
+        "red": make_lkt("Beta", rsd, start=start, trend="down", area="Hjerte"),
+        "yellow": make_lkt("Gamma", rm, start=start, trend="flat", area="Lunger"),
         "grey": ProgrammeFactory(
             name="Delta",
             lead_region=rsd,
             status=Programme.Status.PREPARING,
-            start_date=add_months(START, 30),
+            start_date=add_months(start, 30),
         ),
     }
 
@@ -138,10 +144,11 @@ def _fresh_cache():
 # --- The overview -----------------------------------------------------------------------------
 
 
-def test_the_overview_shows_every_lkt_with_its_facts(client, cast, lkts) -> None:
-    SeminarFactory(programme=lkts["green"], starts_at=timezone.now() - timezone.timedelta(days=40))
+@pytest.mark.clock
+def test_the_overview_shows_every_lkt_with_its_facts(client, cast, lkts, clock) -> None:
+    SeminarFactory(programme=lkts["green"], starts_at=clock.now() - dt.timedelta(days=40))
     SeminarFactory(programme=lkts["green"])
-    SeminarFactory(programme=lkts["green"], cancelled_at=timezone.now())
+    SeminarFactory(programme=lkts["green"], cancelled_at=clock.now())
     municipality = OrganisationFactory(kind=Organisation.Kind.MUNICIPALITY)
     lkts["green"].teams.first().organisations.add(
         municipality, OrganisationFactory(kind=Organisation.Kind.HOSPITAL)
@@ -176,6 +183,7 @@ def test_the_overview_shows_every_lkt_with_its_facts(client, cast, lkts) -> None
     assert "Grøn: ingen indikator viser forværring" in page  # the rule is on the page
 
 
+@pytest.mark.clock
 def test_the_lights_are_not_colour_only(client, cast, lkts) -> None:
     page = overview(client, cast.steering).content.decode()
     assert re.search(r'status-light-green[^>]*><span aria-hidden="true">●</span> Grøn', page)
@@ -185,6 +193,7 @@ def test_the_lights_are_not_colour_only(client, cast, lkts) -> None:
     )
 
 
+@pytest.mark.clock
 def test_it_filters_by_status_region_area_and_light(client, cast, lkts) -> None:
     rsd = cast.regions["rsd"]
     assert set(rows_by_name(overview(client, cast.steering, status="preparing"))) == {"Delta"}
@@ -199,12 +208,14 @@ def test_it_filters_by_status_region_area_and_light(client, cast, lkts) -> None:
     assert set(rows_by_name(both)) == {"Gamma"}
 
 
+@pytest.mark.clock
 def test_an_unknown_filter_value_is_ignored_not_an_error(client, cast, lkts) -> None:
     response = overview(client, cast.steering, status="nonsense", region="abc", light="blue")
     assert response.status_code == 200
     assert len(rows_by_name(response)) == 6
 
 
+@pytest.mark.clock
 def test_the_overview_shows_the_latest_rating_next_to_the_computed_light(
     client, cast, lkts
 ) -> None:
@@ -214,6 +225,7 @@ def test_the_overview_shows_the_latest_rating_next_to_the_computed_light(
     assert (row.light.colour, row.rating.colour, row.rating.reason) == ("red", "green", "Ny plan")
 
 
+@pytest.mark.clock
 def test_a_new_rating_shows_at_once_although_the_table_is_cached(client, cast, lkts) -> None:
     first = overview(client, cast.steering).content.decode()
     assert "Ny plan for data" not in first
@@ -221,10 +233,12 @@ def test_a_new_rating_shows_at_once_although_the_table_is_cached(client, cast, l
     assert "Ny plan for data" in overview(client, cast.steering).content.decode()
 
 
+@pytest.mark.clock
 def test_a_new_measurement_shows_at_once_although_the_table_is_cached(client, cast, lkts) -> None:
     from indicators.services import measurement_record
 
-    before = overview_rows(cast.steering)["Gamma"].registered
+    gamma = overview_rows(cast.steering)["Gamma"]
+    before, last_due = gamma.registered, gamma.periods[-1]  # last month only after its deadline
     assert overview(client, cast.steering).status_code == 200
     team = TeamFactory(programme=lkts["yellow"])
     page_before = overview(client, cast.steering).content.decode()
@@ -232,7 +246,7 @@ def test_a_new_measurement_shows_at_once_although_the_table_is_cached(client, ca
         measurement_record(
             team=team,
             indicator=indicator,
-            period_start=add_months(START, MONTHS - 1),
+            period_start=last_due,
             numerator=5,
             denominator=10,
             by=None,
@@ -256,10 +270,13 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
-def test_the_overview_queries_do_not_grow_with_lkts_teams_or_measurements(client, cast) -> None:
+@pytest.mark.clock
+def test_the_overview_queries_do_not_grow_with_lkts_teams_or_measurements(
+    client, cast, start
+) -> None:
     rm, rsd = cast.regions["rm"], cast.regions["rsd"]
     for n in range(2):
-        programme = make_lkt(f"Første {n}", rm, trend="up")
+        programme = make_lkt(f"Første {n}", rm, start=start, trend="up")
         programme_rate_status(programme=programme, colour="green", reason="God", by=None)
         SeminarFactory(programme=programme)
     client.force_login(cast.steering)
@@ -271,6 +288,7 @@ def test_the_overview_queries_do_not_grow_with_lkts_teams_or_measurements(client
         programme = make_lkt(
             f"Flere {n}",
             rsd,
+            start=start,
             trend="down",
             teams=4,
             kinds=("outcome", "process", "balancing"),
@@ -283,10 +301,13 @@ def test_the_overview_queries_do_not_grow_with_lkts_teams_or_measurements(client
     assert len(overview_rows(cast.steering)) == 8
 
 
-def test_the_programme_indicator_and_region_pages_have_a_fixed_query_count(client, cast) -> None:
+@pytest.mark.clock
+def test_the_programme_indicator_and_region_pages_have_a_fixed_query_count(
+    client, cast, start
+) -> None:
     rm = cast.regions["rm"]
-    small = make_lkt("Lille", rm, teams=2, kinds=("outcome",))
-    big = make_lkt("Stor", rm, teams=5, kinds=("outcome", "process", "balancing"))
+    small = make_lkt("Lille", rm, start=start, teams=2, kinds=("outcome",))
+    big = make_lkt("Stor", rm, start=start, teams=5, kinds=("outcome", "process", "balancing"))
     client.force_login(cast.steering)
     client.get(reverse("status:programme", args=[small.pk]))  # warm the first request's caches
     counts = {
@@ -298,13 +319,14 @@ def test_the_programme_indicator_and_region_pages_have_a_fixed_query_count(clien
     }
     assert counts["Lille"] == counts["Stor"]
     region = count_queries(client, reverse("status:region", args=[rm.pk]))
-    make_lkt("Endnu en", rm, teams=3)
+    make_lkt("Endnu en", rm, start=start, teams=3)
     assert count_queries(client, reverse("status:region", args=[rm.pk])) == region
 
 
 # --- Regions and drill-down --------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_the_region_view_lists_the_regions_teams_across_lkts(client, cast, lkts) -> None:
     client.force_login(cast.coordinator)
     regions = client.get(reverse("status:regions"))
@@ -326,6 +348,7 @@ def test_the_region_view_lists_the_regions_teams_across_lkts(client, cast, lkts)
     assert "Beta team 0" not in response.content.decode()
 
 
+@pytest.mark.clock
 def test_drill_down_goes_programme_to_indicator_to_team_chart(client, cast, lkts) -> None:
     client.force_login(cast.steering)
     programme = lkts["green"]
@@ -349,6 +372,7 @@ def test_drill_down_goes_programme_to_indicator_to_team_chart(client, cast, lkts
     assert f'id="ind-{indicator.pk}"' in chart.content.decode()
 
 
+@pytest.mark.clock
 def test_a_lead_sees_team_links_only_where_the_teams_data_is_open_to_them(
     client, cast, lkts
 ) -> None:
@@ -471,6 +495,7 @@ def test_an_administrator_may_rate(client, cast) -> None:
 # --- Files: CSV, Excel, PDF ---------------------------------------------------------------------
 
 
+@pytest.mark.clock
 def test_the_overview_exports_as_csv_for_danish_excel(client, cast, lkts) -> None:
     client.force_login(cast.steering)
     response = client.get(reverse("status:export"), {"light": "red"})
@@ -488,6 +513,7 @@ def test_the_overview_exports_as_csv_for_danish_excel(client, cast, lkts) -> Non
     assert "Beta outcome 0: Forværring" in beta["indikatorer (vurdering; målopfyldelse)"]
 
 
+@pytest.mark.clock
 def test_the_overview_exports_as_excel(client, cast, lkts) -> None:
     from openpyxl import load_workbook
 
@@ -516,6 +542,7 @@ def pdf_pages(pdf: bytes) -> int:
 PDF_SECONDS = 30  # a generous box: WeasyPrint needs about two seconds here
 
 
+@pytest.mark.clock
 def test_the_overview_pdf_is_a_pdf(client, cast, lkts) -> None:
     client.force_login(cast.steering)
     started = time.monotonic()
@@ -526,6 +553,7 @@ def test_the_overview_pdf_is_a_pdf(client, cast, lkts) -> None:
     assert pdf_pages(response.content) >= 1
 
 
+@pytest.mark.clock
 def test_the_programme_pdf_is_a_pdf_with_its_charts(client, cast, lkts) -> None:
     client.force_login(cast.coordinator)
     started = time.monotonic()

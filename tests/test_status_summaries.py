@@ -7,9 +7,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
-from core.months import add_months, first_of_month
+from core.months import add_months
 from indicators import services
 from indicators.charting import build_chart
 from indicators.models import ChartChange, SeriesSummary
@@ -23,15 +22,15 @@ from indicators.services import (
 from indicators.summaries import analyse_series, points_of, refresh_summaries, summaries_for
 from tests.factories import IndicatorFactory, ProgrammeFactory, RegionFactory, TeamFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 MONTHS = 24
 
 
 @pytest.fixture
-def world():
+def world(clock):
     """A running LKT with two teams and one proportion indicator (higher is better)."""
-    start = add_months(first_of_month(timezone.localdate()), -MONTHS)
+    start = clock.month(-MONTHS)
     region = RegionFactory()
     programme = ProgrammeFactory(
         start_date=start, end_date=add_months(start, 36), lead_region=region

@@ -8,21 +8,24 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from core.months import add_months, first_of_month
+from core.months import add_months
 from indicators.models import ChartChange, Indicator, Measurement
 from teams.models import PDSACycle, ProgressScore
 from tests.factories import IndicatorFactory, MeasurementFactory, TeamFactory
 
-pytestmark = pytest.mark.django_db
-
-LAST_MONTH = add_months(first_of_month(dt.date.today()), -1)
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 
 @pytest.fixture
-def kol(cast):
+def last_month(clock) -> dt.date:
+    return clock.month(-1)
+
+
+@pytest.fixture
+def kol(cast, last_month):
     """KOL running for the last 14 months, with a proportion and a count indicator."""
-    cast.kol.start_date = add_months(LAST_MONTH, -13)
-    cast.kol.end_date = add_months(LAST_MONTH, 10)
+    cast.kol.start_date = add_months(last_month, -13)
+    cast.kol.end_date = add_months(last_month, 10)
     cast.kol.save()
     share = IndicatorFactory(
         programme=cast.kol,
@@ -43,16 +46,16 @@ def kol(cast):
     return cast, share, count
 
 
-def _url(team, month=LAST_MONTH) -> str:
+def _url(team, month: dt.date) -> str:
     return reverse("indicators:enter_month", args=[team.pk, month.strftime("%Y-%m")])
 
 
-def test_a_team_member_registers_a_month_with_decimal_commas(client, kol) -> None:
+def test_a_team_member_registers_a_month_with_decimal_commas(client, kol, last_month) -> None:
     cast, share, count = kol
     client.force_login(cast.local_lead)
 
     response = client.post(
-        _url(cast.kol_rm),
+        _url(cast.kol_rm, last_month),
         {
             f"num_{share.pk}": "12",
             f"den_{share.pk}": "15,0",
@@ -67,11 +70,11 @@ def test_a_team_member_registers_a_month_with_decimal_commas(client, kol) -> Non
     assert Measurement.objects.get(indicator=count).comment == "Ny rutine"
 
 
-def test_a_correction_keeps_the_old_value_in_the_history(client, kol) -> None:
+def test_a_correction_keeps_the_old_value_in_the_history(client, kol, last_month) -> None:
     cast, share, _ = kol
     client.force_login(cast.local_lead)
-    client.post(_url(cast.kol_rm), {f"num_{share.pk}": "12", f"den_{share.pk}": "15"})
-    client.post(_url(cast.kol_rm), {f"num_{share.pk}": "13", f"den_{share.pk}": "15"})
+    client.post(_url(cast.kol_rm, last_month), {f"num_{share.pk}": "12", f"den_{share.pk}": "15"})
+    client.post(_url(cast.kol_rm, last_month), {f"num_{share.pk}": "13", f"den_{share.pk}": "15"})
 
     measurement = Measurement.objects.get(team=cast.kol_rm, indicator=share)
     versions = list(measurement.history.order_by("history_date"))
@@ -80,12 +83,12 @@ def test_a_correction_keeps_the_old_value_in_the_history(client, kol) -> None:
     assert versions[-1].history_type == "~"
 
 
-def test_an_impossible_figure_saves_nothing_of_the_month(client, kol) -> None:
+def test_an_impossible_figure_saves_nothing_of_the_month(client, kol, last_month) -> None:
     cast, share, count = kol
     client.force_login(cast.local_lead)
 
     response = client.post(
-        _url(cast.kol_rm),
+        _url(cast.kol_rm, last_month),
         {f"num_{share.pk}": "16", f"den_{share.pk}": "15", f"val_{count.pk}": "3"},
     )
 
@@ -96,27 +99,30 @@ def test_an_impossible_figure_saves_nothing_of_the_month(client, kol) -> None:
     assert not Measurement.objects.exists()
 
 
-def test_text_input_gets_a_danish_message(client, kol) -> None:
+def test_text_input_gets_a_danish_message(client, kol, last_month) -> None:
     cast, share, _ = kol
     client.force_login(cast.local_lead)
-    response = client.post(_url(cast.kol_rm), {f"num_{share.pk}": "tolv", f"den_{share.pk}": "15"})
+    response = client.post(
+        _url(cast.kol_rm, last_month), {f"num_{share.pk}": "tolv", f"den_{share.pk}": "15"}
+    )
     assert "Indtast et tal" in response.content.decode()
     assert not Measurement.objects.exists()
 
 
-def test_a_cpr_number_in_a_comment_is_refused(client, kol) -> None:
+def test_a_cpr_number_in_a_comment_is_refused(client, kol, last_month) -> None:
     cast, _, count = kol
     client.force_login(cast.local_lead)
     response = client.post(
-        _url(cast.kol_rm), {f"val_{count.pk}": "2", f"comment_{count.pk}": "pt. 0101701234"}
+        _url(cast.kol_rm, last_month),
+        {f"val_{count.pk}": "2", f"comment_{count.pk}": "pt. 0101701234"},
     )
     assert "CPR-nummer" in response.content.decode()
     assert not Measurement.objects.exists()
 
 
-def test_the_data_ladder(client, kol) -> None:
+def test_the_data_ladder(client, kol, last_month) -> None:
     cast, share, _ = kol
-    url = _url(cast.kol_rm)
+    url = _url(cast.kol_rm, last_month)
     data = {f"num_{share.pk}": "1", f"den_{share.pk}": "2"}
 
     assert client.get(url).status_code == 302  # anonymous → login
@@ -131,18 +137,18 @@ def test_the_data_ladder(client, kol) -> None:
     assert not Measurement.objects.exists()
 
 
-def test_a_month_outside_the_programme_is_not_found(client, kol) -> None:
+def test_a_month_outside_the_programme_is_not_found(client, kol, last_month) -> None:
     cast, _, _ = kol
     client.force_login(cast.local_lead)
-    assert client.get(_url(cast.kol_rm, add_months(LAST_MONTH, 1))).status_code == 404
+    assert client.get(_url(cast.kol_rm, add_months(last_month, 1))).status_code == 404
     assert (
         client.get(reverse("indicators:enter_month", args=[cast.kol_rm.pk, "x"])).status_code == 404
     )
 
 
-def test_the_grid_shows_registered_and_missing_months(client, kol) -> None:
+def test_the_grid_shows_registered_and_missing_months(client, kol, last_month) -> None:
     cast, share, _ = kol
-    MeasurementFactory(team=cast.kol_rm, indicator=share, period_start=LAST_MONTH)
+    MeasurementFactory(team=cast.kol_rm, indicator=share, period_start=last_month)
     client.force_login(cast.local_lead)
     response = client.get(reverse("indicators:enter", args=[cast.kol_rm.pk]))
     assert "1 af 28 forventede målinger er registreret" in response.content.decode()
@@ -176,14 +182,14 @@ def test_the_team_results_show_a_chart_per_indicator_with_pdsa_and_verdict(clien
     assert "For få data" in page  # the count indicator has no data
 
 
-def test_the_local_lead_sets_the_progress_score(client, kol) -> None:
+def test_the_local_lead_sets_the_progress_score(client, kol, last_month) -> None:
     cast, _, _ = kol
     url = reverse("indicators:progress_score", args=[cast.kol_rm.pk])
     client.force_login(cast.member)
     assert client.post(url, {"month": "2025-03", "score": "2.5"}).status_code == 403
     client.force_login(cast.local_lead)
 
-    client.post(url, {"month": LAST_MONTH.strftime("%Y-%m"), "score": "2.5", "comment": "Test"})
+    client.post(url, {"month": last_month.strftime("%Y-%m"), "score": "2.5", "comment": "Test"})
 
     score = ProgressScore.objects.get(team=cast.kol_rm)
     assert (score.score, score.set_by) == (Decimal("2.5"), cast.local_lead)

@@ -19,9 +19,8 @@ from types import SimpleNamespace
 import pytest
 from django.core import mail
 from django.core.cache import cache
-from django.utils import timezone
 
-from core.months import add_months, first_of_month
+from core.months import add_months
 from programmes.models import Organisation
 from tests import factories as f
 from tests.servers import unavailable
@@ -152,7 +151,7 @@ def axe(live_server) -> Iterator[Axe]:
 
 
 @pytest.fixture
-def hip_fracture(transactional_db) -> SimpleNamespace:
+def hip_fracture(transactional_db, clock) -> SimpleNamespace:
     """Sammenhængende Hoftebrudsforløb: cross-sector, led by Region Syddanmark with KL.
 
     It started five months ago, so data can be registered for five months; one team
@@ -177,8 +176,7 @@ def hip_fracture(transactional_db) -> SimpleNamespace:
         auh=organisation("Aarhus Universitetshospital", hospital, rm),
         aarhus=organisation("Aarhus Kommune", municipality, rm),
     )
-    this_month = first_of_month(timezone.localdate())
-    start = add_months(this_month, -5)
+    start = clock.month(-5)
     programme = f.ProgrammeFactory(
         name="Sammenhængende Hoftebrudsforløb",
         slug="hoftebrud",

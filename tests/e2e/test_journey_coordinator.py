@@ -19,7 +19,7 @@ TEAM = "Hoftebrud Odense-Svendborg"
 
 
 def test_a_coordinator_builds_a_team_invites_a_member_and_plans_a_seminar(
-    page, axe, hip_fracture
+    page, axe, hip_fracture, clock
 ) -> None:
     world = hip_fracture
     log_in(page, world.coordinator.email)
@@ -79,7 +79,8 @@ def test_a_coordinator_builds_a_team_invites_a_member_and_plans_a_seminar(
     axe.check(page)
     page.get_by_label("Type").select_option(label="Læringsseminar")
     page.get_by_label("Nummer").fill("1")
-    page.get_by_label(re.compile(r"^\s*Dato\b")).fill(_in_two_months())
+    in_two_months = clock.today() + dt.timedelta(days=60)
+    page.get_by_label(re.compile(r"^\s*Dato\b")).fill(in_two_months.isoformat())
     page.get_by_label("Starttidspunkt").fill("09:30")
     page.get_by_label("Sluttidspunkt").fill("16:00")
     page.get_by_label("Sted").fill("Comwell Kolding")
@@ -101,7 +102,3 @@ def test_a_coordinator_builds_a_team_invites_a_member_and_plans_a_seminar(
     ) == [team.pk]
 
     axe.assert_clean()
-
-
-def _in_two_months() -> str:
-    return (dt.date.today() + dt.timedelta(days=60)).isoformat()
