@@ -23,10 +23,12 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")  # the portal's TIME_ZONE: file names in local time
 BACKUPS = Path(os.environ.get("BACKUP_DIR") or ROOT / "var" / "backups")
 
 Params = dict[str, str]
@@ -88,7 +90,7 @@ def dump(params: Params, target: Path | None = None) -> Path:
     """pg_dump -Fc of the database into `target` (default $BACKUP_DIR/lkt-<time>.dump)."""
     if target is None:
         BACKUPS.mkdir(parents=True, exist_ok=True, mode=0o700)
-        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = dt.datetime.now(COPENHAGEN).strftime("%Y%m%d-%H%M%S")
         target = BACKUPS / f"lkt-{stamp}.dump"
     partial = target.with_name(target.name + ".partial")
     partial.touch(mode=0o600)

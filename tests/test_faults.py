@@ -216,7 +216,8 @@ def _worker_answers(client: Celery) -> bool:
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_reminders_resume_after_redis_restarts_none_lost_none_doubled(own_redis) -> None:
+def test_reminders_resume_after_redis_restarts_none_lost_none_doubled(own_redis, clock) -> None:
+    clock.move_to_real_time()  # the worker process reads the machine's clock
     emails = seminar_with_participants(30)
     setup = Rig(own_redis, 0, FakeSMTPServer(delay=0.1).start())  # 0.1 s a mail: 3 s in all
     try:

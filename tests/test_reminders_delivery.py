@@ -44,12 +44,14 @@ class RefusingBackend(BaseEmailBackend):
 
 
 @pytest.fixture
-def world(db) -> SeminarWorld:
+def world(db, clock) -> SeminarWorld:
+    clock.move_to(AT)  # the world is seen from AT (1 December 2026), so AT is now
     return SeminarWorld()
 
 
 @pytest.fixture
-def data(db) -> DataWorld:
+def data(db, clock) -> DataWorld:
+    clock.move_to(AT)
     return DataWorld()
 
 

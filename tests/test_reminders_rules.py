@@ -115,7 +115,8 @@ class SeminarWorld:
 
 
 @pytest.fixture
-def world(db) -> SeminarWorld:
+def world(db, clock) -> SeminarWorld:
+    clock.move_to(AT)  # the world is seen from AT (1 December 2026), so AT is now
     return SeminarWorld()
 
 
@@ -292,7 +293,8 @@ class DataWorld:
 
 
 @pytest.fixture
-def data(db) -> DataWorld:
+def data(db, clock) -> DataWorld:
+    clock.move_to(AT)
     return DataWorld()
 
 

@@ -94,7 +94,9 @@ class Rig:
 
 
 @pytest.fixture
-def rig(redis_server, transactional_db) -> Iterator[Callable[..., Rig]]:
+def rig(redis_server, transactional_db, clock) -> Iterator[Callable[..., Rig]]:
+    """Rigs made on demand; this process on the machine's clock, which the workers read."""
+    clock.move_to_real_time()
     rigs: list[Rig] = []
 
     def make(database: int, **smtp_options) -> Rig:
