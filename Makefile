@@ -8,11 +8,12 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-e2e lint check install lock messages clean-run bench-spc bench-import help
+.PHONY: run test test-fast test-e2e lint check install lock messages clean-run bench-spc bench-import help
 
 help:
 	@echo "make run    – start the portal with demo data on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	@echo "make test   – run the whole test suite"
+	@echo "make test-fast – the suite without the slow tests (real workers, faults, scale)"
 	@echo "make lint   – ruff, import contracts, mypy, Django's system checks and the migrations check"
 	@echo "make test-e2e, bench, bench-spc, bench-import, load, faults, backup, restore – see README"
 
@@ -36,6 +37,10 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite without the tests marked `slow` (Celery worker processes, stopped servers, scale).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not e2e" $(PYTEST_ARGS)
 
 # The browser journeys (Playwright driving Debian's Chromium at /usr/bin/chromium, axe-core checks).
 test-e2e: $(STAMP)

@@ -10,7 +10,7 @@ from celery import Celery
 
 from tests.servers import CeleryWorker, RedisServer
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -161,6 +161,7 @@ def _login(port: int) -> Browser:
     return browser
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_stopped_postgresql_gives_503_and_the_portal_recovers_without_a_restart(
@@ -213,6 +214,7 @@ def _worker_answers(client: Celery) -> bool:
         return False
 
 
+@pytest.mark.slow
 @pytest.mark.redis
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
@@ -251,6 +253,7 @@ def test_reminders_resume_after_redis_restarts_none_lost_none_doubled(own_redis,
 # Backups: pg_dump -Fc and pg_restore --clean --if-exists ------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_restores_with_identical_row_counts_in_every_table(tmp_path) -> None:

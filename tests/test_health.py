@@ -30,6 +30,7 @@ def test_it_reports_ok_when_database_and_broker_answer(client: Client) -> None:
     assert body["broker"]["ok"] is True
 
 
+@pytest.mark.slow
 def test_it_reports_503_when_the_broker_is_down(client: Client, monkeypatch) -> None:
     # Nothing listens on port 1: a real connection attempt to a real (absent) Redis.
     monkeypatch.setitem(celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,6 +22,8 @@ from teams.models import ImprovementTeam, TeamMember
 AT = dt.datetime(2026, 12, 10, 8, 0, tzinfo=TZ)
 NOVEMBER = dt.date(2026, 11, 1)
 _serial = itertools.count()
+
+pytestmark = pytest.mark.slow
 
 
 def populate(*, programmes: int, teams: int, users: int, seminars: int) -> None:

@@ -27,6 +27,7 @@ pytestmark = [
     pytest.mark.redis,
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
+    pytest.mark.slow,
 ]
 
 CLAIM_TIMEOUT = 3  # seconds, for the worker: a dead worker's claim is taken over this soon

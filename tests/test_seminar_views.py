@@ -377,11 +377,12 @@ def test_the_calendar_filters_by_programme_and_kind(client, cast) -> None:
     assert list(response.context["object_list"]) == [wanted]
 
 
-def test_the_calendar_groups_seminars_by_month(client, cast) -> None:
+@pytest.mark.clock
+def test_the_calendar_groups_seminars_by_month(client, cast, clock) -> None:
     _seminar(cast.kol, days=40)
     client.force_login(cast.member)
     page = client.get(_url("calendar")).content.decode()
-    month = timezone.localtime(timezone.now() + dt.timedelta(days=40))
+    month = timezone.localtime(clock.now() + dt.timedelta(days=40))
     assert f"{month.year}</h2>" in page
 
 
