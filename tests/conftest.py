@@ -63,19 +63,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 class Clock:
-    """The suite's "now": the real moment, or LKT_TEST_TODAY's, moved further by the test.
-
-    - `clock.now()`: the aware current moment (what `timezone.now()` returns);
-    - `clock.today()`: Copenhagen's date (what `timezone.localdate()` returns);
-    - `clock.month(n)`: the first day of the month `n` months from this one (`month(-1)`: last);
-    - `clock.move_to(moment)`: jump to an aware datetime, or to a date / naive datetime /
-      'YYYY-MM-DD[THH:MM]' in Copenhagen time; time keeps ticking from there;
-    - `clock.shift(delta)`: jump forward (or back) by a timedelta;
-    - `clock.move_to_real_time()`: back to the machine's clock, for tests whose other processes
-      (a Celery worker) read it.
-
-    Every move ends with the test.
-    """
+    """The suite's "now" and the means to move it: the `clock` fixture."""
 
     def __init__(self) -> None:
         self._travel: time_machine.travel | None = None
@@ -119,7 +107,19 @@ class Clock:
 
 @pytest.fixture
 def clock() -> Iterator[Clock]:
-    """The current moment, and the means to move it (see `Clock`); back where it was afterwards."""
+    """The suite's "now": the real moment, or LKT_TEST_TODAY's, moved further by the test.
+
+    - `clock.now()`: the aware current moment (what `timezone.now()` returns);
+    - `clock.today()`: Copenhagen's date (what `timezone.localdate()` returns);
+    - `clock.month(n)`: the first day of the month `n` months from this one (`month(-1)`: last);
+    - `clock.move_to(moment)`: jump to an aware datetime, or to a date / naive datetime /
+      'YYYY-MM-DD[THH:MM]' in Copenhagen time; time keeps ticking from there;
+    - `clock.shift(delta)`: jump forward (or back) by a timedelta;
+    - `clock.move_to_real_time()`: back to the machine's clock, for tests whose other processes
+      (a Celery worker) read it.
+
+    Every move ends with the test; the session's clock (LKT_TEST_TODAY) goes on from there.
+    """
     moved = Clock()
     try:
         yield moved
