@@ -30,7 +30,8 @@ from programmes.models import (
 from seminars.models import Seminar
 from teams.models import ImprovementTeam, PDSACycle, TeamMember
 
-pytestmark = pytest.mark.django_db
+# The loader and the summaries it refreshes date everything from "today": run at the moved clocks too.
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 DOMAIN_APPS = ("accounts", "programmes", "teams", "seminars", "indicators")
 
