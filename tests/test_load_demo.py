@@ -30,7 +30,7 @@ from programmes.models import (
 from seminars.models import Seminar
 from teams.models import ImprovementTeam, PDSACycle, TeamMember
 
-# The loader and the summaries it refreshes date everything from "today": run at the moved clocks too.
+# The loader and the summaries it refreshes date everything from "today": also at moved clocks.
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
 
 DOMAIN_APPS = ("accounts", "programmes", "teams", "seminars", "indicators")
