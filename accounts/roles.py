@@ -10,8 +10,9 @@ Roles are not stored as such; they follow from what a person is attached to:
 - team member: a `TeamMember` row (the local project lead is a team member with that role)
 
 Each permission below is checked with `user.has_perm(name, obj)` (django-rules); in templates with
-`{% has_perm name user obj as can %}` from `rules`. The object is the programme, team, seminar,
-indicator or measurement concerned; `MATRIX` is the table the tests walk.
+`{% can "name" obj as allowed %}` from `{% load portal %}` (core/templatetags/portal.py). The
+object is the programme, team, seminar, indicator or measurement concerned; `MATRIX` is the
+table the tests walk.
 """
 
 from __future__ import annotations

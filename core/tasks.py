@@ -1,4 +1,5 @@
-"""A task that belongs to no single app: the health check's proof that a real worker answers."""
+"""A task that belongs to no single app: `ping`, by which tests and benchmarks tell a real worker
+from eager mode. Its name keeps the `lkt_portal.` prefix it was born with."""
 
 from __future__ import annotations
 

@@ -50,11 +50,12 @@ def broker_url() -> str:
 def filesystem_broker_options() -> dict[str, str | bool]:
     """Folders for kombu's filesystem transport; created on first use."""
     folder = RUN_DIR / "broker"
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (folder / sub).mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(folder / "queue"),
         "data_folder_out": str(folder / "queue"),
         "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),  # else kombu writes ./control/ where it runs
         "store_processed": False,
     }

@@ -20,7 +20,7 @@ from accounts.models import Invitation, User
 from accounts.roles import forget_roles
 from accounts.services import absolute_url, issue_invitation, mail_on_commit
 from programmes.models import ExpertGroup, ExpertMember
-from programmes.services import check_one_chair
+from programmes.services import check_one_chair, lock_expert_group
 from teams.models import ImprovementTeam, TeamMember
 
 InviteTarget = ImprovementTeam | ExpertGroup
@@ -110,6 +110,7 @@ def _add_membership(*, person: User, target: InviteTarget, role: str, sector: st
             )  # fmt: skip
         member = TeamMember(team=target, user=person, role=role)
     else:
+        lock_expert_group(target)
         if ExpertMember.objects.filter(group=target, user=person).exists():
             raise ValidationError(
                 {"email": _("%(person)s er allerede med i ekspertgruppen for %(programme)s.")

@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import deactivation_refusal
 from accounts.forms import ProfileForm
 from accounts.http import AuthenticatedRequest
 from accounts.models import SecurityEvent
@@ -30,7 +29,7 @@ from accounts.services import (
 from accounts.two_factor import HAS_DEVICE_KEY
 from core.forms import add_errors
 from core.paging import paginate
-from people.access import check_may_invite_to, get_person_for_user
+from people.access import check_may_invite_to, deactivation_refusal, get_person_for_user
 from people.forms import InviteForm, UserSearchForm
 from people.personal_data import personal_data
 from people.selectors import invite_targets, roles_overview, status_of, user_list

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.forms import CrispyForm
 from programmes.models import ExpertMember, ImprovementGoal, Programme
-
-
-class CrispyForm:
-    """A crispy helper with a Danish submit button; `submit_label` names the action."""
-
-    submit_label = _("Gem")
-
-    def _init_helper(self) -> None:
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label))
 
 
 class ProgrammeForm(CrispyForm, forms.ModelForm):

@@ -128,6 +128,11 @@ def goal_remove(*, goal: ImprovementGoal, by: User | None) -> None:
     goal.delete()
 
 
+def lock_expert_group(group: ExpertGroup) -> None:
+    """Hold the group's row until the transaction ends, so two writers check its rules in turn."""
+    ExpertGroup.objects.select_for_update().filter(pk=group.pk).first()
+
+
 def check_one_chair(group: ExpertGroup, role: str, *, member: ExpertMember | None = None) -> None:
     """Refuse a second chair of the expert group (co-chairs share the role as `co_chair`)."""
     if role != ExpertMember.Role.CHAIR:
@@ -156,8 +161,15 @@ def expert_group_of(programme: Programme) -> ExpertGroup:
 def expert_add(*, programme: Programme, by: User | None, **fields: object) -> ExpertMember:
     """Add a person to the programme's expert group (created on first use)."""
     group = expert_group_of(programme)
-    ExpertGroup.objects.select_for_update().filter(pk=group.pk).first()
+    lock_expert_group(group)
     member = ExpertMember(group=group, **fields)
+    if group.members.filter(user_id=member.user_id).exists():
+        raise ValidationError(
+            {
+                "user": _("%(person)s er allerede med i ekspertgruppen for %(programme)s.")
+                % {"person": member.user, "programme": programme.name}
+            }
+        )
     check_one_chair(group, member.role)
     member.full_clean()
     member.save()
@@ -169,7 +181,7 @@ def expert_change_role(*, member: ExpertMember, role: str, by: User | None) -> E
     """Give an expert group member another role; there is one chair at the most."""
     if role not in ExpertMember.Role.values:
         raise ValidationError({"role": _("Vælg en af rollerne på listen.")})
-    ExpertGroup.objects.select_for_update().filter(pk=member.group_id).first()
+    lock_expert_group(member.group)
     check_one_chair(member.group, role, member=member)
     member.role = role
     member.save(update_fields=["role"])

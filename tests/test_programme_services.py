@@ -107,3 +107,18 @@ def test_a_programme_edit_is_checked_before_it_is_saved() -> None:
     programme.refresh_from_db()
     assert programme.name == name
     assert programme_update(programme=programme, by=None, name="Nyt navn").name == "Nyt navn"
+
+
+def test_a_person_already_in_the_expert_group_is_refused_with_a_message_naming_them() -> None:
+    member = ExpertMemberFactory()
+    with pytest.raises(ValidationError) as caught:
+        expert_add(
+            programme=member.group.programme,
+            by=None,
+            user=member.user,
+            role=ExpertMember.Role.CLINICAL,
+            sector=member.sector,
+        )
+
+    assert "allerede med i ekspertgruppen" in " ".join(caught.value.message_dict["user"])
+    assert member.group.members.count() == 1

@@ -6,19 +6,17 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-DEFAULT_MAX_ROWS = 20_000
 MAX_COLUMNS = 50
 # Excel sheets formatted far below the data yield endless empty rows; stop after this many.
 MAX_EMPTY_ROWS_IN_A_ROW = 1_000
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "LKT_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.LKT_UPLOAD_MAX_BYTES)
 
 
 def max_rows() -> int:
-    return int(getattr(settings, "LKT_UPLOAD_MAX_ROWS", DEFAULT_MAX_ROWS))
+    return int(settings.LKT_UPLOAD_MAX_ROWS)
 
 
 def megabytes(size: int) -> str:

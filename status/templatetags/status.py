@@ -34,7 +34,7 @@ _VERDICT_CLASSES = {
 
 
 class Series(Protocol):
-    """What a verdict badge shows of an indicator series (`status.selectors.SeriesStatus`)."""
+    """What a verdict badge shows of a series (`status.selectors.series.SeriesStatus`)."""
 
     @property
     def verdict(self) -> str: ...
