@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
+from core.months import add_months, first_of_month
 from indicators.importer.columns import COLUMNS
 from indicators.importer.lookup import writable_teams
 from indicators.models import Indicator, Measurement
@@ -194,9 +195,9 @@ def file_name(scope: str, name: str, extension: str) -> str:
 def template_period(programme: Any, today: dt.date | None = None) -> dt.date:
     """The month a team would register now: last month, kept inside the programme's period."""
     today = today or timezone.localdate()
-    last_month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    first = programme.start_date.replace(day=1)
-    last = programme.end_date.replace(day=1)
+    last_month = add_months(first_of_month(today), -1)
+    first = first_of_month(programme.start_date)
+    last = first_of_month(programme.end_date)
     return min(max(last_month, first), last)
 
 
