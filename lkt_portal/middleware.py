@@ -1,10 +1,13 @@
-"""Danish first: the language is Danish unless the person chose English with the switch."""
+"""Project-wide middleware: Danish first, and addresses the portal cannot read refused early."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import render
 from django.utils import translation
 
 
@@ -23,3 +26,21 @@ class DanishFirstLocaleMiddleware(LocaleMiddleware):
         # last visitor's choice.
         translation.activate(settings.LANGUAGE_CODE)
         return response
+
+
+class RefuseNullBytesMiddleware:
+    """A NUL byte in the address is never meant: answer 400 with a Danish page, before any view.
+
+    Forms refuse NUL in their fields already (Django's CharField); this covers the query string,
+    which views read directly (search boxes, filters) and PostgreSQL refuses in text. The body is
+    left alone: reading it here would fix the upload handlers before the upload view sets them.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        pairs = ((key, value) for key, values in request.GET.lists() for value in values)
+        if any("\x00" in key or "\x00" in value for key, value in pairs):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)

@@ -227,3 +227,15 @@ class Cast:
 @pytest.fixture
 def cast(db) -> Cast:
     return Cast()
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """The fuzzer's counts (tests/test_fuzz.py), when it ran."""
+    from tests.test_fuzz import FUZZ_COUNTS
+
+    if FUZZ_COUNTS:
+        terminalreporter.write_line(
+            "fuzzer: {roles} roles, {pages} pages, {forms} forms, {requests} requests".format_map(
+                {"roles": 0, "pages": 0, "forms": 0, "requests": 0, **FUZZ_COUNTS}
+            )
+        )

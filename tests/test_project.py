@@ -100,3 +100,11 @@ def test_no_page_loads_anything_from_a_cdn() -> None:
 def test_an_english_browser_still_gets_danish_until_it_switches(client) -> None:
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="da">' in page
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_the_address_gets_a_danish_400_page_not_a_server_error(client) -> None:
+    response = client.get("/status/", {"q": "navn\x00null"})
+
+    assert response.status_code == 400
+    assert "Adressen kan ikke læses" in response.content.decode()
