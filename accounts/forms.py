@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core import validators
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -66,3 +67,19 @@ class SetPasswordForm(PortalForm, auth_forms.SetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._init_helper()
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's login form, with the lengths enforced before anything is looked up or logged.
+
+    Django only sets `max_length` on the username field's widget; a 20,000-character "e-mail"
+    then reached django-axes' failure record (255 characters) as a database error. A password
+    longer than any real one is refused too, before Argon2 spends time on it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, limit in (("username", 254), ("password", 1_000)):
+            field = self.fields[name]
+            field.max_length = limit
+            field.validators.append(validators.MaxLengthValidator(limit))

@@ -6,6 +6,7 @@ from django.urls import include, path
 
 import accounts.urls
 import people.urls
+from accounts.forms import LoginForm
 from lkt_portal import views
 
 admin.site.site_header = "LKT-portalen – administration"
@@ -15,7 +16,13 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("programmer/", include("programmes.urls")),
     path("teams/", include("teams.urls")),

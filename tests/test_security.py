@@ -235,3 +235,15 @@ def test_production_redirects_to_https_but_not_the_health_check(client, settings
 
     assert page.status_code == 301 and page.url.startswith("https://")
     assert health.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_huge_username_or_password_at_login_is_a_form_error_not_a_server_error(client) -> None:
+    for data in (
+        {"username": "æ" * 20_000, "password": "x"},
+        {"username": "a@b.dk", "password": "x" * 20_000},
+    ):
+        response = client.post("/login/", data)
+
+        assert response.status_code == 200
+        assert response.context["form"].errors
