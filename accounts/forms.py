@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -80,6 +80,6 @@ class LoginForm(auth_forms.AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, limit in (("username", 254), ("password", 1_000)):
-            field = self.fields[name]
+            field = cast(forms.CharField, self.fields[name])
             field.max_length = limit
             field.validators.append(validators.MaxLengthValidator(limit))
