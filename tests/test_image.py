@@ -57,7 +57,9 @@ def requirement_names(requirements: list[str]) -> set[str]:
 
 def instructions(dockerfile: Path) -> list[tuple[str, str]]:
     """The Dockerfile as (INSTRUCTION, arguments), continuation lines joined, comments left out."""
-    lines = [line for line in dockerfile.read_text().splitlines() if not line.lstrip().startswith("#")]
+    lines = [
+        line for line in dockerfile.read_text().splitlines() if not line.lstrip().startswith("#")
+    ]
     joined = re.sub(r"\\\n", " ", "\n".join(lines))
     found = []
     for line in joined.splitlines():
@@ -82,7 +84,9 @@ def apt_packages(steps: list[tuple[str, str]]) -> set[str]:
 def test_every_runtime_pin_is_the_dev_locks_pin() -> None:
     dev, runtime = locked(DEV_LOCK), locked(RUNTIME_LOCK)
     assert len(runtime) > 20
-    differing = {name: (pin, dev.get(name)) for name, pin in runtime.items() if dev.get(name) != pin}
+    differing = {
+        name: (pin, dev.get(name)) for name, pin in runtime.items() if dev.get(name) != pin
+    }
     assert not differing, f"Run `make lock`: the two locks disagree on {sorted(differing)}"
 
 
@@ -110,11 +114,11 @@ def test_the_image_installs_the_runtime_lock_only() -> None:
     steps = instructions(ROOT / "Dockerfile")
     text = " ".join(arguments for _, arguments in steps)
     installs = [
-        arguments for instruction, arguments in steps if instruction == "RUN" and "pip install" in arguments
+        arguments
+        for instruction, arguments in steps
+        if instruction == "RUN" and "pip install" in arguments
     ]
-    assert installs == [
-        "pip install --no-cache-dir --require-hashes -r requirements-runtime.lock"
-    ]
+    assert installs == ["pip install --no-cache-dir --require-hashes -r requirements-runtime.lock"]
     assert "requirements.lock" not in text.replace("requirements-runtime.lock", "")
 
 
@@ -144,7 +148,7 @@ def dockerignore() -> list[str]:
 
 
 def is_ignored(path: str, patterns: list[str]) -> bool:
-    """.dockerignore's rules as this repository uses them: names from the top, `**/name` anywhere."""
+    """.dockerignore's rules as used here: names from the top, `**/name` anywhere."""
     return any(
         fnmatch.fnmatch(path, pattern)
         or (pattern.startswith("**/") and fnmatch.fnmatch(Path(path).name, pattern[3:]))
@@ -197,7 +201,9 @@ def test_the_runtime_lock_alone_draws_a_status_pdf(tmp_path: Path) -> None:
         check=True,
     )
     env["STATIC_MANIFEST"] = "True"
-    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], cwd=app, env=env, check=True)
+    subprocess.run(
+        [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=app, env=env, check=True
+    )
     script = (ROOT / "tests" / "image_smoke.py").read_text()
     result = subprocess.run(
         [python, "-c", script, *DEV_MODULES], cwd=app, env=env, capture_output=True, text=True
