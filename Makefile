@@ -14,7 +14,7 @@ help:
 	@echo "make run    – start the portal with demo data on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	@echo "make test   – run the whole test suite"
 	@echo "make test-fast – the suite without the slow tests (real workers, faults, scale)"
-	@echo "make lint   – ruff, import contracts, mypy, Django's system checks and the migrations check"
+	@echo "make lint   – ruff, import contracts, mypy, Django's checks, migrations, docker-compose.yml"
 	@echo "make test-e2e, bench, bench-spc, bench-import, load, faults, backup, restore – see README"
 
 $(STAMP): requirements.lock
@@ -52,10 +52,19 @@ lint: $(STAMP)
 	SECRET_KEY=lint-only $(BIN)/mypy
 	SECRET_KEY=lint-only-$$RANDOM$$RANDOM $(BIN)/python manage.py check --fail-level WARNING
 	SECRET_KEY=lint-only-$$RANDOM$$RANDOM $(BIN)/python manage.py makemigrations --check --dry-run
+	@if command -v docker-compose >/dev/null; then \
+	  echo "docker-compose config --quiet"; SECRET_KEY=lint-only docker-compose config --quiet; \
+	else \
+	  echo "docker-compose.yml not checked: docker-compose is missing (apt-get install -y docker-compose)"; \
+	fi
 
-# Regenerate the lock after changing pyproject.toml (needs `pip install uv`).
+# Regenerate both locks after changing pyproject.toml (needs `pip install uv`): requirements.lock
+# (everything, for .venv) and requirements-runtime.lock (no dev extra, for the Docker image), the
+# second held to the first's pins (tests/test_image.py checks that they agree).
 lock:
 	uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -c requirements.lock \
+	  -o requirements-runtime.lock
 
 messages: $(STAMP)
 	DEBUG=True $(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=bench --ignore=var
