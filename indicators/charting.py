@@ -13,7 +13,12 @@ from indicators import spc
 from indicators.chart_svg.render import render_svg
 from indicators.models import ChartChange, Indicator, Measure
 from indicators.selectors import Point
-from indicators.spc_text import ASSURANCE_LABELS_DA, VERDICT_LABELS_DA, summary_text_da
+from indicators.spc_text import (
+    ASSURANCE_LABELS_DA,
+    CHART_NAMES_DA,
+    summary_text_da,
+    verdict_label_da,
+)
 
 CHART_KINDS = ("run", "spc")
 
@@ -37,12 +42,24 @@ class Chart:
 
     @property
     def verdict(self) -> str:
+        """The latest phase's verdict, or its change from the previous phase when that signals."""
         latest = self.latest
-        return latest.verdict if latest else "too_few_data"
+        return latest.overall_verdict if latest else "too_few_data"
 
     @property
     def verdict_label(self) -> str:
-        return VERDICT_LABELS_DA[self.verdict]
+        latest = self.latest
+        return verdict_label_da(latest, self.indicator.unit) if latest else ""
+
+    @property
+    def chart_name(self) -> str:
+        latest = self.latest
+        return CHART_NAMES_DA[latest.chart] if latest else ""
+
+    @property
+    def is_laney(self) -> bool:
+        latest = self.latest
+        return latest is not None and latest.chart in ("pp", "up")
 
     @property
     def assurance_label(self) -> str:
@@ -86,9 +103,13 @@ def series(
     return [points[m].value if m in points else None for m in months], None
 
 
-def chart_type(indicator: Indicator, kind: str) -> str:
-    """'run' for run charts (the Danish default), else the indicator's control chart."""
-    return "run" if kind == "run" else indicator.chart
+def chart_type(indicator: Indicator, kind: str, *, lkt: bool = False) -> str:
+    """'run' for run charts (the Danish default), else the indicator's control chart; at the
+    LKT level (`lkt`, team None) a p or u chart becomes Laney's p′ or u′ chart, as the summed
+    denominators are large enough for overdispersion to make the p/u limits too narrow."""
+    if kind == "run":
+        return "run"
+    return spc.LANEY_KINDS.get(indicator.chart, indicator.chart) if lkt else indicator.chart
 
 
 @dataclass(frozen=True)
@@ -135,12 +156,14 @@ def chart_options(
     changes: Iterable[ChartChange] = (),
     *,
     kind: str = "spc",
+    lkt: bool = False,
 ) -> ChartOptions:
     """The options of one series over `months`: the drawn chart (`build_chart`) and the cached
     verdict (`indicators.summaries`) both take them from here, so the two never drift apart.
 
     A split starts a new part (each its own baseline); without a split the latest baseline
-    freezes the centre line.
+    freezes the centre line. `lkt` (the LKT-level series, team None) draws proportions and rates
+    as Laney p′/u′ charts; team-level series keep p and u.
     """
     changes = list(changes)
     index = {month: i for i, month in enumerate(months)}
@@ -155,7 +178,7 @@ def chart_options(
         if c.kind == ChartChange.Kind.BASELINE and c.period_start in index
     ]
     return ChartOptions(
-        chart=chart_type(indicator, kind),
+        chart=chart_type(indicator, kind, lkt=lkt),
         direction=None if indicator.better_direction == "none" else indicator.better_direction,
         target=float(indicator.target) if indicator.target is not None else None,
         multiplier=indicator.multiplier if indicator.has_denominator else 1,
@@ -175,10 +198,11 @@ def build_chart(
     annotations: Iterable[tuple[dt.date, str]] = (),
     width: int = 720,
     height: int = 320,
+    lkt: bool = False,
 ) -> Chart:
-    """Analyse one series with its baseline or splits and draw it."""
+    """Analyse one series with its baseline or splits and draw it (`lkt`: the LKT level)."""
     months, changes = list(months), list(changes)
-    options = chart_options(indicator, months, changes, kind=kind)
+    options = chart_options(indicator, months, changes, kind=kind, lkt=lkt)
     analysis, parts = options.analyse(*series(indicator, months, points))
     notes = [f"{c.get_kind_display()} {label_da(c.period_start)}: {c.reason}" for c in changes]
     result = Chart(indicator, title, months, analysis, parts, notes=notes)

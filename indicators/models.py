@@ -373,6 +373,13 @@ class SeriesSummary(models.Model):
     sparkline = models.JSONField(_("vist værdi pr. måned"), default=list)
     counts = models.JSONField(_("registreringer pr. måned"), default=list)
     verdict = models.CharField(_("vurdering"), max_length=30)
+    versus_previous_phase = models.BooleanField(
+        _("vurderet mod forrige fase"),
+        default=False,
+        help_text=_("Vurderingen er ændringen fra forrige fases centerlinje."),
+    )
+    previous_phase_cl = models.FloatField(_("forrige fases centerlinje"), null=True, blank=True)
+    latest_phase_cl = models.FloatField(_("seneste fases centerlinje"), null=True, blank=True)
     assurance = models.CharField(_("målopfyldelse"), max_length=20, blank=True)
     n_useful = models.PositiveIntegerField(_("brugbare målinger"), default=0)
     last_value = models.FloatField(_("seneste værdi"), null=True, blank=True)

@@ -68,6 +68,7 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
             title=f"{indicator.name} – {programme.name}",
             kind=kind,
             changes=general,
+            lkt=True,
         )
         small = []
         for team in teams:

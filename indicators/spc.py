@@ -32,19 +32,40 @@ Deliberate differences, all at edges qicharts2 does not define usefully:
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import NamedTuple
 
+from indicators.spc_input import check_arguments, floats
 from indicators.spc_limits import centre_and_limits, mean_or_none, median, plotted, scaled
 
-CHART_KINDS: tuple[str, ...] = ("run", "p", "u", "c", "i")
-CONTROL_CHART_KINDS: frozenset[str] = frozenset({"p", "u", "c", "i"})
-DIRECTIONS: tuple[str, ...] = ("up", "down")
+CHART_KINDS: tuple[str, ...] = ("run", "p", "u", "c", "i", "pp", "up")
+CONTROL_CHART_KINDS: frozenset[str] = frozenset({"p", "u", "c", "i", "pp", "up"})
+LANEY_KINDS: dict[str, str] = {"p": "pp", "u": "up"}  # the Laney chart of a p or u chart
 MIN_USEFUL_FOR_VERDICT = 10
+
+
+@dataclass(frozen=True)
+class PhaseChange:
+    """The latest phase against the previous one: its points' runs analysis against the previous
+    phase's centre line (as qicharts2 tests the points after a frozen baseline).
+
+    ``direction`` is ``"improvement"`` or ``"deterioration"`` when the runs rules signal and the
+    latest phase lies on the good or bad side of the previous CL, ``"no_direction_signal"`` when
+    they signal but the indicator has no better direction, and ``"none"`` without a signal.
+    ``previous_cl`` and ``latest_cl`` are the two phases' centre lines (plotted units).
+    """
+
+    direction: str
+    previous_cl: float
+    latest_cl: float | None
+    n_useful: int
+    longest_run: int | None
+    longest_run_max: int | None
+    n_crossings: int | None
+    n_crossings_min: int | None
+    runs_signal: bool
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,29 @@ class Analysis:
     target: float | None = None
     multiplier: float = 1
     baseline: int = 0
+    phase_change: PhaseChange | None = None
+
+    @property
+    def overall_verdict(self) -> str:
+        """The verdict with the change from the previous phase: a signalled change against the
+        previous phase's CL (``"improvement"``/``"deterioration"``) counts unless the latest
+        phase's own runs analysis already signals a direction, which says where it is now."""
+        change = self.phase_change
+        if change is None or change.direction not in ("improvement", "deterioration"):
+            return self.verdict
+        if self.verdict in ("improvement", "deterioration"):
+            return self.verdict
+        return change.direction
+
+    @property
+    def versus_previous_phase(self) -> bool:
+        """True when `overall_verdict` comes from the change against the previous phase."""
+        change = self.phase_change
+        return (
+            change is not None
+            and self.verdict not in ("improvement", "deterioration")
+            and change.direction in ("improvement", "deterioration")
+        )
 
     @property
     def n_points(self) -> int:
@@ -176,9 +220,9 @@ def analyse(
     i.e. after ``multiplier``.
     """
     kind = _check_chart(chart)
-    nums = _floats(values, "values")
-    dens = None if denominators is None else _floats(denominators, "denominators")
-    _check_arguments(kind, nums, dens, freeze, direction, target, multiplier)
+    nums = floats(values, "values")
+    dens = None if denominators is None else floats(denominators, "denominators")
+    check_arguments(kind, nums, dens, freeze, direction, target, multiplier)
 
     y_raw = plotted(nums, dens)
     n_obs = len(y_raw)
@@ -278,7 +322,7 @@ def analyse_parts(
             )
         starts.append(b)
     ends = [*starts[1:], len(nums)]
-    return [
+    parts = [
         Part(
             start,
             analyse(
@@ -292,6 +336,45 @@ def analyse_parts(
         )
         for start, end in zip(starts, ends, strict=True)
     ]
+    if len(parts) > 1:
+        latest = parts[-1].analysis
+        change = phase_change(parts[-2].analysis, latest)
+        if change is not None:
+            parts[-1] = Part(parts[-1].start, replace(latest, phase_change=change))
+    return parts
+
+
+def phase_change(previous: Analysis, latest: Analysis) -> PhaseChange | None:
+    """Test the latest phase's points with the runs rules against the previous phase's CL (see
+    `PhaseChange`); None when the previous phase has no centre line.
+
+    The direction is the side of the previous CL where the latest phase's useful points have
+    their median (the last run's side if that median is on the CL).
+    """
+    if previous.cl is None:
+        return None
+    cl = previous.cl
+    runs = _runs(latest.y, cl)
+    n_useful = sum(len(indices) for _, indices in runs)
+    if not n_useful:
+        return PhaseChange("none", cl, latest.cl, 0, None, None, None, None, False)
+    longest = max(len(indices) for _, indices in runs)
+    longest_max = longest_run_limit(n_useful)
+    crossings = len(runs) - 1
+    crossings_min = crossings_limit(n_useful)
+    signal = longest > longest_max or crossings < crossings_min
+    level = median([v for v in latest.y if v is not None and v != cl])
+    side = runs[-1][0] if level is None or level == cl else (1 if level > cl else -1)
+    if not signal:
+        direction = "none"
+    elif latest.direction is None:
+        direction = "no_direction_signal"
+    else:
+        good = 1 if latest.direction == "up" else -1
+        direction = "improvement" if side == good else "deterioration"
+    return PhaseChange(
+        direction, cl, latest.cl, n_useful, longest, longest_max, crossings, crossings_min, signal
+    )
 
 
 # --- internals -----------------------------------------------------------------------------
@@ -302,82 +385,6 @@ def _check_chart(chart: object) -> str:
     if not isinstance(chart, str) or chart not in CHART_KINDS:
         raise ValueError(f"Unknown chart kind {chart!r}; expected one of {', '.join(CHART_KINDS)}.")
     return chart
-
-
-def _to_float(value: object, what: str, index: int) -> float | None:
-    """Convert one input number; None and NaN mean missing."""
-    if value is None:
-        return None
-    # bool is an int, but True in a data series is a bug upstream, not a count of one.
-    if isinstance(value, bool) or not isinstance(value, numbers.Real | Decimal):
-        raise ValueError(f"{what}[{index}] must be a number or None, not {value!r}.")
-    number = float(value)
-    if math.isnan(number):
-        return None
-    if math.isinf(number):
-        raise ValueError(f"{what}[{index}] must be finite, not {value!r}.")
-    return number
-
-
-def _floats(values: Iterable[object], what: str) -> list[float | None]:
-    """Convert a whole input series."""
-    if isinstance(values, str | bytes):
-        raise ValueError(f"{what} must be a sequence of numbers, not a string.")
-    return [_to_float(v, what, i) for i, v in enumerate(values)]
-
-
-def _check_arguments(
-    kind: str,
-    nums: Sequence[float | None],
-    dens: Sequence[float | None] | None,
-    freeze: object,
-    direction: object,
-    target: object,
-    multiplier: object,
-) -> None:
-    """Raise ValueError with a plain message for arguments that cannot be meant."""
-    if kind in ("p", "u") and dens is None:
-        raise ValueError(f"A {kind} chart needs denominators.")
-    if kind == "c" and dens is not None:
-        raise ValueError("A c chart plots counts; it takes no denominators.")
-    if dens is not None:
-        if len(dens) != len(nums):
-            raise ValueError(
-                f"values and denominators differ in length ({len(nums)} and {len(dens)})."
-            )
-        for i, d in enumerate(dens):
-            if d is not None and d < 0:
-                raise ValueError(f"denominators[{i}] is negative ({d}).")
-    if kind in ("p", "u", "c"):
-        for i, v in enumerate(nums):
-            if v is not None and v < 0:
-                raise ValueError(f"values[{i}] is negative ({v}); a {kind} chart counts events.")
-    if kind == "p" and dens is not None:
-        for i, (v, d) in enumerate(zip(nums, dens, strict=True)):
-            if v is not None and d is not None and v > d:
-                raise ValueError(
-                    f"values[{i}] ({v}) exceeds denominators[{i}] ({d}); "
-                    "a proportion cannot exceed 1."
-                )
-    if freeze is not None and (isinstance(freeze, bool) or not isinstance(freeze, int)):
-        raise ValueError(f"freeze must be a whole number of points or None, not {freeze!r}.")
-    if isinstance(freeze, int) and freeze < 1:
-        raise ValueError(f"freeze must be at least 1, not {freeze}.")
-    if direction is not None and direction not in DIRECTIONS:
-        raise ValueError(f"direction must be 'up', 'down' or None, not {direction!r}.")
-    if target is not None and (
-        isinstance(target, bool)
-        or not isinstance(target, numbers.Real | Decimal)
-        or not math.isfinite(float(target))
-    ):
-        raise ValueError(f"target must be a finite number or None, not {target!r}.")
-    if (
-        isinstance(multiplier, bool)
-        or not isinstance(multiplier, numbers.Real | Decimal)
-        or not math.isfinite(float(multiplier))
-        or float(multiplier) <= 0
-    ):
-        raise ValueError(f"multiplier must be a positive finite number, not {multiplier!r}.")
 
 
 def _runs(y: Sequence[float | None], cl: float | None) -> list[tuple[int, list[int]]]:

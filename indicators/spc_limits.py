@@ -91,7 +91,7 @@ def centre_and_limits(
     if kind == "run":
         return median(base_y), no_limits, list(no_limits)
 
-    if kind in ("p", "u"):
+    if kind in ("p", "u", "pp", "up"):
         if dens is None:
             raise ValueError(f"A {kind} chart needs denominators.")
         # qicharts2: sum(numerators) / sum(denominators) over the baseline, not a mean of ratios.
@@ -105,21 +105,25 @@ def centre_and_limits(
         cl = _finite(_sum(base_nums) / denominator) if denominator > 0 else None
         if cl is None:
             return None, no_limits, list(no_limits)
+        proportion = kind in ("p", "pp")
+        sds = [
+            None if v is None or den is None else _binomial_or_poisson_sd(cl, den, proportion)
+            for v, den in zip(y, dens, strict=True)
+        ]
+        if kind in ("pp", "up"):
+            sigma_z = laney_sigma_z(y, sds, cl, baseline)
+            if sigma_z is None:
+                return cl, no_limits, list(no_limits)
+            sds = [None if sd is None else sd * sigma_z for sd in sds]
         lcl: list[float | None] = []
         ucl: list[float | None] = []
-        for v, den in zip(y, dens, strict=True):
-            if v is None or den is None:
+        for sd in sds:
+            if sd is None:
                 lcl.append(None)
                 ucl.append(None)
                 continue
-            if kind == "p":
-                sd = math.sqrt(max(0.0, cl * (1 - cl)) / den)
-                lcl.append(max(0.0, cl - 3 * sd))
-                ucl.append(min(1.0, cl + 3 * sd))
-            else:
-                sd = math.sqrt(cl / den)
-                lcl.append(max(0.0, cl - 3 * sd))
-                ucl.append(_finite(cl + 3 * sd))
+            lcl.append(max(0.0, cl - 3 * sd))
+            ucl.append(min(1.0, cl + 3 * sd) if proportion else _finite(cl + 3 * sd))
         return cl, lcl, ucl
 
     cl = _mean(base_y)
@@ -152,3 +156,26 @@ def _individuals_sd(y: Sequence[float | None], baseline: int, cl: float) -> floa
     # Only an all-zero MR list loses every range; its honest spread is zero.
     screened = _mean(kept) if kept else 0.0
     return None if screened is None else screened / D2_FOR_MR
+
+
+def _binomial_or_poisson_sd(cl: float, den: float, proportion: bool) -> float:
+    """The p chart's (binomial) or u chart's (Poisson) standard deviation at denominator `den`."""
+    return math.sqrt((max(0.0, cl * (1 - cl)) if proportion else cl) / den)
+
+
+def laney_sigma_z(
+    y: Sequence[float | None], sds: Sequence[float | None], cl: float, baseline: int
+) -> float | None:
+    """Laney's (2002) sigma_z, as qicharts2's qic.pp and qic.up compute it: the baseline points'
+    z-scores z_i = (y_i - CL) / sd_i, their moving ranges |z_i - z_(i-1)| between neighbouring
+    baseline points that both have one (no screening), and mean(MR) / 1.128.
+
+    None when no moving range exists (qicharts2: NA limits). A point whose sd is zero (CL 0 or
+    1) has no z-score, as R's Inf/NaN would drop out of the mean.
+    """
+    z: list[float | None] = []
+    for v, sd in zip(y[:baseline], sds[:baseline], strict=True):
+        z.append(None if v is None or sd is None or sd == 0 else _finite((v - cl) / sd))
+    ranges = [abs(b - a) for a, b in zip(z, z[1:], strict=False) if a is not None and b is not None]
+    average = _mean(ranges)
+    return None if average is None else average / D2_FOR_MR

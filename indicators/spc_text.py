@@ -13,6 +13,18 @@ CHART_NAMES_DA: dict[str, str] = {
     "u": "U-kort",
     "c": "C-kort",
     "i": "I-kort",
+    "pp": "p′-kort (Laney)",
+    "up": "u′-kort (Laney)",
+}
+
+PHASE_VERDICT_LABELS_DA: dict[str, str] = {
+    "improvement": "Forbedring i forhold til forrige fase",
+    "deterioration": "Forværring i forhold til forrige fase",
+}
+PHASE_CHANGE_DA: dict[str, str] = {
+    "improvement": "forbedret",
+    "deterioration": "forværret",
+    "no_direction_signal": "ændret",
 }
 
 VERDICT_LABELS_DA: dict[str, str] = {
@@ -46,6 +58,28 @@ def format_number_da(value: float, decimals: int | None = None) -> str:
     if text.startswith("-") and not any(ch in "123456789" for ch in text):
         text = text[1:]  # "-0,0" reads as a negative number to a screen reader
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def phase_span_da(previous: float, latest: float | None, unit: str = "") -> str:
+    """"(fra 60 % til 83 %)": the previous and the latest phase's centre lines."""
+
+    def number(value: float) -> str:
+        text = format_number_da(value)
+        return f"{text} {unit}" if unit else text
+
+    if latest is None:
+        return f"(fra {number(previous)})"
+    return f"(fra {number(previous)} til {number(latest)})"
+
+
+def verdict_label_da(analysis: Analysis, unit: str = "") -> str:
+    """The verdict in Danish, "Forbedring i forhold til forrige fase (fra 60 % til 83 %)" when
+    it comes from the change against the previous phase."""
+    change = analysis.phase_change
+    if analysis.versus_previous_phase and change is not None:
+        span = phase_span_da(change.previous_cl, change.latest_cl, unit)
+        return f"{PHASE_VERDICT_LABELS_DA[change.direction]} {span}"
+    return VERDICT_LABELS_DA[analysis.verdict]
 
 
 def summary_text_da(
@@ -86,7 +120,16 @@ def summary_text_da(
         signals.append(f"{k} {'punkt' if k == 1 else 'punkter'} uden for kontrolgrænserne")
     clauses.append("signal: " + " og ".join(signals) if signals else "intet signal")
 
-    text = f"{head}: {', '.join(clauses)}. Vurdering: {VERDICT_LABELS_DA[analysis.verdict]}."
+    text = f"{head}: {', '.join(clauses)}."
+    change = analysis.phase_change
+    if change is not None and change.direction in PHASE_CHANGE_DA:
+        span = phase_span_da(change.previous_cl, change.latest_cl, unit)
+        text += (
+            f" Niveauet er {PHASE_CHANGE_DA[change.direction]} i forhold til forrige fase {span}"
+            f" (serie på {change.longest_run} punkter mod grænse {change.longest_run_max},"
+            f" {change.n_crossings} kryds mod mindst {change.n_crossings_min})."
+        )
+    text += f" Vurdering: {verdict_label_da(analysis, unit)}."
     if analysis.target is not None:
         text += f" Mål: {number(analysis.target)}."
         if analysis.assurance is not None:

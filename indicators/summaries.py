@@ -55,11 +55,14 @@ def analyse_series(
     months: Sequence[dt.date],
     points: dict[dt.date, Point],
     changes: Iterable[ChartChange] = (),
+    *,
+    lkt: bool = False,
 ) -> tuple[list[spc.Analysis], list[float | None]]:
     """The control chart's analyses (one per part) and the plotted values, without drawing:
-    the options of `build_chart(kind="spc")`, from the same `chart_options`."""
+    the options of `build_chart(kind="spc")`, from the same `chart_options` (`lkt`: the LKT
+    level, drawn as a Laney chart for proportions and rates)."""
     months = list(months)
-    options = chart_options(indicator, months, changes, kind="spc")
+    options = chart_options(indicator, months, changes, kind="spc", lkt=lkt)
     analysis, parts = options.analyse(*series(indicator, months, points))
     if parts:
         analyses = [part.analysis for part in parts]
@@ -81,7 +84,7 @@ def summarise(
     """An (unsaved) summary of one series."""
     months = list(months)
     if months:
-        parts, plotted = analyse_series(indicator, months, points, changes)
+        parts, plotted = analyse_series(indicator, months, points, changes, lkt=team_id is None)
         latest = parts[-1]
     else:
         latest, plotted = None, []
@@ -93,7 +96,10 @@ def summarise(
         points=[_point_json(points.get(m)) for m in months],
         sparkline=[None if y is None else round(y, 6) for y in plotted],
         counts=registered,
-        verdict=latest.verdict if latest else "too_few_data",
+        verdict=latest.overall_verdict if latest else "too_few_data",
+        versus_previous_phase=latest.versus_previous_phase if latest else False,
+        previous_phase_cl=_previous_cl(latest),
+        latest_phase_cl=latest.cl if latest and latest.versus_previous_phase else None,
         assurance=(latest.assurance or "") if latest else "",
         n_useful=latest.n_useful if latest else 0,
         last_value=next((y for y in reversed(latest.y) if y is not None), None) if latest else None,
@@ -101,6 +107,13 @@ def summarise(
         signature=signature(indicator),
         computed_at=timezone.now(),
     )
+
+
+def _previous_cl(latest: spc.Analysis | None) -> float | None:
+    """The previous phase's centre line when the verdict is the change from it."""
+    if latest is None or latest.phase_change is None or not latest.versus_previous_phase:
+        return None
+    return latest.phase_change.previous_cl
 
 
 def _point_json(point: Point | None) -> list[float | None] | None:

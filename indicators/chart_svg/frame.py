@@ -56,7 +56,7 @@ def value_range(segments: list[tuple[int, Analysis]], target: float | None) -> t
             values.append(part.cl)
     low, high = min(values), max(values)
     # Proportions, rates and counts read honestly only from zero.
-    if segments[-1][1].chart in ("p", "u", "c") and low >= 0:
+    if segments[-1][1].chart in ("p", "u", "c", "pp", "up") and low >= 0:
         low = 0.0
     if low == high:
         pad = abs(low) * 0.1 or 1.0

@@ -70,6 +70,7 @@ def lkt_charts(programme: Programme, series: Sequence[SeriesStatus]) -> list[Cha
                 changes=changes.get(indicator.pk, []),
                 width=720,
                 height=300,
+                lkt=True,
             )
         )
     return charts

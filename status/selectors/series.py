@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, SeriesSummary
-from indicators.spc_text import ASSURANCE_LABELS_DA, VERDICT_LABELS_DA, format_number_da
+from indicators.spc_text import (
+    ASSURANCE_LABELS_DA,
+    PHASE_VERDICT_LABELS_DA,
+    VERDICT_LABELS_DA,
+    format_number_da,
+    phase_span_da,
+)
 from status.sparkline import sparkline_svg
 from teams.models import ImprovementTeam
 
@@ -45,6 +51,13 @@ class SeriesStatus:
 
     @property
     def verdict_text(self) -> str:
+        """The full verdict; "… i forhold til forrige fase (fra 60 % til 83 %)" after a split."""
+        summary = self.summary
+        if summary.versus_previous_phase and summary.previous_phase_cl is not None:
+            span = phase_span_da(
+                summary.previous_phase_cl, summary.latest_phase_cl, self.indicator.unit
+            )
+            return f"{PHASE_VERDICT_LABELS_DA[self.verdict]} {span}"
         return VERDICT_LABELS_DA[self.verdict]
 
     @property
