@@ -61,7 +61,7 @@ def format_number_da(value: float, decimals: int | None = None) -> str:
 
 
 def phase_span_da(previous: float, latest: float | None, unit: str = "") -> str:
-    """"(fra 60 % til 83 %)": the previous and the latest phase's centre lines."""
+    """ "(fra 60 % til 83 %)": the previous and the latest phase's centre lines."""
 
     def number(value: float) -> str:
         text = format_number_da(value)
