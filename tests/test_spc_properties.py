@@ -23,7 +23,7 @@ def series(
     size = draw(st.integers(0, max_size))
     # Few distinct values make points on the CL and ties common, which is where bugs hide.
     small = st.integers(0, 6)
-    if kind == "p":
+    if kind in ("p", "pp"):
         dens: list[float | None] = draw(
             st.lists(st.one_of(st.none(), st.integers(0, 60)), min_size=size, max_size=size)
         )
@@ -31,7 +31,7 @@ def series(
             None if d is None else draw(st.one_of(st.none(), st.integers(0, d))) for d in dens
         ]
         return kind, values, dens
-    if kind == "u":
+    if kind in ("u", "up"):
         dens = draw(
             st.lists(
                 st.one_of(st.none(), st.just(0), st.floats(0.5, 1e4)), min_size=size, max_size=size
@@ -107,7 +107,7 @@ def test_flags_cover_the_long_run(case: tuple) -> None:
 
 
 @SETTINGS
-@given(series(kinds=("p", "u", "c", "i")))
+@given(series(kinds=("p", "u", "c", "i", "pp", "up")))
 def test_limits_are_symmetric_unless_clipped(case: tuple) -> None:
     kind, values, dens = case
     result = analyse(values, dens, chart=kind)
@@ -119,7 +119,7 @@ def test_limits_are_symmetric_unless_clipped(case: tuple) -> None:
         if low is None or high is None:
             continue
         assert low <= result.cl <= high
-        clipped = low == 0 or (kind == "p" and high == 1)
+        clipped = low == 0 or (kind in ("p", "pp") and high == 1)
         if not clipped:
             scale = max(1.0, abs(result.cl), abs(high))
             assert math.isclose(
@@ -128,10 +128,10 @@ def test_limits_are_symmetric_unless_clipped(case: tuple) -> None:
 
 
 @SETTINGS
-@given(series(kinds=("p",)))
+@given(series(kinds=("p", "pp")))
 def test_p_limits_stay_within_zero_and_one(case: tuple) -> None:
-    _, values, dens = case
-    result = analyse(values, dens, chart="p")
+    kind, values, dens = case
+    result = analyse(values, dens, chart=kind)
 
     for v in result.lcl + result.ucl + result.y:
         assert v is None or 0 <= v <= 1

@@ -140,7 +140,8 @@ def test_a_chart_change_refreshes_the_verdicts_as_the_charts_read_them(world) ->
     fill(teams, indicator, months)
     assert lkt_summary(indicator).verdict == "improvement"
 
-    # A new phase where the level changed: each part is its own baseline, no signal left.
+    # A new phase where the level changed: each part is its own baseline, stable at its level,
+    # and the latest one's points lie far above the previous phase's centre line.
     chart_change_add(
         indicator=indicator,
         kind=ChartChange.Kind.SPLIT,
@@ -156,8 +157,11 @@ def test_a_chart_change_refreshes_the_verdicts_as_the_charts_read_them(world) ->
         title="",
         kind="spc",
         changes=chart_changes(programme)[indicator.pk],
+        lkt=True,
     )
-    assert summary.verdict == aggregate_chart.verdict == "common_cause"
+    assert aggregate_chart.latest.verdict == "common_cause"
+    assert summary.verdict == aggregate_chart.verdict == "improvement"
+    assert summary.versus_previous_phase
     team_chart = build_chart(
         indicator,
         programme_months(programme),
@@ -307,7 +311,8 @@ def test_the_drawn_chart_and_the_cached_summary_agree_on_baselines_and_splits(wo
     # centre line of the first seven months, which the new level rises far above.
     split, frozen = charts[teams[0]], charts[teams[1]]
     assert [part.start for part in split.parts] == [0, MONTHS // 2]
-    assert split.verdict == "common_cause"
+    assert split.latest.verdict == "common_cause"  # stable at its new level …
+    assert split.verdict == "improvement"  # … far above the previous phase's centre line
     assert frozen.analysis.baseline == 7
     assert frozen.analysis.cl == pytest.approx(sum(rising(i) for i in range(7)) / 7)
     assert frozen.verdict == "improvement"
