@@ -44,7 +44,8 @@ def _median_time(run: Callable[[], None]) -> float:
 
 
 def bench_analyse(n_series: int = 10000, length: int = 24) -> dict[str, float]:
-    """Microseconds per series for analyse() on p and run charts (median of 3 repetitions)."""
+    """Microseconds per series for analyse() on p, Laney p′ and u′, and run charts (median of 3
+    repetitions)."""
     rng = random.Random(SEED)
     p_cases = [_random_p_series(rng, length) for _ in range(n_series)]
     run_cases = [_random_run_series(rng, length) for _ in range(n_series)]
@@ -52,6 +53,14 @@ def bench_analyse(n_series: int = 10000, length: int = 24) -> dict[str, float]:
     def run_p() -> None:
         for nums, dens in p_cases:
             analyse(nums, dens, chart="p", multiplier=100, direction="up", target=80)
+
+    def run_pp() -> None:
+        for nums, dens in p_cases:
+            analyse(nums, dens, chart="pp", multiplier=100, direction="up", target=80)
+
+    def run_up() -> None:
+        for nums, dens in p_cases:
+            analyse(nums, dens, chart="up", multiplier=1000, direction="down")
 
     def run_run() -> None:
         for values in run_cases:
@@ -61,6 +70,8 @@ def bench_analyse(n_series: int = 10000, length: int = 24) -> dict[str, float]:
         "n_series": n_series,
         "length": length,
         "p_us_per_series": _median_time(run_p) / n_series * 1e6,
+        "pp_us_per_series": _median_time(run_pp) / n_series * 1e6,
+        "up_us_per_series": _median_time(run_up) / n_series * 1e6,
         "run_us_per_series": _median_time(run_run) / n_series * 1e6,
     }
 
@@ -144,6 +155,8 @@ def main() -> None:
         f"(median of {REPETITIONS}):"
     )
     print(f"  p chart:   {analysed['p_us_per_series']:8.1f} µs per series")
+    print(f"  p′ chart:  {analysed['pp_us_per_series']:8.1f} µs per series (Laney)")
+    print(f"  u′ chart:  {analysed['up_us_per_series']:8.1f} µs per series (Laney)")
     print(f"  run chart: {analysed['run_us_per_series']:8.1f} µs per series")
     read = bench_read_postgres()
     print(

@@ -10,7 +10,8 @@ from django.utils.safestring import mark_safe
 
 from indicators import selectors
 from indicators.charting import Chart, build_chart
-from indicators.funnel import FunnelPoint, analyse_funnel, render_funnel_svg
+from indicators.funnel import FunnelPoint, FunnelResult, analyse_funnel, render_funnel_svg
+from indicators.spc_text import format_number_da
 from indicators.models import Indicator, Measure
 from indicators.selectors import Point
 from programmes.models import Programme
@@ -25,7 +26,12 @@ class IndicatorResults:
     aggregate: Chart
     teams: list[tuple[ImprovementTeam, Chart]]
     funnel_svg: str
-    funnel_rows: list
+    funnel: FunnelResult | None = None
+
+    @property
+    def funnel_tau2(self) -> str:
+        """τ², the between-team variance added to the funnel's limits, written the Danish way."""
+        return "" if self.funnel is None else format_number_da(self.funnel.tau2)
 
 
 def aggregate_points(
@@ -93,8 +99,8 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
                     ),
                 )
             )
-        funnel_svg, funnel_rows = _funnel(indicator, teams, points, months)
-        results.append(IndicatorResults(indicator, aggregate, small, funnel_svg, funnel_rows))
+        funnel_svg, funnel = _funnel(indicator, teams, points, months)
+        results.append(IndicatorResults(indicator, aggregate, small, funnel_svg, funnel))
     return {
         "months": months,
         "results": results,
@@ -106,7 +112,7 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
 
 def _funnel(indicator: Indicator, teams: list, points: dict, months: list[dt.date]):
     if not indicator.has_denominator or not months:
-        return "", []
+        return "", None
     window = months[-FUNNEL_WINDOW:]
     rows = []
     for team in teams:
@@ -129,7 +135,7 @@ def _funnel(indicator: Indicator, teams: list, points: dict, months: list[dt.dat
         multiplier=indicator.multiplier,
         unit=indicator.unit,
     )
-    return mark_safe(svg), result.points  # noqa: S308 -- the renderer escapes its text
+    return mark_safe(svg), result  # noqa: S308 -- the renderer escapes its text
 
 
 @dataclass

@@ -249,6 +249,8 @@ def test_programme_results_query_count_does_not_grow(client, kol, django_assert_
     page = response.content.decode()
     assert "Tragtdiagram" in page
     assert "Ekstra 5" in page
+    # 0/10 to 5/10 a month: far more spread than binomial, so the funnel is widened by τ².
+    assert "grænserne er udvidet med variansen mellem teams, τ² = " in page
 
 
 def test_programme_results_are_hidden_outside_the_programme(client, kol) -> None:
