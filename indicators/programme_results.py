@@ -11,9 +11,9 @@ from django.utils.safestring import mark_safe
 from indicators import selectors
 from indicators.charting import Chart, build_chart
 from indicators.funnel import FunnelPoint, FunnelResult, analyse_funnel, render_funnel_svg
-from indicators.spc_text import format_number_da
 from indicators.models import Indicator, Measure
 from indicators.selectors import Point
+from indicators.spc_text import format_number_da
 from programmes.models import Programme
 from teams.models import ImprovementTeam
 

@@ -16,7 +16,11 @@ How this follows qicharts2 (``R/helper.functions.R``, ``R/qic.R``):
   every MR >= 3.267 * mean(MR), then sd = mean(remaining MR) / 1.128. MRs are only taken
   between neighbouring baseline points that are both present (R's ``diff`` gives NA otherwise).
 * A chart split into parts (``analyse_parts``) gets its own CL, limits and runs analysis per
-  part; as in qicharts2, ``freeze`` cannot be combined with parts.
+  part; as in qicharts2, ``freeze`` cannot be combined with parts. The latest part also gets a
+  ``phase_change``: its points tested with the runs rules against the previous part's CL, as
+  qicharts2 tests the points after a frozen baseline (SPC.md, "Phases").
+* Laney's p′ and u′ charts (``"pp"``, ``"up"``, qicharts2's ``qic.pp``/``qic.up``) widen the p and
+  u limits by sigma_z, the mean moving range of the baseline points' z-scores / 1.128, unscreened.
 
 Deliberate differences, all at edges qicharts2 does not define usefully:
 
@@ -196,9 +200,10 @@ def analyse(
 ) -> Analysis:
     """Analyse one series as qicharts2 would and add the portal's verdict and target assurance.
 
-    ``values`` are numerators (p, u), counts (c) or values (run, i); ``denominators`` are required
-    for p and u, optional for run and i charts (the plotted value is then a ratio) and refused for
-    c charts. ``None`` or NaN marks a missing point, as does a zero denominator.
+    ``values`` are numerators (p, u and Laney's pp, up), counts (c) or values (run, i);
+    ``denominators`` are required for p, u, pp and up, optional for run and i charts (the
+    plotted value is then a ratio) and refused for c charts. ``None`` or NaN marks a missing
+    point, as does a zero denominator.
 
     ``verdict`` is decided in this order:
 
@@ -306,7 +311,9 @@ def analyse_parts(
     ``breaks`` are 0-based indices of the first point of each new part (0 < index < length;
     order and duplicates do not matter). Returns one ``Part(start, analysis)`` per part, in order;
     a ``Part`` unpacks as ``(start, analysis)``. direction, target and multiplier apply to every
-    part; ``freeze`` is refused, as qicharts2 ignores it when parts are given.
+    part; ``freeze`` is refused, as qicharts2 ignores it when parts are given. With two parts or
+    more, the latest part's analysis has its ``phase_change`` against the part before it, and
+    its ``overall_verdict`` says whether the change from that phase is an improvement.
     """
     if freeze is not None:
         raise ValueError("freeze cannot be combined with breaks: each part is its own baseline.")

@@ -43,8 +43,9 @@ def test_worked_example_with_overdispersion():
     assert result.tau2 == pytest.approx(0.00337639, rel=1e-5)
     assert result.overdispersed
     # 9. Limits θ ± z·√(s² + τ²): at n = 100, 99.8 %: 0.25 ± 3.090232·√(0.001875 + 0.00337639)
-    #    = 0.25 ± 3.090232·0.0724665 = 0.25 ± 0.223938 → 0.026062 to 0.473938; D (0.40) is inside. Without τ² the upper limit
-    #    would be 0.25 + 3.090232·0.0433013 = 0.383811 and D above it.
+    #    = 0.25 ± 3.090232·0.0724665 = 0.25 ± 0.223938 → 0.026062 to 0.473938; D (0.40) is
+    #    inside. Without τ² the upper limit would be 0.25 + 3.090232·0.0433013 = 0.383811 and
+    #    D above it.
     assert result.limit(100, Z_998) == pytest.approx(0.473938, abs=1e-6)
     assert result.limit(100, -Z_998) == pytest.approx(0.026062, abs=1e-6)
     assert result.limit(100, Z_95) == pytest.approx(0.25 + 1.959964 * 0.0724665, abs=1e-6)
