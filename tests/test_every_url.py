@@ -60,6 +60,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "teams:detail": [("GET", "Looooooonn")],
     "teams:edit": [("GET", "Lofoofffnn"), ("POST", "Lofoofffnn")],
     "teams:add_member": [("POST", "Lofoofffnn")],
+    "teams:search_people": [("GET", "Lofoofffnn")],
     "teams:change_member_role": [("POST", "Lofoofffnn")],
     "teams:remove_member": [("POST", "Lofoofffnn")],
     "seminars:calendar": [("GET", "Looooooooo")],
