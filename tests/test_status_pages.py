@@ -373,15 +373,26 @@ def test_drill_down_goes_programme_to_indicator_to_team_chart(client, cast, lkts
 
 
 @pytest.mark.clock
-def test_a_lead_sees_team_links_only_where_the_teams_data_is_open_to_them(
-    client, cast, lkts
-) -> None:
+def test_another_lkts_pages_are_404_for_a_national_lead(client, cast, lkts) -> None:
     client.force_login(cast.lead)  # national lead of KOL, not of Alfa
     programme = lkts["green"]
-    response = client.get(reverse("status:programme", args=[programme.pk]))
-    assert response.status_code == 200
-    team = programme.teams.first()
-    assert reverse("indicators:team_results", args=[team.pk]) not in response.content.decode()
+    indicator = programme.indicators.first()
+
+    assert client.get(reverse("status:programme", args=[programme.pk])).status_code == 404
+    assert client.get(reverse("status:indicator", args=[indicator.pk])).status_code == 404
+    assert client.get(reverse("status:ratings", args=[programme.pk])).status_code == 404
+    assert client.get(reverse("status:programme_pdf", args=[programme.pk])).status_code == 404
+
+
+def test_a_region_page_shows_a_national_lead_only_their_lkts_teams(client, cast) -> None:
+    url = reverse("status:region", args=[cast.regions["rsd"].pk])
+    client.force_login(cast.lead)
+    page = client.get(url).content.decode()
+    assert cast.kol_rsd.name in page
+    assert cast.adhd_rsd.name not in page
+
+    client.force_login(cast.coordinator)  # coordinators read every region's teams, as on /data/
+    assert cast.adhd_rsd.name in client.get(url).content.decode()
 
 
 # --- Access ------------------------------------------------------------------------------------
@@ -483,7 +494,7 @@ def test_it_refuses_a_rating_from_anyone_but_the_lead_and_admins(client, cast, r
 
 def test_a_lead_may_not_rate_another_lkt(client, cast) -> None:
     client.force_login(cast.lead)
-    assert rate(client, cast.adhd, colour="green", reason="Fint").status_code == 403
+    assert rate(client, cast.adhd, colour="green", reason="Fint").status_code == 404
 
 
 def test_an_administrator_may_rate(client, cast) -> None:
