@@ -182,7 +182,7 @@ class TeamMemberForm(CrispyForm, forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         cleaned.pop("q", None)  # the search, not a field of the membership
         return cleaned
 

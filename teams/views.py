@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -163,7 +163,7 @@ def _members_changed(
 
 
 def _members_context(
-    request: HttpRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
+    request: AuthenticatedRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
 ) -> dict:
     may_manage = request.user.has_perm("teams.manage_team_members", team)
     return {
@@ -175,7 +175,7 @@ def _members_context(
 
 
 def _detail_context(
-    request: HttpRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
+    request: AuthenticatedRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
 ) -> dict:
     return {
         **_members_context(request, team, form),

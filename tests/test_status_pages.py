@@ -372,29 +372,6 @@ def test_drill_down_goes_programme_to_indicator_to_team_chart(client, cast, lkts
     assert f'id="ind-{indicator.pk}"' in chart.content.decode()
 
 
-@pytest.mark.clock
-def test_another_lkts_pages_are_404_for_a_national_lead(client, cast, lkts) -> None:
-    client.force_login(cast.lead)  # national lead of KOL, not of Alfa
-    programme = lkts["green"]
-    indicator = programme.indicators.first()
-
-    assert client.get(reverse("status:programme", args=[programme.pk])).status_code == 404
-    assert client.get(reverse("status:indicator", args=[indicator.pk])).status_code == 404
-    assert client.get(reverse("status:ratings", args=[programme.pk])).status_code == 404
-    assert client.get(reverse("status:programme_pdf", args=[programme.pk])).status_code == 404
-
-
-def test_a_region_page_shows_a_national_lead_only_their_lkts_teams(client, cast) -> None:
-    url = reverse("status:region", args=[cast.regions["rsd"].pk])
-    client.force_login(cast.lead)
-    page = client.get(url).content.decode()
-    assert cast.kol_rsd.name in page
-    assert cast.adhd_rsd.name not in page
-
-    client.force_login(cast.coordinator)  # coordinators read every region's teams, as on /data/
-    assert cast.adhd_rsd.name in client.get(url).content.decode()
-
-
 # --- Access ------------------------------------------------------------------------------------
 
 
