@@ -9,6 +9,19 @@ Roles are not stored as such; they follow from what a person is attached to:
 - expert group member of a programme: an `ExpertMember` row
 - team member: a `TeamMember` row (the local project lead is a team member with that role)
 
+Who may put whom on a team ("teams.add_team_member", asked with the unsaved `TeamMember` as
+the object, and `team_member_candidates` for the member picker; the tests check the two agree):
+
+- no one adds themselves, and steering group members and administrators are never team members
+  (they read everything already; a membership would add writing rights the matrix withholds);
+- an administrator adds anyone else;
+- a national project lead adds anyone else to the teams of their programme;
+- a regional coordinator adds, to the teams of their region, the people *of the region*: those
+  with a team membership in one of the region's teams or naming one of its organisations, an
+  expert group or national lead post naming one of its organisations, or a coordinator post for
+  the region; and people attached to nothing yet (just invited, or not yet placed), who belong to
+  no region. A person of another region is added by that region's coordinator or the lead.
+
 Each permission below is checked with `user.has_perm(name, obj)` (django-rules); in templates with
 `{% can "name" obj as allowed %}` from `{% load portal %}` (core/templatetags/portal.py). The
 object is the programme, team, seminar, indicator or measurement concerned; `MATRIX` is the
@@ -21,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import rules
+from django.db.models import Q, QuerySet
 
 # The models the matrix reasons about, named rather than imported: `accounts` sits below the
 # apps that define them (import contracts in pyproject.toml), and the predicates only read the
@@ -188,6 +202,62 @@ def is_local_lead(user: Any, obj: Any) -> bool:
     return team is not None and team.pk in roles_of(user).local_lead_teams
 
 
+# Adding a person to a team: the object is the unsaved `TeamMember` (its team and its person).
+@rules.predicate
+def adds_someone_else(user: Any, member: Any) -> bool:
+    person = getattr(member, "user", None)
+    return person is not None and person.pk != user.pk
+
+
+@rules.predicate
+def may_join_a_team(user: Any, member: Any) -> bool:
+    person = getattr(member, "user", None)
+    return person is not None and not (person.is_superuser or person.is_steering_group_member)
+
+
+@rules.predicate
+def adds_someone_of_the_teams_region(user: Any, member: Any) -> bool:
+    team = team_of(member)
+    person = getattr(member, "user", None)
+    if team is None or person is None:
+        return False
+    same_person = type(person).objects.filter(pk=person.pk)
+    return same_person.filter(of_region_or_unattached(same_person, team.region_id)).exists()
+
+
+def of_region_or_unattached(people: QuerySet, region_id: int) -> Q:
+    """People of the region (see the module's docstring) or attached to nothing at all."""
+    everyone = people.model.objects
+    of_region = (
+        Q(team_memberships__team__region_id=region_id)
+        | Q(team_memberships__organisation__region_id=region_id)
+        | Q(expert_memberships__organisation__region_id=region_id)
+        | Q(led_programmes__organisation__region_id=region_id)
+        | Q(coordinated_regions__region_id=region_id)
+    )
+    attached = (
+        Q(team_memberships__isnull=False)
+        | Q(expert_memberships__isnull=False)
+        | Q(led_programmes__isnull=False)
+        | Q(coordinated_regions__isnull=False)
+    )
+    return Q(pk__in=everyone.filter(of_region).values("pk")) | ~Q(
+        pk__in=everyone.filter(attached).values("pk")
+    )
+
+
+def team_member_candidates(user: Any, team: Any, people: QuerySet) -> QuerySet:
+    """Those of `people` whom `user` may add to `team`: "teams.add_team_member" as a query."""
+    if not getattr(user, "is_active", False):
+        return people.none()
+    people = people.filter(is_superuser=False, is_steering_group_member=False).exclude(pk=user.pk)
+    if user.is_superuser or team.programme_id in roles_of(user).lead_programmes:
+        return people
+    if team.region_id in roles_of(user).regions:
+        return people.filter(of_region_or_unattached(people, team.region_id))
+    return people.none()
+
+
 signed_in = rules.is_authenticated & rules.is_active
 admin = is_administrator
 reads_all = is_administrator | is_steering_member | is_regional_coordinator
@@ -210,6 +280,11 @@ MATRIX: dict[str, rules.Predicate] = {
     "teams.add_team": admin | is_national_lead | is_regional_coordinator,
     "teams.change_team": admin | is_national_lead | coordinates_teams_region,
     "teams.manage_team_members": admin | is_national_lead | coordinates_teams_region,
+    "teams.add_team_member": (
+        admin | is_national_lead | (coordinates_teams_region & adds_someone_of_the_teams_region)
+    )
+    & adds_someone_else
+    & may_join_a_team,
     "indicators.view_team_data": reads_all | takes_part_in_programme,
     "indicators.change_team_data": admin | is_team_member,
     "indicators.upload_team_data": admin | is_any_team_member,
@@ -228,6 +303,14 @@ MATRIX: dict[str, rules.Predicate] = {
     "accounts.deactivate_user": admin | is_regional_coordinator,
     "accounts.view_audit_trail": admin,
 }
+
+
+def may_add_team_member(user: Any, member: Any) -> bool:
+    """ "teams.add_team_member" for the unsaved `member`, asked of the matrix itself: Django's
+    `has_perm` answers yes to every question from an active superuser, and this one has a no
+    for administrators too (adding themselves, or the steering group)."""
+    return bool(MATRIX["teams.add_team_member"].test(user, member))
+
 
 for _name, _predicate in MATRIX.items():
     rules.add_perm(_name, _predicate)

@@ -22,9 +22,10 @@ def get_team_for_data(user: User, pk: int, permission: str | None = None) -> Imp
 
 
 def get_indicator_for_user(user: User, pk: int, permission: str | None = None) -> Indicator:
-    """The indicator; 403 when `permission` (on its programme) is missing."""
+    """The indicator, 404 unless its programme's results are open to the user (its chart changes
+    name teams and reasons); 403 when `permission` (on its programme) is missing."""
     indicator = get_object_or_404(Indicator.objects.select_related("programme"), pk=pk)
-    if not user.has_perm("programmes.view_programme", indicator.programme):
+    if not user.has_perm("indicators.view_team_data", indicator.programme):
         raise Http404
     if permission and not user.has_perm(permission, indicator.programme):
         raise PermissionDenied

@@ -22,6 +22,7 @@ from accounts.services import absolute_url, issue_invitation, mail_on_commit
 from programmes.models import ExpertGroup, ExpertMember
 from programmes.services import check_one_chair, lock_expert_group
 from teams.models import ImprovementTeam, TeamMember
+from teams.services import team_member_refusal
 
 InviteTarget = ImprovementTeam | ExpertGroup
 
@@ -84,7 +85,7 @@ def user_invite(
         person.set_unusable_password()
         person.full_clean()
         person.save()
-    _add_membership(person=person, target=target, role=role, sector=sector)
+    _add_membership(person=person, target=target, role=role, sector=sector, by=by)
     with translation.override(settings.LANGUAGE_CODE):  # stored, and mailed, in Danish
         described = describe_target(target, role)
     if person.is_active:
@@ -100,7 +101,9 @@ def user_invite(
     return InviteResult(person=person, invitation=invitation)
 
 
-def _add_membership(*, person: User, target: InviteTarget, role: str, sector: str) -> None:
+def _add_membership(
+    *, person: User, target: InviteTarget, role: str, sector: str, by: User
+) -> None:
     member: TeamMember | ExpertMember
     if isinstance(target, ImprovementTeam):
         if TeamMember.objects.filter(team=target, user=person).exists():
@@ -109,6 +112,9 @@ def _add_membership(*, person: User, target: InviteTarget, role: str, sector: st
                  % {"person": person, "team": target.name}}
             )  # fmt: skip
         member = TeamMember(team=target, user=person, role=role)
+        refusal = team_member_refusal(member, by=by)  # the role matrix's rule for adding
+        if refusal:
+            raise ValidationError({"email": refusal})
     else:
         lock_expert_group(target)
         if ExpertMember.objects.filter(group=target, user=person).exists():

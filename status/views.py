@@ -24,6 +24,7 @@ from status.access import (
     get_programme_for_status,
     get_region_for_status,
     require_status_access,
+    visible_teams,
 )
 from status.cache import cached_block
 from status.forms import OverviewFilterForm, RatingForm
@@ -177,7 +178,8 @@ def list_regions(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def show_region(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     region = get_region_for_status(request.user, pk)
-    page = paginate(request, region_teams(region), per_page=TEAMS_PAGE)
+    teams = visible_teams(request.user, region_teams(region))
+    page = paginate(request, teams, per_page=TEAMS_PAGE)
     context = {
         "region": region,
         **page,

@@ -16,6 +16,7 @@ from accounts.models import User
 from core.forms import CrispyForm, FilterSet
 from programmes.models import Organisation, Programme, Region
 from teams.models import ImprovementTeam, TeamMember
+from teams.selectors import member_candidates
 
 # Headings of the organisation checkboxes, one group per kind, hospitals before municipalities.
 KIND_GROUPS = {
@@ -129,24 +130,22 @@ class TeamForm(CrispyForm, forms.ModelForm):
         return [*fields, "method", "status", "started_on", "aim"]
 
 
-class PersonChoiceField(forms.ModelChoiceField):
-    """People by name and e-mail address (the name alone may be missing or shared)."""
-
-    def label_from_instance(self, obj: User) -> str:
-        name = obj.get_full_name()
-        return f"{name} ({obj.email})" if name else obj.email
-
-
 class TeamMemberForm(CrispyForm, forms.Form):
-    """Add an existing, active person to the team with a role and one of its organisations."""
+    """Add a person to the team with a role and one of its organisations.
+
+    The person is picked from a search (an htmx field, a few results at a time) among those the
+    user may add (`accounts.roles.team_member_candidates`); without JavaScript the search runs when
+    the form is sent. Whether the chosen person may be added is the service's to say.
+    """
 
     submit_label = _("Tilføj medlem")
 
-    user = PersonChoiceField(
+    q = forms.CharField(label=_("Søg person"), required=False, max_length=100)
+    user = forms.ModelChoiceField(
         label=_("Person"),
         queryset=User.objects.none(),
-        empty_label=_("Vælg person"),
-        help_text=_("Personen skal have en bruger i portalen."),
+        error_messages={"required": _("Søg personen frem, og vælg dem på listen.")},
+        help_text=_("Søg på navn eller e-mail. Nye personer inviteres under Brugere."),
     )
     role = forms.ChoiceField(
         label=_("Rolle"), choices=TeamMember.Role.choices, initial=TeamMember.Role.MEMBER
@@ -158,18 +157,21 @@ class TeamMemberForm(CrispyForm, forms.Form):
         empty_label=_("Ingen / ikke angivet"),
     )
 
-    def __init__(self, *args: Any, team: ImprovementTeam, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, team: ImprovementTeam, by: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user_field = cast(forms.ModelChoiceField, self.fields["user"])
-        user_field.queryset = User.objects.filter(is_active=True).order_by(
-            "first_name", "last_name", "email"
-        )
+        user_field.queryset = User.objects.filter(is_active=True)
+        user_field.error_messages["invalid_choice"] = _("Vælg en person fra søgningen.")
         organisation_field = cast(forms.ModelChoiceField, self.fields["organisation"])
         organisation_field.queryset = team.organisations.order_by("kind", "name")
+        self.search_url = reverse("teams:search_people", args=[team.pk])
+        query = str(self.data.get("q", "")) if self.is_bound else ""
+        self.results = member_candidates(by, team, query[:100])
+        self.chosen = str(self.data.get("user", "")) if self.is_bound else ""
         self._init_helper()
         self.helper.layout = Layout(
-            Row(Column("user", css_class="col-md-7"), Column("role", css_class="col-md-5")),
-            Row(Column("organisation", css_class="col-md-7")),
+            Field("user", template="teams/_person_picker.html"),
+            Row(Column("role", css_class="col-md-5"), Column("organisation", css_class="col-md-7")),
         )
         url = reverse("teams:add_member", args=[team.pk])
         self.helper.form_action = url
@@ -178,6 +180,11 @@ class TeamMemberForm(CrispyForm, forms.Form):
             "hx-target": "#team-members",
             "hx-swap": "outerHTML",
         }
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned.pop("q", None)  # the search, not a field of the membership
+        return cleaned
 
 
 class TeamFilter(FilterSet):

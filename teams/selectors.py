@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.roles import roles_of
+from accounts.roles import roles_of, team_member_candidates
 from programmes.models import Organisation, Programme, Region
 from teams.models import ImprovementTeam, PDSACycle, TeamMember
 
@@ -75,6 +75,24 @@ def team_members(team: ImprovementTeam) -> QuerySet[TeamMember]:
         .annotate(lead_first=lead_first)
         .order_by("lead_first", "user__first_name", "user__last_name", "user__email")
     )
+
+
+PICKER_RESULTS = 8  # a few at a time: the picker is a search, not a directory
+
+
+def member_candidates(user: User, team: ImprovementTeam, query: str) -> list[User]:
+    """The first few active people `user` may add to `team` whose name or e-mail matches every
+    word of `query` (two characters at least); nobody for a shorter query."""
+    words = query.split()
+    if len("".join(words)) < 2:
+        return []
+    people = User.objects.filter(is_active=True).exclude(team_memberships__team=team)
+    for word in words[:5]:
+        people = people.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
+    candidates = team_member_candidates(user, team, people)
+    return list(candidates.order_by("first_name", "last_name", "email")[:PICKER_RESULTS])
 
 
 def team_organisations_by_sector(team: ImprovementTeam) -> list[SectorOrganisations]:

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.roles import may_add_team_member
 from programmes.models import Organisation, Programme, Region
 from teams.models import ImprovementTeam, TeamMember
 
@@ -108,6 +109,9 @@ def team_add_member(
             {"organisation": _("Vælg en af teamets egne organisationer (eller ingen).")}
         )
     member = TeamMember(team=team, user=user, role=role, organisation=organisation)
+    refusal = team_member_refusal(member, by=by)
+    if refusal:
+        raise ValidationError({"user": refusal})
     member.full_clean(validate_constraints=False)  # "once per team" is checked above, in Danish
     try:
         with transaction.atomic():
@@ -118,6 +122,22 @@ def team_add_member(
         # Added at the same moment by someone else.
         raise ValidationError({"user": already}) from error
     return member
+
+
+def team_member_refusal(member: TeamMember, *, by: User | None) -> str:
+    """Why `by` may not put the person on the team (accounts/roles.py), in Danish; else ""."""
+    person = member.user
+    if person.is_superuser or person.is_steering_group_member:
+        return _("Styregruppens medlemmer og administratorer kan ikke være medlem af et team.")
+    if by is None or may_add_team_member(by, member):  # None: the system itself (demo data)
+        return ""
+    if person.pk == by.pk:
+        return _("Du kan ikke tilføje dig selv til et team.")
+    # Said without naming the person: their region is not the adder's business.
+    return _(
+        "Du kan kun tilføje personer fra teamets region. Bed regionens tovholder eller den "
+        "nationale projektleder om at tilføje personen."
+    )
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.show_team, name="detail"),
     path("<int:pk>/rediger/", views.edit_team, name="edit"),
     path("<int:pk>/medlemmer/", views.add_member, name="add_member"),
+    path("<int:pk>/medlemmer/soeg/", views.search_people, name="search_people"),
     path(
         "<int:pk>/medlemmer/<int:member_pk>/rolle/",
         views.change_member_role,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from teams.access import get_member_for_user, get_team_for_user
 from teams.forms import TeamFilter, TeamForm, TeamMemberForm
 from teams.models import ImprovementTeam, TeamMember
 from teams.selectors import (
+    member_candidates,
     programmes_with_visible_teams,
     regions_for_new_team,
     team_list,
@@ -97,7 +98,7 @@ def edit_team(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def add_member(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_user(request.user, pk, "teams.manage_team_members")
-    form = TeamMemberForm(request.POST, team=team)
+    form = TeamMemberForm(request.POST, team=team, by=request.user)
     if form.is_valid():
         try:
             member = team_add_member(team=team, by=request.user, **form.cleaned_data)
@@ -111,6 +112,16 @@ def add_member(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             )
             return _members_changed(request, team)
     return _members_changed(request, team, form)
+
+
+@require_GET
+@login_required
+def search_people(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """htmx: the first few people matching the search whom the user may add to the team."""
+    team = get_team_for_user(request.user, pk, "teams.manage_team_members")
+    query = request.GET.get("q", "")[:100]
+    context = {"people": member_candidates(request.user, team, query), "query": query}
+    return render(request, "teams/_person_results.html", context)
 
 
 @require_POST
@@ -152,19 +163,19 @@ def _members_changed(
 
 
 def _members_context(
-    request: HttpRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
+    request: AuthenticatedRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
 ) -> dict:
     may_manage = request.user.has_perm("teams.manage_team_members", team)
     return {
         "team": team,
         "members": team_members(team),
-        "member_form": (form or TeamMemberForm(team=team)) if may_manage else None,
+        "member_form": (form or TeamMemberForm(team=team, by=request.user)) if may_manage else None,
         "roles": TeamMember.Role.choices,
     }
 
 
 def _detail_context(
-    request: HttpRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
+    request: AuthenticatedRequest, team: ImprovementTeam, form: TeamMemberForm | None = None
 ) -> dict:
     return {
         **_members_context(request, team, form),

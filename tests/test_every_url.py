@@ -60,6 +60,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "teams:detail": [("GET", "Looooooonn")],
     "teams:edit": [("GET", "Lofoofffnn"), ("POST", "Lofoofffnn")],
     "teams:add_member": [("POST", "Lofoofffnn")],
+    "teams:search_people": [("GET", "Lofoofffnn")],
     "teams:change_member_role": [("POST", "Lofoofffnn")],
     "teams:remove_member": [("POST", "Lofoofffnn")],
     "seminars:calendar": [("GET", "Looooooooo")],
@@ -92,7 +93,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "indicators:enter_month": [("GET", "Looooooonn"), ("POST", "Loffffofnn")],
     "indicators:progress_score": [("POST", "Loffffofnn")],
     "indicators:programme_results": [("GET", "Looooooonn")],
-    "indicators:chart_changes": [("GET", "Looooooooo"), ("POST", "Lofoffffff")],
+    "indicators:chart_changes": [("GET", "Looooooonn"), ("POST", "Lofoffffnn")],
     "indicators:upload": [("GET", "Loffffooof")],
     "indicators:upload_preview": [("GET", "Looooooooo")],
     "indicators:upload_confirm": [("POST", "Looooooooo")],
@@ -113,6 +114,19 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "status:indicator": [("GET", "Loooofffff")],
     "status:regions": [("GET", "Loooofffff")],
     "status:region": [("GET", "Loooofffff")],
+}
+
+
+# The same URLs pointed at the other programme, ADHD (led from Syddanmark; its team is the
+# outsider's): its results are closed to KOL's national lead, expert and team members (404).
+ANOTHER_PROGRAMME: dict[str, list[tuple[str, str]]] = {
+    "status:programme": [("GET", "Loonofffff")],
+    "status:programme_pdf": [("GET", "Loonofffff")],
+    "status:ratings": [("GET", "Loonofffff")],
+    "status:rate": [("POST", "Lofnffffff")],
+    "status:indicator": [("GET", "Loonofffff")],
+    "status:region": [("GET", "Loooofffff")],  # a region is no secret; its teams are filtered
+    "indicators:chart_changes": [("GET", "Loononnnon"), ("POST", "Lofnfnnnfn")],
 }
 
 
@@ -203,6 +217,9 @@ class World:
 
 
 CASES = [(name, method, codes) for name, rules in EXPECTED.items() for method, codes in rules]
+OTHER_CASES = [
+    (name, method, codes) for name, rules in ANOTHER_PROGRAMME.items() for method, codes in rules
+]
 
 
 @pytest.mark.clock
@@ -218,7 +235,34 @@ def test_the_url_answers_each_role_as_expected(
 
     response = client.get(url) if method == "GET" else client.post(url, world.data(name))
 
-    expected = codes[ROLES.index(role)]
+    check(response, url, codes[ROLES.index(role)])
+
+
+@pytest.mark.clock
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("name", "method", "codes"), OTHER_CASES, ids=[f"{n}-{m}" for n, m, _ in OTHER_CASES]
+)
+def test_another_programmes_url_answers_each_role_as_expected(
+    client, cast, clock, name, method, codes, role
+) -> None:
+    World(cast, clock)
+    indicator = IndicatorFactory(programme=cast.adhd)
+    kwargs = {
+        "status:indicator": {"pk": indicator.pk},
+        "indicators:chart_changes": {"pk": indicator.pk},
+        "status:region": {"pk": cast.regions["rsd"].pk},
+    }.get(name, {"pk": cast.adhd.pk})
+    if role != "anonymous":
+        client.force_login(getattr(cast, role))
+    url = reverse(name, kwargs=kwargs)
+
+    response = client.get(url) if method == "GET" else client.post(url, {})
+
+    check(response, url, codes[ROLES.index(role)])
+
+
+def check(response, url: str, expected: str) -> None:
     status = response.status_code
     if expected == "L":
         assert status == 302 and response.url.startswith(reverse("login")), (url, status)

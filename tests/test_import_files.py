@@ -370,8 +370,18 @@ def test_it_refuses_rows_for_another_team(data) -> None:
         f"{data.cast.adhd_rsd.pk};Andel med ADHD-plan;2024-03;7;10;;",
     )
     assert rows[0].errors == ["Du kan ikke registrere data for teamet Lungemedicin AUH."]
-    # A team the person cannot see is named as the file wrote it.
-    assert rows[1].errors == [f"Du kan ikke registrere data for teamet {data.cast.adhd_rsd.pk}."]
+    # A team the person cannot see answers as one that does not exist: its existence is not told.
+    assert rows[1].errors == [f"Ukendt team: “{data.cast.adhd_rsd.pk}”."]
+
+
+def test_a_team_out_of_sight_is_unknown_by_name_as_by_id(data) -> None:
+    rows = check(
+        data,
+        "BUP Odense;Andel med ADHD-plan;2024-03;7;10;;",
+        "Ingen sådan team;Andel med ADHD-plan;2024-03;7;10;;",
+    )
+    assert rows[0].errors == ["Ukendt team: “BUP Odense”."]
+    assert rows[1].errors == ["Ukendt team: “Ingen sådan team”."]
 
 
 def test_an_administrator_may_register_for_every_team(data) -> None:

@@ -79,7 +79,7 @@ def test_it_sends_the_mail_only_when_the_transaction_commits(cast, client, mailo
 def test_it_attaches_an_existing_active_user_and_sends_a_notice_instead_of_a_link(
     cast, client, django_capture_on_commit_callbacks, mailoutbox
 ) -> None:
-    client.force_login(cast.coordinator)
+    client.force_login(cast.lead)  # the member is of Syddanmark: not the coordinator's to add
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(client, team(cast.kol_rm), email="MEDLEM@example.dk")
     assert response.status_code == 302

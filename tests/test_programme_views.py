@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from programmes.models import ExpertMember, Programme
@@ -253,6 +256,82 @@ def test_experts_and_outsiders_read_but_cannot_change_the_expert_group(client, c
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(
+    ("person", "shown"),
+    [("lead", True), ("administrator", True), ("expert", False), ("nobody", False)],
+)
+def test_expert_e_mail_addresses_show_only_to_those_who_manage_the_group(
+    client, cast, person, shown
+) -> None:
+    client.force_login(getattr(cast, person))
+    page = client.get(reverse("programmes:expert_group", args=[cast.kol.pk])).content.decode()
+
+    assert str(cast.expert) in page
+    assert ("ekspert@example.dk" in page) is shown
+
+
+def test_adding_the_same_expert_twice_answers_a_danish_form_error(client, cast) -> None:
+    client.force_login(cast.lead)
+    url = reverse("programmes:expert_group", args=[cast.kol.pk])
+    data = {"user": cast.nobody.pk, "role": "clinical", "sector": "regional"}
+
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+
+    assert again.status_code == 200
+    assert "allerede med i ekspertgruppen" in again.content.decode()
+    assert ExpertMember.objects.filter(user=cast.nobody).count() == 1
+
+
+def test_a_second_chair_added_through_the_page_answers_a_danish_form_error(client, cast) -> None:
+    ExpertMemberFactory(group=cast.kol.expert_group, role="chair")
+    client.force_login(cast.lead)
+    response = client.post(
+        reverse("programmes:expert_group", args=[cast.kol.pk]),
+        {"user": cast.nobody.pk, "role": "chair", "sector": "regional"},
+    )
+
+    assert response.status_code == 200
+    assert "allerede en formand" in response.content.decode()
+    assert not ExpertMember.objects.filter(user=cast.nobody).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_chairs_added_at_the_same_moment_through_the_page_give_one_chair_and_no_500(
+    cast,
+) -> None:
+    url = reverse("programmes:expert_group", args=[cast.kol.pk])
+    people = [UserFactory(email=f"formand{n}@example.dk") for n in (1, 2)]
+    barrier = threading.Barrier(2)
+    answers: list[int] = []
+    errors: list[BaseException] = []
+
+    def post(person) -> None:
+        try:
+            client = Client(raise_request_exception=False)
+            client.force_login(cast.lead)
+            barrier.wait(timeout=10)
+            response = client.post(url, {"user": person.pk, "role": "chair", "sector": "regional"})
+            answers.append(response.status_code)
+            if response.status_code == 200:
+                assert "allerede en formand" in response.content.decode()
+        except BaseException as exc:  # reported below, not swallowed
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=post, args=(person,)) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    assert sorted(answers) == [200, 302]
+    assert ExpertMember.objects.filter(group__programme=cast.kol, role="chair").count() == 1
 
 
 def test_my_work_lists_what_the_person_works_on(client, cast) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from accounts.roles import MATRIX
+from accounts.models import User
+from accounts.roles import MATRIX, may_add_team_member, team_member_candidates
+from teams.models import TeamMember
 
 # Expected answers, written by hand from what each role is for (not copied from MATRIX).
 # Columns: administrator, steering, lead (KOL), coordinator (RM), expert (KOL),
@@ -36,6 +38,18 @@ EXPECTED = {
     ("teams.change_team", "kol_rsd"): "101000000",
     ("teams.change_team", "adhd_rsd"): "100000000",
     ("teams.manage_team_members", "kol_rm"): "101100000",
+    # Adding "person→team": no one adds themselves; no steering member or administrator joins a
+    # team; the coordinator adds only people of the team's region, or people attached to nothing.
+    ("teams.add_team_member", "nobody→kol_rm"): "101100000",
+    ("teams.add_team_member", "member→kol_rm"): "101000000",  # member: a team in Syddanmark
+    ("teams.add_team_member", "outsider→kol_rm"): "101000000",
+    ("teams.add_team_member", "local_lead→kol_rm"): "101100000",  # of Midtjylland's KOL team
+    ("teams.add_team_member", "lead→kol_rm"): "100000000",
+    ("teams.add_team_member", "coordinator→kol_rm"): "101000000",
+    ("teams.add_team_member", "steering→kol_rm"): "000000000",
+    ("teams.add_team_member", "administrator→kol_rm"): "000000000",
+    ("teams.add_team_member", "nobody→kol_rsd"): "101000000",
+    ("teams.add_team_member", "nobody→adhd_rsd"): "100000000",
     ("indicators.view_team_data", "kol_rsd"): "111111100",
     ("indicators.view_team_data", "adhd_rsd"): "110100010",
     ("indicators.change_team_data", "kol_rm"): "100001000",
@@ -60,11 +74,44 @@ EXPECTED = {
 
 @pytest.mark.parametrize(("permission", "target"), list(EXPECTED), ids=lambda v: str(v))
 def test_the_matrix_answers_as_the_roles_describe(cast, permission, target) -> None:
-    obj = getattr(cast, target) if target else None
+    obj = resolve(cast, target)
     answers = "".join(
-        "1" if getattr(cast, person).has_perm(permission, obj) else "0" for person in PEOPLE
+        "1" if holds(getattr(cast, person), permission, obj) else "0" for person in PEOPLE
     )
     assert answers == EXPECTED[(permission, target)], dict(zip(PEOPLE, answers, strict=True))
+
+
+def holds(user, permission: str, obj) -> bool:
+    if permission == "teams.add_team_member":  # asked of the matrix: has_perm says yes to admins
+        return may_add_team_member(user, obj)
+    return user.has_perm(permission, obj)
+
+
+def resolve(cast, target: str | None):
+    """A cast member's object, or for "person→team" the membership about to be made."""
+    if target is None:
+        return None
+    if "→" in target:
+        person, team = target.split("→")
+        return TeamMember(team=getattr(cast, team), user=getattr(cast, person))
+    return getattr(cast, target)
+
+
+ADDING = [target for permission, target in EXPECTED if permission == "teams.add_team_member"]
+
+
+@pytest.mark.parametrize("target", ADDING)
+def test_the_member_picker_offers_exactly_whom_the_matrix_lets_add(cast, target) -> None:
+    person, team = target.split("→")
+    member = resolve(cast, target)
+    for adder in PEOPLE:
+        user = getattr(cast, adder)
+        offered = team_member_candidates(user, member.team, User.objects.all())
+        assert offered.filter(pk=member.user.pk).exists() == may_add_team_member(user, member), (
+            adder,
+            person,
+            team,
+        )
 
 
 def test_every_permission_in_the_matrix_is_tested() -> None:

@@ -27,12 +27,14 @@ def writable_teams(user: Any) -> list[ImprovementTeam]:
 
 
 class TeamFinder:
-    """Every team, found by id or by name (case-insensitive); loaded once per file."""
+    """The teams the person may see, found by id or by name (case-insensitive); loaded once per
+    file. A team out of their sight is unknown, as one that does not exist: the answer must not
+    tell that it does."""
 
     def __init__(self, user: Any) -> None:
         self.user = user
         teams = ImprovementTeam.objects.select_related("programme")
-        self.by_id = {team.pk: team for team in teams}
+        self.by_id = {team.pk: team for team in teams if user.has_perm("teams.view_teams", team)}
         self.by_name: dict[str, list[ImprovementTeam]] = defaultdict(list)
         for team in self.by_id.values():
             self.by_name[name_key(team.name)].append(team)
