@@ -69,7 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "accounts.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -210,7 +210,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Proxies in front (each appends to X-Forwarded-For); accounts/security.py finds the client
+# with django-ipware from this count, for the trail, the audit log and the lockouts alike.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_VERBOSE = False
 
 # Content Security Policy: everything from our own origin, no inline scripts or styles.
