@@ -12,6 +12,7 @@ from lkt_portal.env import (
     broker_url,
     env,
     filesystem_broker_options,
+    rate,
     secret_key,
 )
 
@@ -153,6 +154,27 @@ LKT_UPLOAD_MAX_ROWS = env.int("LKT_UPLOAD_MAX_ROWS", default=20_000)
 
 # The steering overview's rendered table is reused for at most this long (status/cache.py).
 LKT_STATUS_CACHE_SECONDS = env.int("LKT_STATUS_CACHE_SECONDS", default=60)
+
+# Rate limits (accounts/ratelimit.py), requests per seconds: PDFs and exports per person,
+# password-reset mails per address and per client, invitation mails per inviter. Counted in the
+# "ratelimit" cache, which is Redis whenever there is one, so all web workers share the count.
+LKT_RATE_LIMITS = {
+    "pdf": rate("LKT_RATE_LIMIT_PDF", "10/60"),
+    "export": rate("LKT_RATE_LIMIT_EXPORT", "30/60"),
+    "password_reset_address": rate("LKT_RATE_LIMIT_RESET_ADDRESS", "3/3600"),
+    "password_reset_client": rate("LKT_RATE_LIMIT_RESET_CLIENT", "20/3600"),
+    "invitation": rate("LKT_RATE_LIMIT_INVITATIONS", "60/3600"),
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL"),
+        "KEY_PREFIX": "lkt-ratelimit",
+    }
+    if env("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+}
 
 # Reminders (reminders/config.py): the portal's address in e-mails, when a claim counts as
 # abandoned, how often a send is tried and the first wait between tries (the tests shorten them).
