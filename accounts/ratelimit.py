@@ -1,4 +1,4 @@
-"""Rate limits on what costs the server or someone's inbox: PDFs, exports, reset and invitation mails.
+"""Rate limits on what costs the server or an inbox: PDFs, exports, reset and invitation mails.
 
 Counted in the "ratelimit" cache (Redis in production, so every web worker shares the count) rather
 than with django-ratelimit, whose refusals are 403s (our trail would count them as permission
