@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Invitation, SecurityEvent, User
@@ -164,3 +165,17 @@ def two_factor_confirm(device: TOTPDevice) -> None:
     """The first right code confirms the device: from now on it is asked for after login."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+
+
+RECOVERY_CODE_COUNT = 10
+
+
+@transaction.atomic
+def two_factor_recovery_codes(user: User) -> list[str]:
+    """New one-time recovery codes for a lost phone; the earlier ones stop working."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("Reservekoder"), confirmed=True)
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    record(SecurityEvent.Kind.RECOVERY_CODES_CREATED, user=user)
+    return codes

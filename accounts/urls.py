@@ -25,6 +25,7 @@ urlpatterns = [
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("totrin/", two_factor.setup_two_factor, name="two_factor_setup"),
     path("totrin/kode/", two_factor.verify_two_factor, name="two_factor_verify"),
+    path("totrin/reservekoder/", two_factor.recovery_codes, name="two_factor_recovery_codes"),
     path("revisionsspor/", audit_views.audit_trail, name="audit"),
     path(
         "min-profil/adgangskode/",
