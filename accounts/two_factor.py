@@ -16,15 +16,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django.urls import reverse
-from django.utils.http import urlencode
 from django_otp import login as otp_login
 from django_otp import match_token
-from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.http import AuthenticatedRequest
@@ -103,8 +102,9 @@ def verify_two_factor(request: AuthenticatedRequest) -> HttpResponse:
             otp_login(request, device)
             if isinstance(device, StaticDevice):
                 record(SecurityEvent.Kind.RECOVERY_CODE_USED, request)
-                messages.warning(request, _("Du brugte en reservekode; den virker ikke igen. "
-                                            "Lav nye reservekoder, hvis du er ved at løbe tør."))  # fmt: skip
+                text = _("Du brugte en reservekode; den virker ikke igen. "
+                         "Lav nye reservekoder, hvis du er ved at løbe tør.")  # fmt: skip
+                messages.warning(request, text)
             return redirect(_next_url(request))
         record(SecurityEvent.Kind.TWO_FACTOR_FAILED, request)
         messages.error(request, _("Koden passede ikke. Prøv igen med den kode, appen viser nu."))
@@ -123,7 +123,7 @@ def recovery_codes(request: AuthenticatedRequest) -> HttpResponse:
         return redirect("accounts:two_factor_recovery_codes")
     context = {
         "codes": request.session.pop(NEW_CODES_KEY, []),
-        "remaining": sum(d.token_set.count() for d in StaticDevice.objects.filter(user=request.user)),
+        "remaining": StaticToken.objects.filter(device__user=request.user).count(),
         "next": _next_url(request),
     }
     return render(request, "accounts/two_factor_recovery_codes.html", context)
