@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
+import auditlog.middleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.models import SecurityEvent
-from accounts.security import record
+from accounts.security import client_ip, record
 from accounts.two_factor import HAS_DEVICE_KEY, needs_two_factor
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -87,3 +88,11 @@ class DeniedTrailMiddleware:
         if response.status_code == 403:
             record(SecurityEvent.Kind.PERMISSION_DENIED, request)
         return response
+
+
+class AuditlogMiddleware(auditlog.middleware.AuditlogMiddleware):
+    """django-auditlog's, with the client's address from `client_ip` (not the spoofable header)."""
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        return client_ip(request)

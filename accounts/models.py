@@ -56,6 +56,19 @@ class User(AbstractUser):
         default=False,
         help_text=_("Kan læse alt i portalen, men ikke ændre noget."),
     )
+    deactivated_by = models.ForeignKey(
+        "self",
+        verbose_name=_("deaktiveret af"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    deactivated_by_administrator = models.BooleanField(
+        _("deaktiveret af en administrator"),
+        default=False,
+        help_text=_("Så kan kun en administrator genaktivere personen."),
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -152,6 +165,11 @@ class SecurityEvent(models.Model):
         TWO_FACTOR_ENABLED = "2fa_enabled", _("Totrinsbekræftelse slået til")
         TWO_FACTOR_FAILED = "2fa_failed", _("Forkert engangskode")
         DATA_EXPORTED = "data_exported", _("Egne persondata hentet")
+        USER_DEACTIVATED = "user_deactivated", _("Bruger deaktiveret")
+        USER_REACTIVATED = "user_reactivated", _("Bruger genaktiveret")
+        RECOVERY_CODES_CREATED = "recovery_codes", _("Nye reservekoder lavet")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Reservekode brugt")
+        RATE_LIMITED = "rate_limited", _("For mange forespørgsler")
 
     kind = models.CharField(_("hændelse"), max_length=30, choices=Kind.choices)
     user = models.ForeignKey(

@@ -21,9 +21,11 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Invitation, User
+from accounts.models import Invitation, SecurityEvent, User
+from accounts.security import record
 
 logger = logging.getLogger(__name__)
 
@@ -57,12 +59,32 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
 
 @transaction.atomic
 def user_deactivate(*, person: User, by: User) -> None:
-    """Close the person's access (memberships and history stay) and withdraw open invitations."""
+    """Close the person's access (memberships and history stay) and withdraw open invitations.
+
+    Saved through the model, so the audit log has who changed what; who did it is kept, since
+    only the same authority or above may undo it (`reactivation_refusal`).
+    """
     if person.pk == by.pk:
         raise ValidationError(_("Du kan ikke deaktivere dig selv."))
-    User.objects.filter(pk=person.pk).update(is_active=False)
-    Invitation.objects.open().filter(user=person).update(expires_at=timezone.now())
     person.is_active = False
+    person.deactivated_by = by
+    person.deactivated_by_administrator = by.is_superuser
+    person.save(update_fields=["is_active", "deactivated_by", "deactivated_by_administrator"])
+    Invitation.objects.open().filter(user=person).update(expires_at=timezone.now())
+    record(SecurityEvent.Kind.USER_DEACTIVATED, user=by, username=person.email)
+
+
+def reactivation_refusal(person: User, by: User) -> str | None:
+    """Why `by` may not undo `person`'s deactivation, in Danish; None when they may.
+
+    An administrator may undo anyone's; everyone else not an administrator's.
+    """
+    if person.deactivated_by_administrator and not by.is_superuser:
+        return _(
+            "%(person)s blev deaktiveret af en administrator. "
+            "Kun en administrator kan genaktivere personen."
+        ) % {"person": person}
+    return None
 
 
 @transaction.atomic
@@ -73,8 +95,14 @@ def user_reactivate(*, person: User, by: User) -> None:
             _("%(person)s har aldrig oprettet en adgangskode. Send en ny invitation i stedet.")
             % {"person": person}
         )
-    User.objects.filter(pk=person.pk).update(is_active=True)
+    refusal = reactivation_refusal(person, by)
+    if refusal:
+        raise ValidationError(refusal)
     person.is_active = True
+    person.deactivated_by = None
+    person.deactivated_by_administrator = False
+    person.save(update_fields=["is_active", "deactivated_by", "deactivated_by_administrator"])
+    record(SecurityEvent.Kind.USER_REACTIVATED, user=by, username=person.email)
 
 
 def issue_invitation(*, person: User, by: User, invited_to: str, site_url: str) -> Invitation:
@@ -137,3 +165,17 @@ def two_factor_confirm(device: TOTPDevice) -> None:
     """The first right code confirms the device: from now on it is asked for after login."""
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+
+
+RECOVERY_CODE_COUNT = 10
+
+
+@transaction.atomic
+def two_factor_recovery_codes(user: User) -> list[str]:
+    """New one-time recovery codes for a lost phone; the earlier ones stop working."""
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name=_("Reservekoder"), confirmed=True)
+    codes = [StaticToken.random_token() for _i in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    record(SecurityEvent.Kind.RECOVERY_CODES_CREATED, user=user)
+    return codes

@@ -28,6 +28,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedRequest
+from accounts.ratelimit import rate_limited
 from core.paging import PAGE_SIZE, paginate
 from indicators.exporting import (
     CSV_CONTENT_TYPE,
@@ -214,6 +215,7 @@ def upload_template(request: AuthenticatedRequest) -> HttpResponse | StreamingHt
 
 @require_GET
 @login_required
+@rate_limited("export")
 def export_team(request: AuthenticatedRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     team = get_team_for_user(request.user, pk)
     if not request.user.has_perm("indicators.view_team_data", team):
@@ -223,6 +225,7 @@ def export_team(request: AuthenticatedRequest, pk: int) -> HttpResponse | Stream
 
 @require_GET
 @login_required
+@rate_limited("export")
 def export_programme(
     request: AuthenticatedRequest, pk: int
 ) -> HttpResponse | StreamingHttpResponse:
@@ -235,6 +238,7 @@ def export_programme(
 
 @require_GET
 @login_required
+@rate_limited("export")
 def export_region(request: AuthenticatedRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """The region's teams in every programme the person may see (or in `?program=<id>`)."""
     region = get_object_or_404(Region, pk=pk)

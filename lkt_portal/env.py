@@ -59,3 +59,17 @@ def filesystem_broker_options() -> dict[str, str | bool]:
         "control_folder": str(folder / "control"),  # else kombu writes ./control/ where it runs
         "store_processed": False,
     }
+
+
+def rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit written "requests/seconds" (e.g. "10/60") as a pair."""
+    text = env.str(name, default=default)
+    try:
+        count, seconds = (int(part) for part in text.split("/"))
+    except ValueError:
+        count = seconds = 0
+    if count < 1 or seconds < 1:
+        raise ImproperlyConfigured(
+            f"{name}={text!r} er ikke en grænse: skriv antal/sekunder, fx 10/60."
+        )
+    return count, seconds

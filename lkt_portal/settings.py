@@ -12,6 +12,7 @@ from lkt_portal.env import (
     broker_url,
     env,
     filesystem_broker_options,
+    rate,
     secret_key,
 )
 
@@ -35,6 +36,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "axes",
     "auditlog",
     "csp",
@@ -69,7 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "accounts.middleware.AuditlogMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -154,6 +156,27 @@ LKT_UPLOAD_MAX_ROWS = env.int("LKT_UPLOAD_MAX_ROWS", default=20_000)
 # The steering overview's rendered table is reused for at most this long (status/cache.py).
 LKT_STATUS_CACHE_SECONDS = env.int("LKT_STATUS_CACHE_SECONDS", default=60)
 
+# Rate limits (accounts/ratelimit.py), requests per seconds: PDFs and exports per person,
+# password-reset mails per address and per client, invitation mails per inviter. Counted in the
+# "ratelimit" cache, which is Redis whenever there is one, so all web workers share the count.
+LKT_RATE_LIMITS = {
+    "pdf": rate("LKT_RATE_LIMIT_PDF", "10/60"),
+    "export": rate("LKT_RATE_LIMIT_EXPORT", "30/60"),
+    "password_reset_address": rate("LKT_RATE_LIMIT_RESET_ADDRESS", "3/3600"),
+    "password_reset_client": rate("LKT_RATE_LIMIT_RESET_CLIENT", "20/3600"),
+    "invitation": rate("LKT_RATE_LIMIT_INVITATIONS", "60/3600"),
+}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL"),
+        "KEY_PREFIX": "lkt-ratelimit",
+    }
+    if env("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+}
+
 # Reminders (reminders/config.py): the portal's address in e-mails, when a claim counts as
 # abandoned, how often a send is tried and the first wait between tries (the tests shorten them).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -210,7 +233,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+# Proxies in front (each appends to X-Forwarded-For); accounts/security.py finds the client
+# with django-ipware from this count, for the trail, the audit log and the lockouts alike.
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "accounts.security.client_ip"
 AXES_VERBOSE = False
 
 # Content Security Policy: everything from our own origin, no inline scripts or styles.

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import roles_of
+from accounts.services import reactivation_refusal
 from people.selectors import administrable_users
 from people.services import InviteTarget
 from teams.models import ImprovementTeam
@@ -51,6 +52,8 @@ def deactivation_refusal(user: User, person: User) -> str | None:
         return _("Kun administratorer og regionale tovholdere kan deaktivere brugere.")
     if user.is_superuser:
         return None
+    if not person.is_active and (refusal := reactivation_refusal(person, user)):
+        return refusal
     regions = roles_of(user).regions
     outside = [
         m.team.name for m in person.team_memberships.all() if m.team.region_id not in regions

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.forms import ProfileForm
 from accounts.http import AuthenticatedRequest
 from accounts.models import SecurityEvent
+from accounts.ratelimit import rate_limited
 from accounts.roles import roles_of
 from accounts.security import record
 from accounts.services import (
@@ -57,6 +58,7 @@ def list_users(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 @permission_required("accounts.invite_user", raise_exception=True)
+@rate_limited("invitation", methods=("POST",))
 def invite_user(request: AuthenticatedRequest) -> HttpResponse:
     teams, groups = invite_targets(request.user)
     form = InviteForm(
@@ -116,6 +118,7 @@ def reactivate_user(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@rate_limited("invitation")
 def resend_invitation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     person = get_person_for_user(request.user, pk)
     try:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedRequest
+from accounts.ratelimit import rate_limited
 from core.forms import add_errors
 from core.paging import paginate
 from indicators.selectors import active_indicators
@@ -86,6 +87,7 @@ def show_overview(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@rate_limited("export")
 def export_overview(request: AuthenticatedRequest) -> HttpResponse:
     require_status_access(request.user)
     return exports.overview_file(request, overview_context(request)["rows"])
@@ -93,6 +95,7 @@ def export_overview(request: AuthenticatedRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@rate_limited("pdf")
 def overview_pdf(request: AuthenticatedRequest) -> HttpResponse:
     require_status_access(request.user)
     context = {**overview_context(request), "open_rule": True}
@@ -118,6 +121,7 @@ def _programme_page(
 
 @require_GET
 @login_required
+@rate_limited("pdf")
 def programme_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_programme_for_status(request.user, pk)
     context = {**programme_status(programme), "rule": RULE, "now": timezone.now()}

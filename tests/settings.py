@@ -17,3 +17,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests speak plain HTTP to the test client; the security settings are tested on their own.
 SECURE_SSL_REDIRECT = False
 LKT_ENFORCE_2FA = False
+
+# The suite requests PDFs, exports and mails freely; tests/test_rate_limits.py lowers one at a time.
+LKT_RATE_LIMITS = {scope: (10_000, seconds) for scope, (_count, seconds) in LKT_RATE_LIMITS.items()}  # noqa: F405

@@ -81,6 +81,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "accounts:my_data": [("GET", "Looooooooo")],
     "accounts:two_factor_setup": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
     "accounts:two_factor_verify": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
+    "accounts:two_factor_recovery_codes": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
     "accounts:audit": [("GET", "Loffffffff")],
     "accounts:password_change": [("GET", "Looooooooo")],
     "accounts:password_change_done": [("GET", "Looooooooo")],
