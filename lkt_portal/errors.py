@@ -61,7 +61,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return _page("500.html", 500)
     if request.path.startswith("/healthz"):
         # A probe that happened to send a session cookie still gets the health check's JSON.
-        body = {"status": "error", "database": {"ok": False, "detail": "unreachable"}}
+        body = {"status": "error", "database": {"ok": False, "detail": "unavailable"}}
         response: HttpResponse = JsonResponse(body, status=503)
     else:
         response = _page("503.html", 503)
