@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.months import add_months, first_of_month
+from core.text import strip_control
 from indicators.importer.columns import COLUMNS
 from indicators.importer.lookup import writable_teams
 from indicators.models import Indicator, Measurement
@@ -119,7 +120,7 @@ def csv_text(value: Any) -> str:
         return f"{value:%Y-%m-%d %H:%M}"
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value)
+    text = strip_control(str(value))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -168,13 +169,14 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
         return value
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(sheet, value=value)
+    # Text stored before control characters were refused: openpyxl would raise on it.
+    cell = WriteOnlyCell(sheet, value=strip_control(value))
     cell.data_type = "s"  # openpyxl would otherwise store “=…” as a formula
     return cell
 
 
 def _sheet_title(title: str) -> str:
-    return re.sub(r"[\[\]:*?/\\]", " ", title)[:31] or "Data"
+    return re.sub(r"[\[\]:*?/\\]", " ", strip_control(title))[:31] or "Data"
 
 
 # --- File names --------------------------------------------------------------------------------
