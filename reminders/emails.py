@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.months import add_months, data_deadline, label_da
+from core.text import one_line
 from indicators.models import DataSource, Frequency, Indicator, Measurement
 from programmes.models import Programme, ProgrammeLead, RegionalCoordinator
 from reminders import config, ics
@@ -49,6 +50,10 @@ class Draft:
     context: dict[str, Any]
     revision: str = ""
     attachments: list[MIMEText] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Names stored before line breaks were refused must not break the header (or add one).
+        self.subject = one_line(str(self.subject))
 
 
 def prepare(due: Due, recipient: User) -> Draft | None:
