@@ -55,7 +55,7 @@ def parse_month(text: str) -> dt.date | None:
     try:
         year, month = (int(part) for part in text.split("-")[:2])
         return dt.date(year, month, 1)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         return None
 
 

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedRequest
 from accounts.ratelimit import rate_limited
 from core.paging import PAGE_SIZE, paginate
+from core.params import id_from
 from indicators.exporting import (
     CSV_CONTENT_TYPE,
     EXPORT_HEADER,
@@ -243,8 +244,11 @@ def export_region(request: AuthenticatedRequest, pk: int) -> HttpResponse | Stre
     """The region's teams in every programme the person may see (or in `?program=<id>`)."""
     region = get_object_or_404(Region, pk=pk)
     teams = ImprovementTeam.objects.filter(region=region)
-    if request.GET.get("program", "").isdigit():
-        teams = teams.filter(programme_id=int(request.GET["program"]))
+    if "program" in request.GET:
+        programme_id = id_from(request.GET["program"])
+        if programme_id is None:
+            raise Http404
+        teams = teams.filter(programme_id=programme_id)
     team_ids = visible_team_ids(request.user, teams)
     if not team_ids:
         raise Http404

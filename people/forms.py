@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.forms import PortalForm
+from core.params import id_from
 from people.selectors import ACTIVE, DEACTIVATED, EXPIRED, INVITED
 from programmes.models import ExpertGroup, ExpertMember
 from teams.models import ImprovementTeam, TeamMember
@@ -81,8 +82,8 @@ class InviteForm(PortalForm, forms.Form):
         models = {TEAM: ImprovementTeam, GROUP: ExpertGroup}
         model = models.get(kind)
         target: ImprovementTeam | ExpertGroup | None = None
-        if model is not None and pk.isdigit():
-            target = model.objects.select_related("programme").filter(pk=int(pk)).first()
+        if model is not None and id_from(pk) is not None:
+            target = model.objects.select_related("programme").filter(pk=id_from(pk)).first()
         if target is None:
             raise forms.ValidationError(_("Vælg et team eller en ekspertgruppe på listen."))
         return target

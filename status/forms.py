@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyForm
+from core.params import id_from
 from programmes.models import Programme, StatusRating
 from status.traffic import GREEN, GREY, LABELS, RED, SYMBOLS, YELLOW
 
@@ -50,7 +51,7 @@ class OverviewFilterForm(forms.Form):
         region = data.get("region") or ""
         return {
             "status": data.get("status") or "",
-            "region": int(region) if region.isdigit() else None,
+            "region": id_from(region),
             "area": data.get("area") or "",
             "light": data.get("light") or "",
         }
