@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.models import CheckedFields
 from programmes.models import Programme
 from programmes.validators import validate_no_cpr
 from teams.models import ImprovementTeam
@@ -65,7 +66,7 @@ CHART_FOR_MEASURE = {
 }
 
 
-class Indicator(models.Model):
+class Indicator(CheckedFields):
     """What a programme measures, how, and which direction is better."""
 
     Kind = IndicatorKind
@@ -140,7 +141,7 @@ class MeasurementQuerySet(models.QuerySet["Measurement"]):
         return self.filter(team=team, indicator=indicator).order_by("period_start")
 
 
-class Measurement(models.Model):
+class Measurement(CheckedFields):
     """One team's figure for one indicator in one period: aggregates only, never patient data."""
 
     team = models.ForeignKey(
@@ -293,7 +294,7 @@ class ChartChangeKind(models.TextChoices):
     SPLIT = "split", _("Opdeling ved en ændring")
 
 
-class ChartChange(models.Model):
+class ChartChange(CheckedFields):
     """A national project lead's decision about how an indicator's charts are read.
 
     A baseline freezes the centre line and limits on the periods up to and including
@@ -348,6 +349,11 @@ class ChartChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.get_kind_display()} {self.period_start:%Y-%m}"
+
+    def clean(self) -> None:
+        if self.period_start and self.indicator_id:
+            if not self.indicator.programme.covers(self.period_start):
+                raise ValidationError({"period_start": _("Vælg en måned i programmets periode.")})
 
 
 class SeriesSummary(models.Model):

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import out_of_bounds
+from core.models import CheckedFields
 from programmes.validators import validate_no_cpr
 
 
@@ -41,7 +43,7 @@ def validate_reminder_days(text: str) -> None:
         ) from None
 
 
-class Region(models.Model):
+class Region(CheckedFields):
     """One of the five Danish regions."""
 
     name = models.CharField(_("navn"), max_length=100, unique=True)
@@ -69,7 +71,7 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", _("Andet")
 
 
-class Organisation(models.Model):
+class Organisation(CheckedFields):
     """A hospital, department, municipality, practice or other body that takes part in LKTs."""
 
     Kind = OrganisationKind
@@ -135,7 +137,7 @@ class ProgrammeStatus(models.TextChoices):
     SUSTAINMENT = "sustainment", _("Fastholdelse")
 
 
-class Programme(models.Model):
+class Programme(CheckedFields):
     """A national learning and quality team (LKT): one clinical area, about two years."""
 
     Status = ProgrammeStatus
@@ -254,7 +256,7 @@ class Programme(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        if self.start_date and not self.end_date:
+        if self.start_date and not self.end_date and not out_of_bounds(start=self.start_date):
             self.end_date = two_years_after(self.start_date)
         if self.start_date and self.end_date and self.end_date <= self.start_date:
             raise ValidationError({"end_date": _("Slutdatoen skal ligge efter startdatoen.")})
@@ -268,7 +270,7 @@ class Programme(models.Model):
         return first <= day <= self.end_date
 
 
-class ProgrammeStatusChange(models.Model):
+class ProgrammeStatusChange(CheckedFields):
     """One step in a programme's status history: who, when and why."""
 
     programme = models.ForeignKey(
@@ -306,7 +308,7 @@ class ProgrammeStatusChange(models.Model):
         )
 
 
-class ImprovementGoal(models.Model):
+class ImprovementGoal(CheckedFields):
     """A goal the expert group has set for the programme."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="goals")
@@ -358,7 +360,7 @@ class ExpertSector(models.TextChoices):
     OTHER = "other", _("Andet")
 
 
-class ExpertMember(models.Model):
+class ExpertMember(CheckedFields):
     """A person in an expert group, with a role, a sector and an organisation."""
 
     Role = ExpertRole
@@ -460,7 +462,7 @@ class StatusColour(models.TextChoices):
     RED = "red", _("Rød")
 
 
-class StatusRating(models.Model):
+class StatusRating(CheckedFields):
     """The national project lead's own traffic light for the programme; the latest one counts."""
 
     Colour = StatusColour

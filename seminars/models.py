@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CheckedFields
 from programmes.models import Programme
 from programmes.validators import validate_no_cpr
 from teams.models import ImprovementTeam
@@ -26,7 +27,7 @@ class SeminarQuerySet(models.QuerySet["Seminar"]):
         return self.filter(ends_at__gte=timezone.now(), cancelled_at__isnull=True)
 
 
-class Seminar(models.Model):
+class Seminar(CheckedFields):
     """A seminar of one programme: a day (or two) with a place and an agenda."""
 
     Kind = SeminarKind
@@ -93,7 +94,7 @@ class Seminar(models.Model):
             raise ValidationError({"ends_at": _("Seminaret kan ikke slutte, før det begynder.")})
 
 
-class SeminarInvitation(models.Model):
+class SeminarInvitation(CheckedFields):
     """A team invited to a seminar."""
 
     seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="invitations")
@@ -117,7 +118,7 @@ class SeminarInvitation(models.Model):
             raise ValidationError(_("Kun teams fra seminarets eget program kan inviteres."))
 
 
-class Registration(models.Model):
+class Registration(CheckedFields):
     """A person's registration for a seminar."""
 
     seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="registrations")

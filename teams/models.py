@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CheckedFields
 from programmes.models import Organisation, Programme, Region
 from programmes.validators import validate_no_cpr
 
@@ -34,7 +36,7 @@ class TeamStatus(models.TextChoices):
     COMPLETED = "completed", _("Afsluttet")
 
 
-class ImprovementTeam(models.Model):
+class ImprovementTeam(CheckedFields):
     """A local improvement team; cross-sector, a hospital and municipalities of its area."""
 
     Method = ImprovementMethod
@@ -92,7 +94,7 @@ class TeamRole(models.TextChoices):
     QUALITY_COORDINATOR = "quality_coordinator", _("Kvalitetskoordinator")
 
 
-class TeamMember(models.Model):
+class TeamMember(CheckedFields):
     """A person on an improvement team, with a role."""
 
     Role = TeamRole
@@ -130,7 +132,7 @@ class TeamMember(models.Model):
         return f"{self.user} ({self.get_role_display()})"
 
 
-class PDSACycle(models.Model):
+class PDSACycle(CheckedFields):
     """A Plan-Do-Study-Act test of change, optionally aimed at one indicator."""
 
     team = models.ForeignKey(ImprovementTeam, on_delete=models.CASCADE, related_name="pdsa_cycles")
@@ -198,7 +200,7 @@ PROGRESS_SCALE: list[tuple[Decimal, StrOrPromise]] = [
 ]
 
 
-class ProgressScore(models.Model):
+class ProgressScore(CheckedFields):
     """The local project lead's monthly IHI progress score (0.5 to 5.0) for the team."""
 
     team = models.ForeignKey(
@@ -229,6 +231,17 @@ class ProgressScore(models.Model):
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="progress_score_month_day_1"),
         ]
+
+    def clean(self) -> None:
+        """A month from the programme's first to the current one: no score for the future."""
+        if not self.month or not self.team_id:
+            return
+        first = self.team.programme.start_date.replace(day=1)
+        if self.month < first:
+            message = _("Måneden kan ikke ligge før programmets start (%(start)s).")
+            raise ValidationError({"month": message % {"start": date_format(first, "F Y")}})
+        if self.month > timezone.localdate():
+            raise ValidationError({"month": _("Der kan ikke gives score for en kommende måned.")})
 
     def __str__(self) -> str:
         return f"{self.team} {self.month:%Y-%m}: {self.score}"
