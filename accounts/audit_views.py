@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedRequest
 from accounts.models import SecurityEvent
 from core.paging import paginate
+from core.text import one_line
 
 
 @require_GET
@@ -20,7 +21,7 @@ from core.paging import paginate
 def audit_trail(request: AuthenticatedRequest) -> HttpResponse:
     """Security events and data changes, newest first, searchable by person."""
     tab = "changes" if request.GET.get("vis") == "aendringer" else "security"
-    query = (request.GET.get("q") or "").strip()
+    query = one_line(request.GET.get("q") or "")  # a NUL would reach PostgreSQL and fail
     if tab == "security":
         events = SecurityEvent.objects.select_related("user")
         if request.GET.get("kind") in SecurityEvent.Kind.values:

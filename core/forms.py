@@ -11,8 +11,35 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.text import NoControlCharacters, strip_control
 
-class CrispyForm:
+
+class TextRules(forms.BaseForm):
+    """Every portal form: control characters refused in one-line text, dropped from textareas.
+
+    A text field without a Textarea is one line (names, titles, e-mail addresses): a line
+    break, tab or control character in it is refused with a message naming the field. In a
+    Textarea, tabs and line breaks stay (CRLF and CR become LF) and other control characters
+    are dropped before the fields are cleaned. The models check the same (`core.models`).
+    """
+
+    def full_clean(self) -> None:
+        if self.is_bound:
+            data = self.data.copy()
+            for name, field in self.fields.items():
+                if not isinstance(field, forms.CharField) or field.disabled:
+                    continue
+                if isinstance(field.widget, forms.Textarea):
+                    key = self.add_prefix(name)
+                    if isinstance(data.get(key), str):
+                        data[key] = strip_control(data[key])
+                elif not any(isinstance(v, NoControlCharacters) for v in field.validators):
+                    field.validators.append(NoControlCharacters(field.label or name))
+            self.data = data
+        super().full_clean()
+
+
+class CrispyForm(TextRules):
     """A crispy helper with a Danish submit button; `submit_label` names the action."""
 
     submit_label = _("Gem")
@@ -52,7 +79,11 @@ def add_errors(
 
 
 class FilterSet(django_filters.FilterSet):
-    """A filter set whose form carries Bootstrap's classes (select or text input)."""
+    """A filter set whose form carries Bootstrap's classes and follows the text rules."""
+
+    def get_form_class(self) -> type[forms.Form]:
+        form_class = super().get_form_class()
+        return type(form_class.__name__, (TextRules, form_class), {})
 
     @property
     def form(self) -> forms.Form:

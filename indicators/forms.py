@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import TextRules
 from core.months import label_da
 from indicators.models import ChartChange, Indicator, Measurement
 
@@ -31,7 +32,7 @@ def _number(label: StrOrPromise) -> forms.DecimalField:
     )
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(TextRules, forms.Form):
     """One month for one team: a numerator and denominator, or a value, per indicator."""
 
     def __init__(
@@ -100,7 +101,7 @@ class PeriodForm(forms.Form):
         return result
 
 
-class ProgressScoreForm(forms.Form):
+class ProgressScoreForm(TextRules, forms.Form):
     month = forms.DateField(
         label=_("Måned"),
         widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}),
@@ -122,7 +123,7 @@ class ProgressScoreForm(forms.Form):
         return self.cleaned_data["month"].replace(day=1)
 
 
-class ChartChangeForm(forms.ModelForm):
+class ChartChangeForm(TextRules, forms.ModelForm):
     class Meta:
         model = ChartChange
         fields = ["kind", "period_start", "team", "reason"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.forms import PortalForm
+from core.forms import TextRules
 from core.params import id_from
 from people.selectors import ACTIVE, DEACTIVATED, EXPIRED, INVITED
 from programmes.models import ExpertGroup, ExpertMember
@@ -102,7 +103,7 @@ class InviteForm(PortalForm, forms.Form):
         return data
 
 
-class UserSearchForm(forms.Form):
+class UserSearchForm(TextRules, forms.Form):
     """The search box and status filter above the user list."""
 
     q = forms.CharField(label=gettext_lazy("Søg efter navn eller e-mail"), required=False)

@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CrispyForm
+from core.forms import CrispyForm, TextRules
 from programmes.models import Programme
 from seminars.models import Seminar, SeminarKind
 from seminars.services import EDITABLE_FIELDS
@@ -199,7 +199,7 @@ class RegistrationForm(CrispyForm, forms.Form):
         member_field.choices = [("", _("Vælg en person")), *groups.items()]
 
 
-class CalendarFilterForm(forms.Form):
+class CalendarFilterForm(TextRules, forms.Form):
     """The calendar's filters; `when` picks upcoming or past seminars."""
 
     when = forms.ChoiceField(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import CrispyForm
+from core.forms import CrispyForm, TextRules
 from core.params import id_from
 from programmes.models import Programme, StatusRating
 from status.traffic import GREEN, GREY, LABELS, RED, SYMBOLS, YELLOW
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 
-class OverviewFilterForm(forms.Form):
+class OverviewFilterForm(TextRules, forms.Form):
     """Status, lead region, clinical area and traffic light; choices built from loaded rows."""
 
     status = forms.ChoiceField(label=_("Status"), required=False)

@@ -17,6 +17,7 @@ QUERIES = [
     {"program": "-1", "team": "-5", "region": "abc", "page": "-1"},
     {"page": HUGE, "team": HUGE, "region": HUGE, "programme": HUGE, "target": f"team:{HUGE}"},
     {"page": "1e9999", "program": "1" * 5000},
+    {"q": "a\x00b\x0b", "kind": "\x00", "vis": "\r\n", "when": "\x00", "status": "\x00"},
 ]
 
 
