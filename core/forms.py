@@ -25,7 +25,8 @@ class TextRules(forms.BaseForm):
 
     def full_clean(self) -> None:
         if self.is_bound:
-            data = self.data.copy()
+            # A QueryDict's copy is mutable; a plain mapping becomes a dict.
+            data = self.data.copy() if hasattr(self.data, "copy") else dict(self.data)
             for name, field in self.fields.items():
                 if not isinstance(field, forms.CharField) or field.disabled:
                     continue

@@ -351,9 +351,9 @@ class ChartChange(CheckedFields):
         return f"{self.indicator}: {self.get_kind_display()} {self.period_start:%Y-%m}"
 
     def clean(self) -> None:
-        if self.period_start and self.indicator_id:
-            if not self.indicator.programme.covers(self.period_start):
-                raise ValidationError({"period_start": _("Vælg en måned i programmets periode.")})
+        programme = self.indicator.programme if self.indicator_id else None
+        if self.period_start and programme and not programme.covers(self.period_start):
+            raise ValidationError({"period_start": _("Vælg en måned i programmets periode.")})
 
 
 class SeriesSummary(models.Model):

@@ -83,8 +83,9 @@ class InviteForm(PortalForm, forms.Form):
         models = {TEAM: ImprovementTeam, GROUP: ExpertGroup}
         model = models.get(kind)
         target: ImprovementTeam | ExpertGroup | None = None
-        if model is not None and id_from(pk) is not None:
-            target = model.objects.select_related("programme").filter(pk=id_from(pk)).first()
+        target_id = id_from(pk)
+        if model is not None and target_id is not None:
+            target = model.objects.select_related("programme").filter(pk=target_id).first()
         if target is None:
             raise forms.ValidationError(_("Vælg et team eller en ekspertgruppe på listen."))
         return target

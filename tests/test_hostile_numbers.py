@@ -1,4 +1,4 @@
-"""Numbers from the address bar: too big, negative or not numbers give 404 or are ignored, never 500."""
+"""Numbers from the address bar: too big, negative or no number is 404 or ignored, never 500."""
 
 from __future__ import annotations
 
