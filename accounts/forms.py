@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from core.forms import CrispyForm
+from core.forms import CrispyForm, TextRules
 
 
 class PortalForm(CrispyForm):
@@ -69,7 +69,7 @@ class SetPasswordForm(PortalForm, auth_forms.SetPasswordForm):
         self._init_helper()
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class LoginForm(TextRules, auth_forms.AuthenticationForm):
     """Django's login form, with the lengths enforced before anything is looked up or logged.
 
     Django only sets `max_length` on the username field's widget; a 20,000-character "e-mail"
