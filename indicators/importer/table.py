@@ -22,7 +22,12 @@ from indicators.importer.limits import (
     max_lines,
     max_rows,
 )
-from indicators.importer.workbook import text_too_long, unreadable, xlsx_records
+from indicators.importer.workbook import (
+    beyond_last_line,
+    text_too_long,
+    unreadable,
+    xlsx_records,
+)
 
 
 @dataclass
@@ -120,13 +125,7 @@ def _collect(records: Iterable[Iterable[Any]]) -> Table:
             continue
         empty_run = 0
         if number > max_lines():
-            raise UploadError(
-                _(
-                    "Filen har data i række %(line)s. Portalen læser højst de første %(max)s "
-                    "rækker; slet de tomme rækker mellem data, eller del filen op."
-                )
-                % {"line": grouped(number), "max": grouped(max_lines())}
-            )
+            raise beyond_last_line(number)
         if not header:
             header = ["" if cell is None else str(cell) for cell in cells]
             continue

@@ -50,6 +50,16 @@ def text_too_long(line: int | None) -> UploadError:
     )
 
 
+def beyond_last_line(line: int) -> UploadError:
+    return UploadError(
+        _(
+            "Filen har data i række %(line)s. Portalen læser højst de første %(max)s "
+            "rækker; slet de tomme rækker mellem data, eller del filen op."
+        )
+        % {"line": grouped(line), "max": grouped(max_lines())}
+    )
+
+
 def xlsx_records(data: bytes) -> Iterator[tuple[Any, ...]]:
     """The first sheet's rows as tuples of values, once the file has passed the checks."""
     import openpyxl
@@ -59,16 +69,20 @@ def xlsx_records(data: bytes) -> Iterator[tuple[Any, ...]]:
         _check_sizes(archive)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         raise unreadable() from None
+    # openpyxl reads every sheet once at opening (to size it), so every sheet is scanned.
+    sheets = _SheetScan()
     for info in archive.infolist():
         if info.filename.endswith("sharedStrings.xml"):
             _scan(archive, info, _StringsScan())
+        elif info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+            sheets.line = 0
+            _scan(archive, info, sheets)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign zip file
         raise unreadable() from None
     try:
         sheet = workbook.worksheets[0]
-        _scan(archive, archive.getinfo(sheet._worksheet_path), _SheetScan())
         yield from sheet.iter_rows(max_row=max_lines() + 1, max_col=MAX_COLUMNS, values_only=True)
     except UploadError:
         raise
@@ -101,10 +115,6 @@ def _check_sizes(archive: zipfile.ZipFile) -> None:
             )
 
 
-class _Stop(Exception):
-    """The scan has seen what it needs."""
-
-
 def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _Scan) -> None:
     parser = expat.ParserCreate()
     parser.StartElementHandler = scan.start
@@ -117,8 +127,6 @@ def _scan(archive: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _Scan) -> None:
             while chunk := stream.read(_CHUNK):
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
-    except _Stop:
-        return
     except (expat.ExpatError, zipfile.BadZipFile, ValueError, OSError, EOFError):
         raise unreadable() from None
 
@@ -164,7 +172,7 @@ class _StringsScan(_Scan):
 
 
 class _SheetScan(_Scan):
-    """The sheet down to the last row read: cells per row and in all, and inline text."""
+    """Every sheet: cells per row and in all, inline text, and no value below the last row read."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -192,10 +200,10 @@ class _SheetScan(_Scan):
                     % {"max": grouped(max_cells())}
                 )
         elif tag == "row":
-            if (self.line or 0) > max_lines():
-                raise _Stop  # openpyxl stops at the row after the last one read, and so do we
             self.row_cells = 0
             number = attrs.get("r", "")
             self.line = int(number) if number.isdigit() else (self.line or 0) + 1
         elif tag in ("v", "is"):
             self.length = 0  # a cell's value, or its inline string of one or more runs
+            if (self.line or 0) > max_lines():
+                raise beyond_last_line(self.line or 0)
