@@ -114,10 +114,14 @@ def xlsx(sheet: str, strings: bytes | None = None) -> bytes:
     return buffer.getvalue()
 
 
-HEADER_ROW = '<row r="1">' + "".join(
-    f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>'
-    for col, name in zip("ABCDEFG", HEADER.split(";"), strict=True)
-) + "</row>"
+HEADER_ROW = (
+    '<row r="1">'
+    + "".join(
+        f'<c r="{col}1" t="inlineStr"><is><t>{name}</t></is></c>'
+        for col, name in zip("ABCDEFG", HEADER.split(";"), strict=True)
+    )
+    + "</row>"
+)
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -135,8 +139,7 @@ def test_it_reports_thousands_of_identical_rows_once_with_a_count(data, count) -
 
     total, more = (f"{n:,}".replace(",", ".") for n in (count, count - 3))
     assert rows[0].errors == [
-        f"Samme team, indikator og periode står i {total} rækker "
-        f"(række 2, 3, 4 … og {more} flere)."
+        f"Samme team, indikator og periode står i {total} rækker (række 2, 3, 4 … og {more} flere)."
     ]
     assert len(kept) < 1_000 * count  # was every line number in every row: n² in size
 
@@ -192,7 +195,9 @@ def test_it_refuses_a_small_file_that_unpacks_to_a_100_mb_string(data) -> None:
 
 def test_it_refuses_a_shared_string_longer_than_the_text_limit(data) -> None:
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    strings = f'<sst xmlns="{main}"><si><r><t>{"a" * 3_000}</t></r><r><t>{"b" * 3_000}</t></r></si></sst>'
+    strings = (
+        f'<sst xmlns="{main}"><si><r><t>{"a" * 3_000}</t></r><r><t>{"b" * 3_000}</t></r></si></sst>'
+    )
     with pytest.raises(UploadError, match="Filen har en tekst på mere end 5.000 tegn"):
         read_table(xlsx(HEADER_ROW, strings.encode()), "data.xlsx")
 

@@ -16,8 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from indicators.file_views import SESSION_KEY
-from indicators.models import UploadPreview
-from indicators.models import Indicator, Measurement
+from indicators.models import Indicator, Measurement, UploadPreview
 from tests.factories import IndicatorFactory, MeasurementFactory, TeamFactory, TeamMemberFactory
 
 HEADER = "team;indikator;periode;tæller;nævner;værdi;kommentar"
@@ -41,10 +40,10 @@ def data(cast) -> SimpleNamespace:
     return SimpleNamespace(cast=cast, aero=aero, share=share, count=count)
 
 
-
 def kept(client) -> UploadPreview:
     """The upload waiting for the client's confirmation (the session holds only its token)."""
     return UploadPreview.objects.get(token=client.session[SESSION_KEY])
+
 
 def csv_file(*lines: str, name: str = "data.csv", encoding: str = "utf-8") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, "\r\n".join((HEADER, *lines)).encode(encoding))
