@@ -414,9 +414,13 @@ class UploadPreview(models.Model):
 
     token = models.CharField(max_length=64, unique=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    filename = models.CharField(max_length=255, blank=True)
-    rows = models.JSONField(default=list)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    filename = models.CharField(_("filnavn"), max_length=255, blank=True)
+    rows = models.JSONField(_("rækker"), default=list)
+    created_at = models.DateTimeField(_("uploadet"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("upload til gennemsyn")
+        verbose_name_plural = _("uploads til gennemsyn")
 
     def __str__(self) -> str:
         return self.filename
