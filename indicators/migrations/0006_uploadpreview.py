@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('indicators', '0004_seriessummary'),
+        ('indicators', '0005_seriessummary_phase'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
