@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import ChartChange, Indicator, Measurement, SeriesSummary
+from indicators.models import ChartChange, Indicator, Measurement, SeriesSummary, UploadPreview
 
 
 @admin.register(Indicator)
@@ -47,6 +47,22 @@ class SeriesSummaryAdmin(admin.ModelAdmin):
     list_filter = ["verdict", "indicator__programme"]
     search_fields = ["indicator__name", "team__name"]
     list_select_related = ["indicator", "team"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ARG002
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ARG002
+        return False
+
+
+@admin.register(UploadPreview)
+class UploadPreviewAdmin(admin.ModelAdmin):
+    """Read-only: written by the upload pages, gone at confirmation, cancellation or expiry."""
+
+    list_display = ["filename", "user", "created_at"]
+    search_fields = ["filename", "user__email"]
+    list_select_related = ["user"]
+    fields = ["filename", "user", "created_at"]  # not the rows: they may be thousands
 
     def has_add_permission(self, request) -> bool:  # noqa: ARG002
         return False

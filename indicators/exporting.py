@@ -43,7 +43,8 @@ EXPORT_HEADER = [
 TEMPLATE_HEADER = list(COLUMNS.values())
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A leading “'” is guarded too, so that the importer can take every guard off again.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def visible_team_ids(user: Any, teams: QuerySet[ImprovementTeam]) -> list[int]:

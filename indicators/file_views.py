@@ -1,7 +1,8 @@
 """Pages for uploading a file of team data (check, preview, confirm) and for exporting data.
 
-Between preview and confirmation the checked rows are kept in the session (JSON, at most
-`LKT_UPLOAD_MAX_ROWS` rows, text shaped like a CPR number masked), never the file itself.
+Between preview and confirmation the checked rows are kept in an `UploadPreview` (JSON, at most
+`LKT_UPLOAD_MAX_ROWS` rows within the importer's text limits, text shaped like a CPR number
+masked, one per person, expiring), never the file itself; the session holds only its token.
 Confirmation checks every row again against the database as it is then and writes all of
 them in one transaction, or none.
 """
@@ -9,11 +10,11 @@ them in one transaction, or none.
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -53,6 +55,8 @@ from indicators.importer.lookup import writable_teams
 from indicators.importer.preview import read_upload
 from indicators.importer.rows import Row
 from indicators.importer.writing import measurements_import
+from indicators.models import UploadPreview
+from indicators.services import upload_preview_forget, upload_preview_keep
 from programmes.access import get_programme_for_user
 from programmes.models import Region
 from teams.access import get_team_for_user
@@ -119,7 +123,7 @@ def _upload(request: AuthenticatedRequest, guard: _SizeGuard) -> HttpResponse:
     context = {
         "teams": teams,
         "errors": errors,
-        "pending": request.session.get(SESSION_KEY),
+        "pending": _pending(request),
         "columns": COLUMNS,
         "max_size": megabytes(max_bytes()),
         "max_rows": number_format(max_rows(), 0, force_grouping=True),
@@ -130,11 +134,11 @@ def _upload(request: AuthenticatedRequest, guard: _SizeGuard) -> HttpResponse:
 @require_GET
 @login_required
 def upload_preview(request: AuthenticatedRequest) -> HttpResponse:
-    pending = request.session.get(SESSION_KEY)
-    if not pending:
+    pending = _pending(request)
+    if pending is None:
         messages.info(request, _("Der er ingen upload, der venter. Vælg en fil."))
         return redirect("indicators:upload")
-    rows = pending["rows"]
+    rows = pending.rows
     only_errors = request.GET.get("fejl") == "1"
     listed = [row for row in rows if row["status"] == "error"] if only_errors else rows
     counts = Counter(row["status"] for row in rows)
@@ -146,8 +150,7 @@ def upload_preview(request: AuthenticatedRequest) -> HttpResponse:
         "total": len(rows),
         "valid": counts["error"] == 0,
         "only_errors": only_errors,
-        "error_links": _error_links(rows),
-        "more_errors": max(0, sum(len(r["errors"]) for r in rows) - ERRORS_LISTED),
+        **_error_links(rows),
         **page,
     }
     return render(request, "indicators/upload_preview.html", context)
@@ -156,18 +159,18 @@ def upload_preview(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @login_required
 def upload_confirm(request: AuthenticatedRequest) -> HttpResponse:
-    pending = request.session.get(SESSION_KEY)
-    if not pending or request.POST.get("token") != pending["token"]:
+    pending = _pending(request)
+    if pending is None or request.POST.get("token") != pending.token:
         messages.error(request, _("Der er ingen upload at bekræfte. Upload filen igen."))
         return redirect("indicators:upload")
-    rows = [Row.from_dict(data) for data in pending["rows"]]
+    rows = [Row.from_dict(data) for data in pending.rows]
     if any(row.status == "error" for row in rows):
         messages.error(request, _("Ret fejlene i filen og upload den igen. Intet er gemt."))
         return redirect("indicators:upload_preview")
     # The data, the programmes or the person's teams may have changed since the preview.
     check_rows(rows, request.user)
     if any(not row.is_valid for row in rows):
-        _keep(request, pending["filename"], rows)
+        _keep(request, pending.filename, rows)
         messages.error(
             request,
             _(
@@ -192,7 +195,7 @@ def upload_confirm(request: AuthenticatedRequest) -> HttpResponse:
             _("Intet er gemt, fordi de samme tal blev gemt samtidig et andet sted. Prøv igen."),
         )
         return redirect("indicators:upload_preview")
-    del request.session[SESSION_KEY]
+    _forget(request)
     messages.success(request, _saved_message(written, unchanged=len(rows) - sum(written.values())))
     return redirect("indicators:upload")
 
@@ -200,7 +203,7 @@ def upload_confirm(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 @login_required
 def upload_cancel(request: AuthenticatedRequest) -> HttpResponse:
-    request.session.pop(SESSION_KEY, None)
+    _forget(request)
     messages.info(request, _("Uploaden er annulleret. Intet er gemt."))
     return redirect("indicators:upload")
 
@@ -283,13 +286,28 @@ def _file_response(
 # --- Helpers -----------------------------------------------------------------------------------
 
 
-def _keep(request: HttpRequest, filename: str, rows: list[Row]) -> None:
+def _keep(request: AuthenticatedRequest, filename: str, rows: list[Row]) -> None:
     """Keep the checked rows for the preview and the confirmation (a new token each time)."""
-    request.session[SESSION_KEY] = {
-        "token": secrets.token_urlsafe(16),
-        "filename": masked(filename),
-        "rows": [row.to_dict() for row in rows],
-    }
+    kept = upload_preview_keep(
+        user=request.user, filename=masked(filename), rows=[row.to_dict() for row in rows]
+    )
+    request.session[SESSION_KEY] = kept.token
+
+
+def _pending(request: AuthenticatedRequest) -> UploadPreview | None:
+    """The person's upload waiting for confirmation, if it has not expired."""
+    token = request.session.get(SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    since = timezone.now() - dt.timedelta(seconds=settings.LKT_UPLOAD_PREVIEW_SECONDS)
+    return UploadPreview.objects.filter(
+        token=token, user=request.user, created_at__gte=since
+    ).first()
+
+
+def _forget(request: AuthenticatedRequest) -> None:
+    request.session.pop(SESSION_KEY, None)
+    upload_preview_forget(user=request.user)
 
 
 def _shown_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -328,16 +346,20 @@ def _number(text: str) -> str:
     return text.replace(".", ",")
 
 
-def _error_links(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The first messages, each with the page of the errors-only list its row is on."""
-    links = []
+def _error_links(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Each message once, with the number of rows that have it and a link to the first of them
+    on the errors-only list; at most `ERRORS_LISTED` messages, the rest counted."""
+    found: dict[str, dict[str, Any]] = {}
     error_rows = [row for row in rows if row["status"] == "error"]
     for index, row in enumerate(error_rows):
         for message in row["errors"]:
-            links.append({"line": row["line"], "page": index // PAGE_SIZE + 1, "text": message})
-            if len(links) >= ERRORS_LISTED:
-                return links
-    return links
+            if message in found:
+                found[message]["count"] += 1
+            else:
+                page = index // PAGE_SIZE + 1
+                found[message] = {"line": row["line"], "page": page, "text": message, "count": 1}
+    links = list(found.values())
+    return {"error_links": links[:ERRORS_LISTED], "more_errors": max(0, len(links) - ERRORS_LISTED)}
 
 
 def _saved_message(written: Counter, unchanged: int) -> str:

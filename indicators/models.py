@@ -412,3 +412,21 @@ class SeriesSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.team or 'LKT'}: {self.verdict}"
+
+
+class UploadPreview(models.Model):
+    """An uploaded file's checked rows, kept between preview and confirmation (not in the
+    session, which every request loads); one per person, gone after `LKT_UPLOAD_PREVIEW_SECONDS`."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filename = models.CharField(_("filnavn"), max_length=255, blank=True)
+    rows = models.JSONField(_("rækker"), default=list)
+    created_at = models.DateTimeField(_("uploadet"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("upload til gennemsyn")
+        verbose_name_plural = _("uploads til gennemsyn")
+
+    def __str__(self) -> str:
+        return self.filename

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.models import User
-from indicators.models import ChartChange, Indicator, Measurement
+from indicators.models import ChartChange, Indicator, Measurement, UploadPreview
 from indicators.summaries import refresh_summaries
 from teams.models import ImprovementTeam, ProgressScore
 
@@ -195,3 +197,25 @@ def _lock_existing(entries: list[Entry]) -> dict[tuple[int, int, dt.date], Measu
         if key in keys:
             found[key] = m
     return found
+
+
+# --- Upload previews ---------------------------------------------------------------------------
+
+
+def _preview_cutoff() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=settings.LKT_UPLOAD_PREVIEW_SECONDS)
+
+
+@transaction.atomic
+def upload_preview_keep(*, user: User, filename: str, rows: list[dict]) -> UploadPreview:
+    """Keep checked rows for the preview under a new token: the person's earlier preview and
+    every expired one go, so the table holds at most one live preview per person."""
+    UploadPreview.objects.filter(user=user).delete()
+    UploadPreview.objects.filter(created_at__lt=_preview_cutoff()).delete()
+    return UploadPreview.objects.create(
+        token=secrets.token_urlsafe(24), user=user, filename=filename[:255], rows=rows
+    )
+
+
+def upload_preview_forget(*, user: User) -> None:
+    UploadPreview.objects.filter(user=user).delete()

@@ -152,6 +152,7 @@ WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = DEBUG or env.bool("TESTING", d
 # Uploads of indicator data (indicators/importer/limits.py).
 LKT_UPLOAD_MAX_BYTES = env.int("LKT_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 LKT_UPLOAD_MAX_ROWS = env.int("LKT_UPLOAD_MAX_ROWS", default=20_000)
+LKT_UPLOAD_PREVIEW_SECONDS = env.int("LKT_UPLOAD_PREVIEW_SECONDS", default=2 * 3600)
 
 # The steering overview's rendered table is reused for at most this long (status/cache.py).
 LKT_STATUS_CACHE_SECONDS = env.int("LKT_STATUS_CACHE_SECONDS", default=60)

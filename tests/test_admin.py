@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation
 from indicators.models import ChartChange
+from indicators.services import upload_preview_keep
 from indicators.summaries import refresh_summaries
 from programmes.models import ImprovementGoal, StatusRating
 from programmes.services import programme_change_status
@@ -83,6 +84,7 @@ def filled_admin(client):
     )
     StatusRating.objects.create(programme=programme, colour="yellow", reason="Data mangler")
     refresh_summaries([measurement.indicator_id])
+    upload_preview_keep(user=member.user, filename="data.csv", rows=[])
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
 

@@ -343,8 +343,8 @@ def test_it_flags_both_rows_when_a_row_is_repeated(data) -> None:
     )
 
     assert [row.status for row in rows] == ["error", "new", "error"]
-    assert "også i række 4" in rows[0].errors[0]
-    assert "også i række 2" in rows[2].errors[0]
+    assert rows[0].errors[0] == "Samme team, indikator og periode står i 2 rækker (række 2 og 4)."
+    assert rows[2].errors == rows[0].errors
 
 
 def test_it_names_an_unknown_team(data) -> None:

@@ -107,7 +107,7 @@ def parse_period(cell: Any) -> dt.date:
         pass  # a month 13 or a 31 February: not a period
     raise PeriodError(
         _("“%(text)s” er ikke en periode. Skriv måneden som f.eks. 2025-01 eller januar 2025.")
-        % {"text": masked(str(cell))}
+        % {"text": shown(str(cell))}
     )
 
 
@@ -119,9 +119,19 @@ def _first_day(year: int, month: int, day: int, cell: Any) -> dt.date:
                 "Perioden “%(text)s” er ikke den første dag i en måned. Skriv måneden "
                 "(f.eks. %(month)s) eller den 1. i måneden."
             )
-            % {"text": masked(str(cell)), "month": f"{date:%Y-%m}"}
+            % {"text": shown(str(cell)), "month": f"{date:%Y-%m}"}
         )
     return date
+
+
+SHOWN_LENGTH = 60
+
+
+def shown(text: str) -> str:
+    """Text from the file as a message quotes it: masked, and cut short so that no message
+    grows with what the file holds."""
+    text = masked(text)
+    return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 1] + "…"
 
 
 def masked(text: str) -> str:

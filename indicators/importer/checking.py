@@ -8,8 +8,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from indicators.importer.cells import masked
-from indicators.importer.columns import COLUMNS
+from indicators.importer.cells import shown
+from indicators.importer.columns import COLUMNS, and_
+from indicators.importer.limits import grouped
 from indicators.importer.lookup import IndicatorFinder, TeamFinder
 from indicators.importer.rows import Row
 from indicators.models import Measurement
@@ -27,7 +28,7 @@ def check_rows(rows: list[Row], user: Any) -> list[Row]:
             visible = user.has_perm("teams.view_teams", team)
             row.errors.append(
                 _("Du kan ikke registrere data for teamet %(team)s.")
-                % {"team": team.name if visible else masked(row.team_label)}
+                % {"team": team.name if visible else shown(row.team_label)}
             )
             team = None
         row.team = team
@@ -49,18 +50,35 @@ def check_rows(rows: list[Row], user: Any) -> list[Row]:
 
 
 def _flag_duplicates(rows: list[Row]) -> None:
+    """One message per repeated key, the same for each of its rows, naming at most a few lines:
+    no message grows with the number of repeats."""
     lines: dict[tuple, list[int]] = defaultdict(list)
     for row in rows:
         if row.key is not None:
             lines[row.key].append(row.line)
+    messages = {key: repeated_message(found) for key, found in lines.items() if len(found) > 1}
     for row in rows:
-        key = row.key
-        others = [line for line in lines[key] if line != row.line] if key is not None else []
-        if others:
-            row.errors.append(
-                _("Samme team, indikator og periode står også i række %(lines)s.")
-                % {"lines": ", ".join(str(line) for line in others)}
-            )
+        if row.key in messages:
+            row.errors.append(messages[row.key])
+
+
+LINES_NAMED = 3
+
+
+def repeated_message(lines: list[int]) -> str:
+    """“… står i 4.000 rækker (række 2, 3, 4 og 3.997 flere).”"""
+    named = ", ".join(grouped(line) for line in lines[:LINES_NAMED])
+    if len(lines) > LINES_NAMED:
+        named = _("%(lines)s … og %(n)s flere") % {
+            "lines": named,
+            "n": grouped(len(lines) - LINES_NAMED),
+        }
+    else:
+        named = and_([grouped(line) for line in lines])
+    return _("Samme team, indikator og periode står i %(n)s rækker (række %(lines)s).") % {
+        "n": grouped(len(lines)),
+        "lines": named,
+    }
 
 
 def _existing(rows: list[Row]) -> dict[tuple, tuple]:

@@ -65,7 +65,7 @@ def _header_key(text: str) -> str:
     return text
 
 
-def _and(names: list[str]) -> str:
+def and_(names: list[str]) -> str:
     """“a”, “a og b”, “a, b og c”."""
     if len(names) < 2:
         return "".join(names)
@@ -103,7 +103,7 @@ def map_columns(header: list[str]) -> dict[str, int]:
                 "Filen mangler kolonnerne %(names)s.",
                 len(missing),
             )
-            % {"names": _and(missing)},
+            % {"names": and_(missing)},
         )
     if unknown:
         messages.append(
@@ -112,12 +112,12 @@ def map_columns(header: list[str]) -> dict[str, int]:
                 "Portalen kender ikke kolonnerne %(names)s.",
                 len(unknown),
             )
-            % {"names": _and([f"“{name}”" for name in unknown])}
+            % {"names": and_([f"“{name}”" for name in unknown])}
         )
     if repeated:
         messages.append(
             _("Hver kolonne må kun stå én gang: %(names)s står flere gange.")
-            % {"names": _and(repeated)}
+            % {"names": and_(repeated)}
         )
     if messages:
         messages.append(

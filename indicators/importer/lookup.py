@@ -10,7 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from accounts.roles import roles_of
-from indicators.importer.cells import masked
+from indicators.importer.cells import shown
 from indicators.importer.rows import Row
 from indicators.models import Indicator
 from teams.models import ImprovementTeam
@@ -56,7 +56,7 @@ class TeamFinder:
         if not candidates and label.isdigit() and int(label) in self.by_id:
             candidates = [self.by_id[int(label)]]
         if not candidates:
-            row.errors.append(_("Ukendt team: “%(team)s”.") % {"team": masked(label)})
+            row.errors.append(_("Ukendt team: “%(team)s”.") % {"team": shown(label)})
             return None
         writable = [team for team in candidates if self.may_write(team)]
         if len(writable) > 1:
@@ -98,7 +98,7 @@ class IndicatorFinder:
             if indicator is None:
                 row.errors.append(
                     _("Ukendt indikator “%(indicator)s” i programmet %(programme)s.")
-                    % {"indicator": masked(label), "programme": programme.name}
+                    % {"indicator": shown(label), "programme": programme.name}
                 )
                 return None
         indicator.programme = programme  # one object per programme: no query in clean()

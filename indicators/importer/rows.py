@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from indicators.importer.cells import PeriodError, masked, parse_number, parse_period
+from indicators.importer.cells import PeriodError, masked, parse_number, parse_period, shown
 from indicators.importer.columns import COLUMNS, map_columns
 from indicators.importer.table import Table
 from indicators.models import Indicator
@@ -147,7 +147,7 @@ def parse_rows(table: Table) -> list[Row]:
             except ValueError:
                 row.parse_errors.append(
                     _("“%(text)s” i kolonnen %(column)s er ikke et tal.")
-                    % {"text": masked(str(cell(key))), "column": COLUMNS[key]}
+                    % {"text": shown(str(cell(key))), "column": COLUMNS[key]}
                 )
         if cell("period") is None:
             row.parse_errors.append(_("Perioden mangler."))

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from indicators.importer.errors import UploadError
-from indicators.importer.limits import MAX_COLUMNS, MAX_EMPTY_ROWS_IN_A_ROW, max_rows
+from indicators.importer.limits import (
+    MAX_COLUMNS,
+    MAX_EMPTY_ROWS_IN_A_ROW,
+    MAX_TEXT_LENGTH,
+    MAX_TEXT_TOTAL,
+    grouped,
+    max_lines,
+    max_rows,
+)
+from indicators.importer.workbook import (
+    beyond_last_line,
+    text_too_long,
+    unreadable,
+    xlsx_records,
+)
 
 
 @dataclass
@@ -23,10 +37,6 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[Any]]]
     decimal_comma: bool = True
-
-
-def _unreadable() -> UploadError:
-    return UploadError(_("Filen kunne ikke læses som CSV eller Excel."))
 
 
 def read_table(data: bytes, filename: str = "") -> Table:
@@ -42,7 +52,7 @@ def read_table(data: bytes, filename: str = "") -> Table:
             )
         )
     is_xlsx = data.startswith(b"PK\x03\x04")
-    table = _read_xlsx(data) if is_xlsx else _read_csv(_decode(data))
+    table = _collect(xlsx_records(data)) if is_xlsx else _read_csv(_decode(data))
     if not table.header:
         raise UploadError(_("Filen er tom."))
     if not table.rows:
@@ -56,7 +66,7 @@ def _decode(data: bytes) -> str:
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError:
-            raise _unreadable() from None
+            raise unreadable() from None
     else:
         # utf-8-sig reads UTF-8 both with and without the BOM; cp1252 is Danish Windows Excel.
         for encoding in ("utf-8-sig", "cp1252"):
@@ -66,11 +76,11 @@ def _decode(data: bytes) -> str:
             except UnicodeDecodeError:
                 continue
         else:
-            raise _unreadable()
+            raise unreadable()
     sample = text[:65536]
     controls = sum(1 for c in sample if unicodedata.category(c) == "Cc" and c not in "\t\r\n")
     if "\x00" in sample or controls > len(sample) / 100:
-        raise _unreadable()
+        raise unreadable()
     return text
 
 
@@ -81,29 +91,13 @@ def _read_csv(text: str) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         table = _collect(reader)
-    except csv.Error:
-        raise _unreadable() from None
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise text_too_long(None) from None
+        raise unreadable() from None
     # A comma-separated file writes numbers the English way (decimal point).
     table.decimal_comma = delimiter != ","
     return table
-
-
-def _read_xlsx(data: bytes) -> Table:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign zip file
-        raise _unreadable() from None
-    try:
-        sheet = workbook.worksheets[0]
-        return _collect(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
-    except UploadError:
-        raise
-    except Exception:
-        raise _unreadable() from None
-    finally:
-        workbook.close()
 
 
 def _collect(records: Iterable[Iterable[Any]]) -> Table:
@@ -111,14 +105,27 @@ def _collect(records: Iterable[Iterable[Any]]) -> Table:
     header: list[str] = []
     rows: list[tuple[int, list[Any]]] = []
     empty_run = 0
+    text = 0
     for number, record in enumerate(records, start=1):
-        cells = [_cell(value) for value in list(record)[:MAX_COLUMNS]]
+        cells = [_cell(value) for value in itertools.islice(record, MAX_COLUMNS)]
+        for cell in cells:
+            if isinstance(cell, str):
+                if len(cell) > MAX_TEXT_LENGTH:
+                    raise text_too_long(number)
+                text += len(cell)
+        if text > MAX_TEXT_TOTAL:
+            raise UploadError(
+                _("Filen har mere end %(max)s tegn tekst. Del den op i flere filer.")
+                % {"max": grouped(MAX_TEXT_TOTAL)}
+            )
         if all(cell is None for cell in cells):
             empty_run += 1
             if empty_run > MAX_EMPTY_ROWS_IN_A_ROW:
                 break
             continue
         empty_run = 0
+        if number > max_lines():
+            raise beyond_last_line(number)
         if not header:
             header = ["" if cell is None else str(cell) for cell in cells]
             continue
@@ -129,14 +136,21 @@ def _collect(records: Iterable[Iterable[Any]]) -> Table:
                     "Filen har mere end %(max)s rækker med data. Del den op i flere filer, "
                     "f.eks. én pr. team eller pr. år."
                 )
-                % {"max": number_format(max_rows(), 0, force_grouping=True)}
+                % {"max": grouped(max_rows())}
             )
     return Table(header=header, rows=rows)
 
 
+# The portal's exports write “'” before text Excel would run as a formula (exporting.py).
+_GUARDED = ("'=", "'+", "'-", "'@", "'\t", "'\r", "''")
+
+
 def _cell(value: Any) -> Any:
-    """Strings stripped (empty → None); numbers and dates from Excel kept as they are."""
+    """Strings stripped (empty → None) and the export's formula guard taken off; numbers and
+    dates from Excel kept as they are."""
     if isinstance(value, str):
         value = value.strip()
+        if value.startswith(_GUARDED):
+            value = value[1:].strip()
         return value or None
     return value
