@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import roles_of, team_member_candidates
+from core.text import one_line
 from programmes.models import Organisation, Programme, Region
 from teams.models import ImprovementTeam, PDSACycle, TeamMember
 
@@ -83,7 +84,7 @@ PICKER_RESULTS = 8  # a few at a time: the picker is a search, not a directory
 def member_candidates(user: User, team: ImprovementTeam, query: str) -> list[User]:
     """The first few active people `user` may add to `team` whose name or e-mail matches every
     word of `query` (two characters at least); nobody for a shorter query."""
-    words = query.split()
+    words = one_line(query).split()  # a NUL or control character typed or posted is a space
     if len("".join(words)) < 2:
         return []
     people = User.objects.filter(is_active=True).exclude(team_memberships__team=team)

@@ -207,3 +207,14 @@ def test_without_javascript_the_search_runs_when_the_form_is_sent(client, cast, 
     assert "Søg personen frem, og vælg dem på listen." in response.text
     assert f'value="{rm_person.pk}"' in response.text
     assert Organisation.objects.exists()
+
+
+def test_a_search_posted_with_a_nul_byte_is_read_as_a_space_not_a_server_error(
+    client, cast
+) -> None:
+    client.force_login(cast.lead)
+    url = reverse("teams:add_member", args=[cast.kol_rm.pk])
+
+    response = client.post(url, {"q": "navn\x00null", "role": "member", "user": ""})
+
+    assert response.status_code == 200
