@@ -11,6 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from core.months import label_da
 from indicators import spc
 from indicators.chart_svg.render import render_svg
+from indicators.icons import SpcIcons, icons_for_analysis
 from indicators.models import ChartChange, Indicator, Measure
 from indicators.selectors import Point
 from indicators.spc_text import (
@@ -50,6 +51,11 @@ class Chart:
     def verdict_label(self) -> str:
         latest = self.latest
         return verdict_label_da(latest, self.indicator.unit) if latest else ""
+
+    @property
+    def icons(self) -> SpcIcons:
+        """The variation and assurance icons (Making Data Count) of the latest phase."""
+        return icons_for_analysis(self.latest)
 
     @property
     def chart_name(self) -> str:

@@ -387,6 +387,11 @@ class SeriesSummary(models.Model):
     previous_phase_cl = models.FloatField(_("forrige fases centerlinje"), null=True, blank=True)
     latest_phase_cl = models.FloatField(_("seneste fases centerlinje"), null=True, blank=True)
     assurance = models.CharField(_("målopfyldelse"), max_length=20, blank=True)
+    signal_side = models.SmallIntegerField(
+        _("signalets side"),
+        default=0,
+        help_text=_("1: over centerlinjen, -1: under, 0: intet signal."),
+    )
     n_useful = models.PositiveIntegerField(_("brugbare målinger"), default=0)
     last_value = models.FloatField(_("seneste værdi"), null=True, blank=True)
     registered_recent = models.PositiveIntegerField(

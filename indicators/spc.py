@@ -98,6 +98,7 @@ class Analysis:
     multiplier: float = 1
     baseline: int = 0
     phase_change: PhaseChange | None = None
+    signal_side: int = 0  # where the latest signal puts the process: +1 above the CL, -1 below
 
     @property
     def overall_verdict(self) -> str:
@@ -292,6 +293,7 @@ def analyse(
         target=target_value,
         multiplier=scale,
         baseline=baseline,
+        signal_side=side if runs_signal or sigma_signal > 0 else 0,
     )
 
 

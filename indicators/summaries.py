@@ -101,6 +101,7 @@ def summarise(
         previous_phase_cl=_previous_cl(latest),
         latest_phase_cl=latest.cl if latest and latest.versus_previous_phase else None,
         assurance=(latest.assurance or "") if latest else "",
+        signal_side=latest.signal_side if latest else 0,
         n_useful=latest.n_useful if latest else 0,
         last_value=next((y for y in reversed(latest.y) if y is not None), None) if latest else None,
         registered_recent=sum(registered[-RECENT_PERIODS:]),

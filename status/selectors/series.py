@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from indicators.icons import SpcIcons, icons_for_summary
 from indicators.models import Indicator, SeriesSummary
 from indicators.spc_text import (
     ASSURANCE_LABELS_DA,
@@ -63,6 +64,11 @@ class SeriesStatus:
     @property
     def verdict_symbol(self) -> str:
         return VERDICT_SYMBOLS[self.verdict]
+
+    @property
+    def icons(self) -> SpcIcons:
+        """The variation and assurance icons (Making Data Count) of the series."""
+        return icons_for_summary(self.summary, self.indicator.better_direction)
 
     @property
     def assurance_label(self) -> str:

@@ -8,6 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from indicators.templatetags.spc_icons import spc_icons
 from status.traffic import LABELS, SYMBOLS
 
 if TYPE_CHECKING:
@@ -98,9 +99,10 @@ def indicator_list(series_list: list) -> str:
         )
         items.append(
             format_html(
-                '<li>{} {} <span class="status-indicator-name">{}{}</span></li>',
+                '<li>{} {} {} <span class="status-indicator-name">{}{}</span></li>',
                 series.sparkline,
                 verdict_badge(series),
+                spc_icons(series.icons),
                 series.indicator.name,
                 assurance,
             )
