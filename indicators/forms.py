@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import TextRules
 from core.months import label_da
+from core.numbers import trimmed
 from indicators.models import ChartChange, Indicator, Measurement
 
 if TYPE_CHECKING:
@@ -32,6 +33,10 @@ def _number(label: StrOrPromise) -> forms.DecimalField:
     )
 
 
+def _shown(number: Decimal | None) -> Decimal | None:
+    return None if number is None else trimmed(number)
+
+
 class PeriodForm(TextRules, forms.Form):
     """One month for one team: a numerator and denominator, or a value, per indicator."""
 
@@ -48,9 +53,9 @@ class PeriodForm(TextRules, forms.Form):
             m = existing.get(indicator.pk)
             if m is not None:
                 initial |= {
-                    f"num_{indicator.pk}": m.numerator,
-                    f"den_{indicator.pk}": m.denominator,
-                    f"val_{indicator.pk}": m.value,
+                    f"num_{indicator.pk}": _shown(m.numerator),
+                    f"den_{indicator.pk}": _shown(m.denominator),
+                    f"val_{indicator.pk}": _shown(m.value),
                     f"comment_{indicator.pk}": m.comment,
                 }
         super().__init__(data, initial=initial, **kwargs)
@@ -73,16 +78,15 @@ class PeriodForm(TextRules, forms.Form):
             )
 
     def rows(self) -> list[dict]:
-        """Per indicator: its bound fields, for the template."""
+        """Per indicator: its bound fields, for the template; inputs in error outlined."""
         rows = []
         for indicator in self.indicators:
             names = (["num", "den"] if indicator.has_denominator else ["val"]) + ["comment"]
-            rows.append(
-                {
-                    "indicator": indicator,
-                    "fields": [self[f"{name}_{indicator.pk}"] for name in names],
-                }
-            )
+            fields = [self[f"{name}_{indicator.pk}"] for name in names]
+            for bound in fields:
+                if bound.errors:
+                    bound.field.widget.attrs["class"] = "form-control is-invalid"
+            rows.append({"indicator": indicator, "fields": fields})
         return rows
 
     def entries(self) -> list[tuple[Indicator, dict]]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.models import CheckedFields
+from core.numbers import is_whole, trimmed
 from programmes.models import Programme
 from programmes.validators import validate_no_cpr
 from teams.models import ImprovementTeam
@@ -228,6 +229,9 @@ class Measurement(CheckedFields):
                 errors["value"] = _("Et antal kan ikke være negativt.")
             if self.numerator is not None or self.denominator is not None:
                 errors["numerator"] = _("Indikatoren har ingen tæller og nævner – angiv en værdi.")
+        if indicator is not None:
+            for name, message in self._fraction_of_a_count(indicator).items():
+                errors.setdefault(name, message)
         if (
             indicator is not None
             and self.team_id
@@ -249,6 +253,21 @@ class Measurement(CheckedFields):
             }
         if errors:
             raise ValidationError(errors)
+
+    def _fraction_of_a_count(self, indicator: Indicator) -> dict[str, StrOrPromise]:
+        """Numerators and denominators count people or events, and so does a count's value:
+        whole numbers only. The one rule for the month form, the upload and the services."""
+        counts: dict[str, tuple[Decimal | None, StrOrPromise]] = {
+            "numerator": (self.numerator, _("Tælleren skal være et helt tal.")),
+            "denominator": (self.denominator, _("Nævneren skal være et helt tal.")),
+        }
+        if indicator.measure == Measure.COUNT:
+            counts["value"] = (self.value, _("Antal skal være et helt tal."))
+        return {
+            name: message
+            for name, (number, message) in counts.items()
+            if number is not None and not is_whole(number)
+        }
 
     def _fraction_errors(self, indicator: Indicator) -> dict[str, StrOrPromise]:
         errors: dict[str, StrOrPromise] = {}
@@ -285,7 +304,7 @@ class Measurement(CheckedFields):
 
 def _plain(number: Decimal) -> str:
     """A decimal without trailing zeros, with a decimal comma."""
-    text = format(number.normalize(), "f")
+    text = format(trimmed(number), "f")
     return text.replace(".", ",")
 
 

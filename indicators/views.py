@@ -92,11 +92,8 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
             m.indicator_id: m for m in Measurement.objects.filter(team=team, period_start=period)
         }
         form = PeriodForm(request.POST or None, indicators=indicators, existing=existing)
-        if (
-            request.method == "POST"
-            and form.is_valid()
-            and _save_period(request, team, period, form)
-        ):
+        # The model's rules run even when a field is refused: every error of the month at once.
+        if request.method == "POST" and _save_period(request, team, period, form):
             messages.success(
                 request, _("Data for %(month)s er gemt.") % {"month": label_da(period)}
             )
@@ -122,7 +119,8 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
 def _save_period(
     request: AuthenticatedRequest, team: ImprovementTeam, period: dt.date, form: PeriodForm
 ) -> bool:
-    """All the month's figures, or none: errors go back to the form fields."""
+    """All the month's figures, or none: the fields' and the model's errors go back together."""
+    form.is_valid()
     try:
         with transaction.atomic():
             entries = form.entries()
@@ -137,8 +135,12 @@ def _save_period(
                         **figures,
                     )
                 except ValidationError as error:
+                    inputs = _inputs_of(indicator)
                     add_errors(
-                        form, error, field_for=_inputs_of(indicator), prefix=f"{indicator.name}: "
+                        form,
+                        _beyond_field_errors(error, form, inputs),
+                        field_for=inputs,
+                        prefix=f"{indicator.name}: ",
                     )
             if form.errors:
                 raise ValidationError("rollback")
@@ -156,6 +158,22 @@ _INPUT_PREFIX = {"numerator": "num", "denominator": "den", "value": "val", "comm
 def _inputs_of(indicator: Indicator) -> dict[str, str]:
     """The service's field names → the month form's inputs for `indicator`."""
     return {name: f"{prefix}_{indicator.pk}" for name, prefix in _INPUT_PREFIX.items()}
+
+
+def _beyond_field_errors(
+    error: ValidationError, form: PeriodForm, inputs: dict[str, str]
+) -> ValidationError:
+    """The model's errors less those on inputs the form already refused: a refused numerator
+    reaches the model as missing, and "Angiv tælleren" would only repeat the form's message."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {
+            name: errors
+            for name, errors in error.error_dict.items()
+            if inputs.get(name) not in form.errors
+        }
+    )
 
 
 @require_POST

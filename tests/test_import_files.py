@@ -317,7 +317,7 @@ def test_it_reads_an_excel_workbook_with_numbers_dates_and_ids(data) -> None:
     sheet = workbook.active
     sheet.append(["Team", "Indikator", "Periode", "Tæller", "Nævner", "Værdi", "Kommentar"])
     sheet.append([data.aero.pk, "andel med træningstilbud", dt.datetime(2024, 3, 1), 7, 10.0])
-    sheet.append(["ÆRØ KOMMUNE", data.count.pk, "marts 2024", None, None, 2.5, "Ærø"])
+    sheet.append(["ÆRØ KOMMUNE", data.count.pk, "marts 2024", None, None, 3.0, "Ærø"])
     buffer = io.BytesIO()
     workbook.save(buffer)
 
@@ -328,7 +328,7 @@ def test_it_reads_an_excel_workbook_with_numbers_dates_and_ids(data) -> None:
         (data.aero, data.share, dt.date(2024, 3, 1)),
         (data.aero, data.count, dt.date(2024, 3, 1)),
     ]
-    assert rows[0].denominator == 10 and rows[1].value == Decimal("2.5")
+    assert rows[0].denominator == 10 and rows[1].value == Decimal("3.0")
 
 
 # --- The rows ----------------------------------------------------------------------------------
