@@ -91,7 +91,8 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
         existing = {
             m.indicator_id: m for m in Measurement.objects.filter(team=team, period_start=period)
         }
-        form = PeriodForm(request.POST or None, indicators=indicators, existing=existing)
+        data = request.POST if request.method == "POST" else None
+        form = PeriodForm(data, indicators=indicators, existing=existing)
         # The model's rules run even when a field is refused: every error of the month at once.
         if request.method == "POST" and _save_period(request, team, period, form):
             messages.success(
