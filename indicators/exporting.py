@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from core.months import add_months, first_of_month
+from core.numbers import trimmed
 from core.text import strip_control
 from indicators.importer.columns import COLUMNS
 from indicators.importer.lookup import writable_teams
@@ -126,10 +127,7 @@ def csv_text(value: Any) -> str:
 
 
 def _decimal_comma(number: Decimal) -> str:
-    text = format(number, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return format(trimmed(number), "f").replace(".", ",")
 
 
 def csv_lines(header: list[str], rows: Iterable[list[Any]]) -> Iterator[str]:

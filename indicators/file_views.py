@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedRequest
 from accounts.ratelimit import rate_limited
+from core.numbers import trimmed
 from core.paging import PAGE_SIZE, paginate
 from core.params import id_from
 from indicators.exporting import (
@@ -341,9 +343,8 @@ def _figures(row: dict[str, Any], old: bool = False) -> str:
 
 
 def _number(text: str) -> str:
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    """A kept number as the reader's language writes it, without trailing zeros."""
+    return number_format(trimmed(Decimal(text)))
 
 
 def _error_links(rows: list[dict[str, Any]]) -> dict[str, Any]:

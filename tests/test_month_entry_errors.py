@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.months import add_months
@@ -224,3 +225,32 @@ def test_a_saved_month_shows_its_numbers_without_trailing_zeros(client, kol) -> 
 
     assert 'value="36"' in _input(page, f"val_{count.pk}")
     assert 'value="12,5"' in _input(page, f"val_{other.pk}")
+
+
+@pytest.mark.parametrize(("language", "shown"), [("da", "12,5 → 13,25"), ("en", "12.5 → 13.25")])
+def test_an_uploaded_correction_shows_numbers_as_the_language_writes_them(
+    client, cast, language, shown
+) -> None:
+    aero = TeamFactory(programme=cast.kol, name="Ærø Kommune")
+    TeamMemberFactory(team=aero, user=cast.member)
+    waiting = IndicatorFactory(programme=cast.kol, name="Ventetid", measure=Indicator.Measure.VALUE)
+    month = cast.kol.start_date.replace(day=1)
+    MeasurementFactory(
+        team=aero,
+        indicator=waiting,
+        period_start=month,
+        numerator=None,
+        denominator=None,
+        value=Decimal("12.5000"),
+    )
+    client.force_login(cast.member)
+    client.post(reverse("set_language"), {"language": language, "next": "/"})
+    text = (
+        "team;indikator;periode;tæller;nævner;værdi;kommentar\r\n"
+        f"Ærø Kommune;Ventetid;{month:%Y-%m};;;13,25;"
+    )
+    client.post(reverse("indicators:upload"), {"file": SimpleUploadedFile("d.csv", text.encode())})
+
+    page = client.get(reverse("indicators:upload_preview")).content.decode()
+
+    assert shown in page
