@@ -6,14 +6,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils.safestring import mark_safe
-
 from indicators import selectors
 from indicators.charting import Chart, build_chart
-from indicators.funnel import FunnelPoint, FunnelResult, analyse_funnel, render_funnel_svg
+from indicators.funnel import FunnelPoint
+from indicators.funnel_view import FunnelView, funnel_view
 from indicators.models import Indicator, Measure
 from indicators.selectors import Point
-from indicators.spc_text import format_number_da
 from programmes.models import Programme
 from teams.models import ImprovementTeam
 
@@ -25,13 +23,7 @@ class IndicatorResults:
     indicator: Indicator
     aggregate: Chart
     teams: list[tuple[ImprovementTeam, Chart]]
-    funnel_svg: str
-    funnel: FunnelResult | None = None
-
-    @property
-    def funnel_tau2(self) -> str:
-        """τ², the between-team variance added to the funnel's limits, written the Danish way."""
-        return "" if self.funnel is None else format_number_da(self.funnel.tau2)
+    funnel: FunnelView | None = None
 
 
 def aggregate_points(
@@ -99,8 +91,8 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
                     ),
                 )
             )
-        funnel_svg, funnel = _funnel(indicator, teams, points, months)
-        results.append(IndicatorResults(indicator, aggregate, small, funnel_svg, funnel))
+        funnel = _funnel(indicator, teams, points, months)
+        results.append(IndicatorResults(indicator, aggregate, small, funnel))
     return {
         "months": months,
         "results": results,
@@ -110,9 +102,12 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
     }
 
 
-def _funnel(indicator: Indicator, teams: list, points: dict, months: list[dt.date]):
+def _funnel(
+    indicator: Indicator, teams: list, points: dict, months: list[dt.date]
+) -> FunnelView | None:
+    """Each team's sums over the latest months, compared in a funnel plot."""
     if not indicator.has_denominator or not months:
-        return "", None
+        return None
     window = months[-FUNNEL_WINDOW:]
     rows = []
     for team in teams:
@@ -127,15 +122,7 @@ def _funnel(indicator: Indicator, teams: list, points: dict, months: list[dt.dat
                     team.name, sum(p.numerator for p in own), sum(p.denominator for p in own)
                 )
             )
-    result = analyse_funnel(rows, chart=indicator.chart, multiplier=indicator.multiplier)
-    svg = render_funnel_svg(
-        result,
-        title=f"Tragtdiagram: {indicator.name}, de seneste {len(window)} måneder",
-        chart=indicator.chart,
-        multiplier=indicator.multiplier,
-        unit=indicator.unit,
-    )
-    return mark_safe(svg), result  # noqa: S308 -- the renderer escapes its text
+    return funnel_view(indicator, rows, window)
 
 
 @dataclass

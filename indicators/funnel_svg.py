@@ -1,0 +1,496 @@
+"""The funnel plot as an SVG string: axes with ticks and units, the LKT value, the 95 % and
+99.8 % funnels (dashed and dotted), the teams as points inside a padded plotting area, and every
+team outside the 99.8 % funnel labelled by name. Pure Python: the words come translated, the
+numbers through the ``number`` function the caller passes (Django's l10n on the page)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from indicators.funnel import Z_95, Z_998, FunnelResult
+
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
+SIZE = 11  # px of every text in the plot
+LINE = 14  # px between lines of wrapped text
+INSET = 12  # px between the frame and the nearest possible point
+COLOURS = {
+    "point": "#1f4e79",
+    "outside": "#c04600",
+    "centre": "#333333",
+    "limit": "#5f5f5f",
+    "grid": "#e6e6e6",
+    "axis": "#555555",
+    "text": "#222222",
+}
+DASH_95 = "7 4"  # dashed
+DOT_998 = "1.5 3"  # dotted (round caps)
+
+Number = Callable[[float, int | None], str]
+
+
+@dataclass(frozen=True)
+class FunnelWords:
+    """Every word the drawing shows, already in the reader's language."""
+
+    title: str
+    x_title: str  # "Patienter opereret akut (nævner), seneste 3 måneder"
+    y_title: str  # "Andel (%)"
+    unit: str  # appended to y tick labels when it is "%"
+    centre: str  # "LKT-værdi"
+    limit_95: str  # "95 %-grænser"
+    limit_998: str  # "99,8 %-grænser"
+    label_95: str  # "95 %" beside the curve
+    label_998: str  # "99,8 %"
+    team: str  # "Team"
+    outside: str  # "Team uden for 99,8 %"
+    no_data: str
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    def overlaps(self, other: Box) -> bool:
+        return not (
+            self.x1 <= other.x0 or other.x1 <= self.x0 or self.y1 <= other.y0 or other.y1 <= self.y0
+        )
+
+    def inside(self, other: Box) -> bool:
+        return (
+            self.x0 >= other.x0
+            and self.x1 <= other.x1
+            and self.y0 >= other.y0
+            and self.y1 <= other.y1
+        )
+
+    def overlap_area(self, other: Box) -> float:
+        w = min(self.x1, other.x1) - max(self.x0, other.x0)
+        h = min(self.y1, other.y1) - max(self.y0, other.y0)
+        return max(w, 0) * max(h, 0)
+
+
+def text_width(text: str, size: float = SIZE) -> float:
+    """A generous estimate of the rendered width of ``text`` in a sans-serif font."""
+    em = 0.0
+    for ch in text:
+        if ch in "ilI.,:;'|!j ()[]":
+            em += 0.32
+        elif ch in "mwMWÆæ":
+            em += 0.9
+        elif ch.isupper() or ch in "%&@":
+            em += 0.72
+        else:
+            em += 0.58
+    return em * size
+
+
+def wrap(text: str, width: float, *, max_lines: int = 4) -> list[str]:
+    """Words into lines of at most ``width`` px; a word longer than a line is split."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        while text_width(word) > width:
+            cut = max(1, int(len(word) * width / text_width(word)) - 1)
+            if current:
+                lines.append(current)
+                current = ""
+            lines.append(word[:cut] + "-")
+            word = word[cut:]
+        trial = f"{current} {word}".strip()
+        if text_width(trial) <= width or not current:
+            current = trial
+        else:
+            lines.append(current)
+            current = word
+    if current:
+        lines.append(current)
+    if len(lines) > max_lines:
+        lines = lines[: max_lines - 1] + [" ".join(lines[max_lines - 1 :])]
+        while text_width(lines[-1] + "…") > width and len(lines[-1]) > 1:
+            lines[-1] = lines[-1][:-1]
+        lines[-1] = lines[-1].rstrip() + "…"
+    return lines or [""]
+
+
+def nice_step(span: float, count: int) -> float:
+    """1, 2 or 5 × 10^k, so that about ``count`` steps cover ``span``."""
+    raw = span / max(count, 1)
+    if raw <= 0 or not math.isfinite(raw):
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * power * (1 + 1e-9):
+            return factor * power
+    return 10 * power
+
+
+def ticks(low: float, high: float, count: int) -> list[float]:
+    """Evenly spaced round values from at or below ``low`` to at or above ``high``."""
+    step = nice_step(high - low, count)
+    first = math.floor(low / step + 1e-9) * step
+    out: list[float] = []
+    value = first
+    while value < high + step * (1 - 1e-9) and len(out) < 50:
+        out.append(round(value, 12))
+        if value >= high - 1e-9 * step:
+            break
+        value += step
+    return out
+
+
+def esc(value: str) -> str:
+    out = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 0x20)
+    out = out.replace("\ufffe", "").replace("\uffff", "")
+    return (
+        out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+def px(value: float) -> str:
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _text(x: float, y: float, text: str, *, anchor: str = "start", extra: str = "") -> str:
+    return (
+        f'<text x="{px(x)}" y="{px(y)}" text-anchor="{anchor}" dominant-baseline="middle"{extra}>'
+        f"{esc(text)}</text>"
+    )
+
+
+def value_decimals(multiplier: float, chart: str) -> int | None:
+    """One decimal for percentages, otherwise three significant digits."""
+    return 1 if chart == "p" and multiplier == 100 else None
+
+
+def render_funnel_svg(
+    result: FunnelResult,
+    words: FunnelWords,
+    *,
+    multiplier: float,
+    number: Number,
+    uid: str,
+    width: int = 760,
+    height: int = 420,
+) -> str:
+    """An accessible, responsive ``<svg>`` (viewBox, full width) of the funnel plot."""
+    if result.centre is None or result.centre_raw is None or not result.points:
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="funnel-plot" '
+            f'viewBox="0 0 {width} 60" width="100%" font-family="{FONT}" font-size="{SIZE}">'
+            f"<title>{esc(words.title)}</title>"
+            f'<text x="10" y="35" fill="#555">{esc(words.no_data)}</text></svg>'
+        )
+    chart = result.chart
+    decimals = value_decimals(multiplier, chart)
+
+    def limit(n: float, z: float) -> float:
+        value = result.limit(n, z) * multiplier
+        value = max(value, 0.0)
+        return min(value, float(multiplier)) if chart == "p" else value
+
+    def finite(value: float) -> float:
+        return value if math.isfinite(value) else 0.0
+
+    ns = [finite(float(p.denominator)) for p, _, _ in result.points]
+    rates = [finite(rate) for _, rate, _ in result.points]
+    # The value axis shows every team, the LKT value and the funnel where the teams are.
+    smallest = min(ns)
+    spread = [limit(smallest, z) for z in (Z_998, -Z_998)]
+    low = min([*rates, result.centre, *spread])
+    high = max([*rates, result.centre, *spread])
+    if high - low < 1e-9 * max(1.0, abs(high)):
+        low, high = low - max(1.0, abs(low) * 0.1), high + max(1.0, abs(high) * 0.1)
+    if chart == "p":
+        low, high = max(low, 0.0), min(high, float(multiplier))
+    else:
+        low = max(low, 0.0)
+    narrow = width < 500
+
+    def y_label(tick: float) -> str:
+        text = number(tick, None)
+        return f"{text} {words.unit}" if words.unit == "%" else text
+
+    y_ticks = ticks(low, high, 4 if narrow else 6)
+    y_labels = [y_label(t) for t in y_ticks]
+    left = 10 + max(text_width(t) for t in y_labels) + 6
+    right = width - 14
+    legend_items = _legend_items(words, number(result.centre, decimals))
+    legend_rows = _legend_rows(legend_items, right - 10)
+    x_title = wrap(words.x_title, right - left)
+    top = 34
+    bottom = height - (24 + LINE * len(x_title) + 8 + 18 * len(legend_rows) + 4)
+    if bottom - top < 80:  # a tiny drawing: give the plot room, the svg grows
+        height += int(80 - (bottom - top))
+        bottom = top + 80
+    y_min, y_max = y_ticks[0], y_ticks[-1]
+    if chart == "p":
+        y_min, y_max = max(y_min, 0.0), min(y_max, float(multiplier)) if y_max > 0 else y_max
+    if y_max - y_min <= 0:
+        y_max = y_min + 1
+    kept = [(t, label) for t, label in zip(y_ticks, y_labels, strict=True) if y_min <= t <= y_max]
+    y_ticks, y_labels = [t for t, _ in kept], [label for _, label in kept]
+
+    max_n = max(ns) * 1.05 if max(ns) > 0 else 1.0
+    x_count = max(2, int((right - left) / (70 if not narrow else 80)))
+    x_ticks = ticks(0.0, max_n, x_count)
+    x_labels = [number(t, 0) for t in x_ticks]
+    while len(x_ticks) > 2 and _crowded(x_ticks, x_labels, x_ticks[-1], right - left - 2 * INSET):
+        x_count -= 1
+        x_ticks = ticks(0.0, max_n, x_count)
+        x_labels = [number(t, 0) for t in x_ticks]
+    x_max = x_ticks[-1]
+
+    def x(n: float) -> float:
+        return left + INSET + (right - left - 2 * INSET) * min(max(n / x_max, 0.0), 1.0)
+
+    def y(v: float) -> float:
+        share = (v - y_min) / (y_max - y_min)
+        return bottom - INSET - (bottom - top - 2 * INSET) * min(max(share, 0.0), 1.0)
+
+    clip = f"funnel-clip-{uid}"
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="funnel-plot" '
+        f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMidYMid meet" '
+        f'font-family="{FONT}" font-size="{SIZE}" fill="{COLOURS["text"]}" '
+        f'aria-labelledby="{clip}-title">',
+        f'<title id="{clip}-title">{esc(words.title)}</title>',
+        f'<defs><clipPath id="{clip}"><rect x="{px(left)}" y="{px(top)}" '
+        f'width="{px(right - left)}" height="{px(bottom - top)}"/></clipPath></defs>',
+        _text(left, top - 18, words.y_title, extra=' class="funnel-y-title" font-weight="600"'),
+        f'<rect class="funnel-frame" x="{px(left)}" y="{px(top)}" width="{px(right - left)}" '
+        f'height="{px(bottom - top)}" fill="#fff" stroke="{COLOURS["axis"]}"/>',
+    ]
+    out.append('<g class="funnel-y-axis">')
+    for tick, label in zip(y_ticks, y_labels, strict=True):
+        ty = y(tick)
+        out.append(
+            f'<line x1="{px(left)}" x2="{px(right)}" y1="{px(ty)}" y2="{px(ty)}" '
+            f'stroke="{COLOURS["grid"]}"/><line x1="{px(left - 4)}" x2="{px(left)}" '
+            f'y1="{px(ty)}" y2="{px(ty)}" stroke="{COLOURS["axis"]}"/>'
+        )
+        out.append(_text(left - 6, ty, label, anchor="end", extra=' class="funnel-y-tick"'))
+    out.append("</g>")
+    out.append('<g class="funnel-x-axis">')
+    for tick, label in zip(x_ticks, x_labels, strict=True):
+        tx = x(tick)
+        out.append(
+            f'<line x1="{px(tx)}" x2="{px(tx)}" y1="{px(bottom)}" y2="{px(bottom + 4)}" '
+            f'stroke="{COLOURS["axis"]}"/>'
+        )
+        out.append(_text(tx, bottom + 13, label, anchor="middle", extra=' class="funnel-x-tick"'))
+    for k, line in enumerate(x_title):
+        out.append(
+            _text(
+                (left + right) / 2,
+                bottom + 30 + LINE * k,
+                line,
+                anchor="middle",
+                extra=' class="funnel-x-title" font-weight="600"',
+            )
+        )
+    out.append("</g>")
+
+    # The funnels, from a small denominator to the right edge, clipped to the frame.
+    start = max(x_max / 400, 1e-9)
+    curve_ns = [start * (x_max / start) ** (i / 120) for i in range(121)]
+    out.append(f'<g class="funnel-limits" clip-path="url(#{clip})" fill="none">')
+    for z, dash, cls in (
+        (Z_998, DOT_998, "limit-998"),
+        (-Z_998, DOT_998, "limit-998"),
+        (Z_95, DASH_95, "limit-95"),
+        (-Z_95, DASH_95, "limit-95"),
+    ):
+        path = " ".join(
+            f"{'M' if i == 0 else 'L'}{px(x(n))},{px(y(limit(n, z)))}"
+            for i, n in enumerate(curve_ns)
+        )
+        cap = ' stroke-linecap="round" stroke-width="1.8"' if cls == "limit-998" else ""
+        out.append(
+            f'<path class="funnel-{cls}" d="{path}" stroke="{COLOURS["limit"]}" '
+            f'stroke-dasharray="{dash}"{cap}/>'
+        )
+    cy = y(result.centre)
+    out.append(
+        f'<line class="funnel-centre" x1="{px(left)}" x2="{px(right)}" y1="{px(cy)}" '
+        f'y2="{px(cy)}" stroke="{COLOURS["centre"]}" stroke-width="1.5"/>'
+    )
+    out.append("</g>")
+
+    # Points, then the names of the teams outside the 99.8 % funnel, placed where they fit.
+    area = Box(left + 2, top + 2, right - 2, bottom - 2)
+    taken: list[Box] = []
+    spots = []
+    for (point, rate, where), n in zip(result.points, ns, strict=True):
+        cx, cyy = x(n), y(rate)
+        spots.append((point, rate, where, cx, cyy))
+        taken.append(Box(cx - 6, cyy - 6, cx + 6, cyy + 6))
+    for z, label in ((Z_95, words.label_95), (Z_998, words.label_998)):
+        lx = right - 6
+        ly = y(limit(x_max, z)) - 8
+        box = Box(lx - text_width(label), ly - 7, lx, ly + 7)
+        if box.inside(area) and not any(box.overlaps(t) for t in taken):
+            taken.append(box)
+            out.append(
+                _text(
+                    lx,
+                    ly,
+                    label,
+                    anchor="end",
+                    extra=f' class="funnel-curve-label" fill="{COLOURS["limit"]}"',
+                )
+            )
+    out.append('<g class="funnel-points">')
+    for point, rate, where, cx, cyy in spots:
+        tip = f"{point.label}: {number(rate, decimals)} {words.unit}".strip()
+        if where == "inside":
+            out.append(
+                f'<circle class="funnel-point inside" cx="{px(cx)}" cy="{px(cyy)}" r="4.5" '
+                f'fill="{COLOURS["point"]}"><title>{esc(tip)}</title></circle>'
+            )
+        else:
+            out.append(
+                f'<path class="funnel-point {where}" d="M{px(cx)} {px(cyy - 6)}L{px(cx + 6)} '
+                f'{px(cyy)}L{px(cx)} {px(cyy + 6)}L{px(cx - 6)} {px(cyy)}Z" '
+                f'fill="{COLOURS["outside"]}" data-cx="{px(cx)}" data-cy="{px(cyy)}">'
+                f"<title>{esc(tip)}</title></path>"
+            )
+    out.append("</g>")
+    out.append('<g class="funnel-names">')
+    max_label = min(200.0, (right - left) * 0.6)
+    outside = sorted(
+        (s for s in spots if s[2] != "inside"), key=lambda s: (-abs(s[4] - cy), s[0].label)
+    )
+    for point, _rate, where, cx, cyy in outside:
+        lines = wrap(point.label, max_label, max_lines=4)
+        out.extend(_place_label(lines, cx, cyy, area, taken, where))
+    out.append("</g>")
+    out.extend(_legend(legend_rows, height - 12 - 18 * (len(legend_rows) - 1)))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _crowded(values: list[float], labels: list[str], x_max: float, span: float) -> bool:
+    if x_max <= 0 or len(values) < 2:
+        return False
+    gap = span * (values[1] - values[0]) / x_max
+    return gap < max(text_width(label) for label in labels) + 12
+
+
+def _place_label(
+    lines: list[str], cx: float, cy: float, area: Box, taken: list[Box], where: str
+) -> list[str]:
+    """The name beside its point: right, left, above or below, else slid up or down with a
+    leader line; never outside the plotting area and, where room allows, never on another
+    label or point."""
+    w = max(text_width(line) for line in lines) + 4
+    h = LINE * len(lines)
+    away = -1 if where == "above" else 1  # slide away from the centre line first
+    candidates: list[tuple[float, float]] = [
+        (cx + 10, cy - h / 2),
+        (cx - 10 - w, cy - h / 2),
+        (cx - w / 2, cy - 10 - h) if where == "above" else (cx - w / 2, cy + 10),
+        (cx - w / 2, cy + 10) if where == "above" else (cx - w / 2, cy - 10 - h),
+        (cx + 8, cy - 8 - h),
+        (cx + 8, cy + 8),
+        (cx - 8 - w, cy - 8 - h),
+        (cx - 8 - w, cy + 8),
+    ]
+    for step in range(1, 30):
+        for sign in (away, -away):
+            for dx in (cx + 14, cx - 14 - w):
+                candidates.append((dx, cy - h / 2 + sign * step * 8))
+    best: tuple[float, Box] | None = None
+    for bx, by in candidates:
+        bx = min(max(bx, area.x0), area.x1 - w)
+        by = min(max(by, area.y0), area.y1 - h)
+        box = Box(bx, by, bx + w, by + h)
+        if not box.inside(area):
+            continue
+        clash = sum(box.overlap_area(t) for t in taken)
+        if clash == 0:
+            best = (0, box)
+            break
+        if best is None or clash < best[0]:
+            best = (clash, box)
+    if best is None:  # a plot too small for the name; the table still has it
+        return []
+    box = best[1]
+    taken.append(box)
+    anchor_x = box.x0 + 2
+    out = []
+    mid_y = (box.y0 + box.y1) / 2
+    if not (box.y0 - 2 <= cy <= box.y1 + 2) or abs((box.x0 + box.x1) / 2 - cx) > w / 2 + 16:
+        near_x = min(max(cx, box.x0), box.x1)
+        near_y = min(max(cy, box.y0), box.y1)
+        out.append(
+            f'<line class="funnel-leader" x1="{px(cx)}" y1="{px(cy)}" x2="{px(near_x)}" '
+            f'y2="{px(near_y if near_y != cy else mid_y)}" stroke="{COLOURS["outside"]}" '
+            'stroke-width="0.8"/>'
+        )
+    for k, line in enumerate(lines):
+        out.append(
+            _text(
+                anchor_x,
+                box.y0 + LINE / 2 + LINE * k,
+                line,
+                extra=' class="funnel-name" paint-order="stroke" stroke="#fff" '
+                'stroke-width="3" stroke-linejoin="round"',
+            )
+        )
+    return out
+
+
+def _legend_items(words: FunnelWords, centre: str) -> list[tuple[str, str]]:
+    return [
+        (f'<circle cx="9" cy="0" r="4.5" fill="{COLOURS["point"]}"/>', words.team),
+        (f'<path d="M9 -6L15 0L9 6L3 0Z" fill="{COLOURS["outside"]}"/>', words.outside),
+        (
+            f'<line x1="0" x2="18" y1="0" y2="0" stroke="{COLOURS["centre"]}" stroke-width="1.5"/>',
+            f"{words.centre} {centre}{' ' + words.unit if words.unit else ''}",
+        ),
+        (
+            f'<line x1="0" x2="18" y1="0" y2="0" stroke="{COLOURS["limit"]}" '
+            f'stroke-dasharray="{DASH_95}"/>',
+            words.limit_95,
+        ),
+        (
+            f'<line x1="1" x2="18" y1="0" y2="0" stroke="{COLOURS["limit"]}" '
+            f'stroke-dasharray="{DOT_998}" stroke-linecap="round" stroke-width="1.8"/>',
+            words.limit_998,
+        ),
+    ]
+
+
+def _legend_rows(items: list[tuple[str, str]], room: float) -> list[list[tuple[str, str]]]:
+    """The legend's items in rows that fit the drawing's width."""
+    rows: list[list[tuple[str, str]]] = [[]]
+    used = 0.0
+    for item in items:
+        need = 23 + text_width(item[1]) + 14
+        if rows[-1] and used + need > room:
+            rows.append([])
+            used = 0.0
+        rows[-1].append(item)
+        used += need
+    return rows
+
+
+def _legend(rows: list[list[tuple[str, str]]], first_y: float) -> list[str]:
+    out = ['<g class="funnel-legend">']
+    x0 = 10.0
+    for r, row in enumerate(rows):
+        xx = x0
+        for symbol, label in row:
+            out.append(
+                f'<g transform="translate({px(xx)} {px(first_y + 18 * r)})">{symbol}'
+                f"{_text(23, 0, label)}</g>"
+            )
+            xx += 23 + text_width(label) + 14
+    out.append("</g>")
+    return out
