@@ -73,7 +73,7 @@ def view(rows=TEAMS, language: str = "da", **fields) -> FunnelView:
 
 
 def parse(svg: str) -> ET.Element:
-    return ET.fromstring(svg)  # raises on markup that is not well-formed
+    return ET.fromstring(svg)  # noqa: S314 -- our own markup; raises if not well-formed
 
 
 def frame_of(root: ET.Element) -> tuple[float, float, float, float]:
@@ -150,6 +150,19 @@ def test_binomial_spread_says_the_limits_were_not_widened() -> None:
     assert texts(parse(funnel.svg_wide), "funnel-name") == []
 
 
+def test_the_drawing_and_table_use_the_widened_limits() -> None:
+    # tests/test_funnel_stats.py's worked example: θ = 0.25, τ² = 0.00337639. D (40/100) lies
+    # above Spiegelhalter's plain 99.8 % limit 0.25 + 3.090232·0.0433013 = 0.383811, but inside
+    # the widened 0.25 + 3.090232·0.0724665 = 0.473938, and above the widened 95 % limit
+    # 0.25 + 1.959964·0.0724665 = 0.392031.
+    rows = [("A", 20, 100), ("B", 60, 200), ("C", 100, 400), ("D", 40, 100), ("E", 30, 200)]
+    funnel = view(rows)
+    table = {row.name: row for row in funnel.rows}
+    assert (table["D"].within_95, table["D"].within_998) == ("over", "inden for")
+    assert texts(parse(funnel.svg_wide), "funnel-name") == []
+    assert "τ² = 0,00338" in funnel.dispersion
+
+
 @pytest.mark.parametrize("size", ["svg_wide", "svg_narrow"])
 def test_every_point_and_name_lies_inside_the_plotting_area_with_room(size) -> None:
     root = parse(getattr(view(), size))
@@ -188,8 +201,13 @@ def test_the_axes_have_round_ticks_and_units() -> None:
 
 def test_the_two_funnels_differ_by_dash_not_colour_alone() -> None:
     svg = view().svg_wide
-    dashes = dict(re.findall(r'class="funnel-(limit-95|limit-998)" d="[^"]*" stroke="[^"]*" '
-                             r'stroke-dasharray="([^"]*)"', svg))
+    dashes = dict(
+        re.findall(
+            r'class="funnel-(limit-95|limit-998)" d="[^"]*" stroke="[^"]*" '
+            r'stroke-dasharray="([^"]*)"',
+            svg,
+        )
+    )
     assert set(dashes) == {"limit-95", "limit-998"}
     assert dashes["limit-95"] != dashes["limit-998"]
 
@@ -211,7 +229,9 @@ def test_rates_use_exposure_on_the_x_axis() -> None:
 def test_the_english_page_reads_in_english() -> None:
     funnel = view(language="en")
     assert funnel.period == "September–November 2026"
-    assert "The LKT value 50.0 %" in funnel.caption or "LKT value of 50.0 %" in funnel.caption
+    assert funnel.caption.startswith("September–November 2026. Each point is a team")
+    assert "the LKT value of 50.0 %" in funnel.caption
+    assert "2 teams lie outside the 99.8 % limits" in funnel.caption
     assert "τ² = 0.00158" in funnel.dispersion and "φ = 2.53" in funnel.dispersion
     root = parse(funnel.svg_wide)
     words = " ".join(el.text or "" for el in root.iter(f"{SVG}text"))
@@ -255,8 +275,17 @@ def test_hostile_data_never_raises_and_gives_well_formed_svg(rows, measure) -> N
 def test_names_do_not_overlap_or_leave_the_plot_in_a_browser(size) -> None:
     from playwright.sync_api import sync_playwright
 
-    crowded = [*TEAMS, ("Viborg", 84, 100), ("Vejle", 42, 200), ("Slagelse", 83, 100)]
-    svg = getattr(view(crowded), size)
+    # 26 teams at 48-52 % of 400 and four outliers in pairs close together: no overdispersion
+    # (φ < 1), so all four lie outside the 99.8 % funnel and their names compete for room.
+    crowded = [(f"Team {k}", 200 + (k % 5 - 2) * 4, 400) for k in range(26)] + [
+        ("Viborg Regionshospital, Medicinsk Afdeling", 86, 100),
+        ("Vejle Sygehus", 88, 110),
+        ("Slagelse", 10, 100),
+        ("Svendborg og Nyborg", 12, 105),
+    ]
+    funnel = view(crowded)
+    assert [row.outside_998 for row in funnel.rows].count(True) == 4
+    svg = getattr(funnel, size)
     width = 760 if size == "svg_wide" else 360
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium")
@@ -265,10 +294,17 @@ def test_names_do_not_overlap_or_leave_the_plot_in_a_browser(size) -> None:
         boxes = page.evaluate(
             """() => {
               const svg = document.querySelector('svg');
-              const frame = svg.querySelector('.funnel-frame').getBBox();
-              const names = [...svg.querySelectorAll('.funnel-name')].map(t => t.getBBox());
-              const points = [...svg.querySelectorAll('.funnel-point')].map(t => t.getBBox());
-              const all = [...svg.querySelectorAll('text')].map(t => t.getBBox());
+              const origin = svg.getBoundingClientRect();
+              const scale = svg.viewBox.baseVal.width / origin.width;
+              const box = el => {  // on screen, in the drawing's units, transforms applied
+                const b = el.getBoundingClientRect();
+                return {x: (b.x - origin.x) * scale, y: (b.y - origin.y) * scale,
+                        width: b.width * scale, height: b.height * scale};
+              };
+              const frame = box(svg.querySelector('.funnel-frame'));
+              const names = [...svg.querySelectorAll('.funnel-name')].map(box);
+              const points = [...svg.querySelectorAll('.funnel-point')].map(box);
+              const all = [...svg.querySelectorAll('text')].map(box);
               const view = svg.viewBox.baseVal;
               return {frame, names, points, all, view: {w: view.width, h: view.height}};
             }"""
@@ -287,7 +323,9 @@ def test_names_do_not_overlap_or_leave_the_plot_in_a_browser(size) -> None:
     assert len(boxes["names"]) >= 5
     for name in boxes["names"]:
         assert frame["x"] <= name["x"] and name["x"] + name["width"] <= frame["x"] + frame["width"]
-        assert frame["y"] <= name["y"] and name["y"] + name["height"] <= frame["y"] + frame["height"]
+        assert (
+            frame["y"] <= name["y"] and name["y"] + name["height"] <= frame["y"] + frame["height"]
+        )
     lines = boxes["names"]
     for i, a in enumerate(lines):
         for b in lines[i + 1 :]:

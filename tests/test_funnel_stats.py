@@ -6,8 +6,7 @@ import math
 
 import pytest
 
-from indicators.funnel import FunnelPoint, analyse_funnel, render_funnel_svg
-from indicators.spc_text import format_number_da
+from indicators.funnel import FunnelPoint, analyse_funnel
 
 Z_95, Z_998 = 1.959963984540054, 3.090232306167813  # qnorm(0.975), qnorm(0.999)
 
@@ -84,14 +83,3 @@ def test_rates_use_the_poisson_sd():
     w = [1 / si**2 for si in s]
     tau2 = (4 * phi - 3) / (sum(w) - sum(x * x for x in w) / sum(w))
     assert result.phi == pytest.approx(phi) and result.tau2 == pytest.approx(tau2)
-
-
-def test_the_drawing_uses_the_adjusted_limits():
-    result = analyse_funnel(points(), chart="p", multiplier=100)
-    svg = render_funnel_svg(result, title="t", chart="p", multiplier=100, unit="%")
-    # The funnel is drawn from half the smallest denominator (50): its 99.8 % upper limit there,
-    # 0.25 + 3.090232·√(0.1875/50 + τ²), is the top of the value axis.
-    top = 100 * (0.25 + Z_998 * math.sqrt(0.1875 / 50 + result.tau2))
-    assert f">{format_number_da(top)}</text>" in svg
-    unadjusted = 100 * (0.25 + Z_998 * math.sqrt(0.1875 / 50))
-    assert f">{format_number_da(unadjusted)}</text>" not in svg
