@@ -236,22 +236,34 @@ def render_funnel_svg(
     kept = [(t, label) for t, label in zip(y_ticks, y_labels, strict=True) if y_min <= t <= y_max]
     y_ticks, y_labels = [t for t, _ in kept], [label for _, label in kept]
 
-    max_n = max(ns) * 1.05 if max(ns) > 0 else 1.0
-    x_count = max(2, int((right - left) / (70 if not narrow else 80)))
-    x_ticks = ticks(0.0, max_n, x_count)
-    x_labels = [number(t, 0) for t in x_ticks]
-    while len(x_ticks) > 2 and _crowded(x_ticks, x_labels, x_ticks[-1], right - left - 2 * INSET):
+    x_max = max(ns) * 1.05 if max(ns) > 0 else 1.0
+    x_count = max(2, int((right - left) / 64))
+
+    def x_ticks_for(count: int) -> tuple[list[float], list[str]]:
+        values = [t for t in ticks(0.0, x_max, count) if t <= x_max]
+        return values, [number(t, 0) for t in values]
+
+    x_ticks, x_labels = x_ticks_for(x_count)
+    while x_count > 1 and _crowded(x_ticks, x_labels, x_max, right - left - 2 * INSET):
         x_count -= 1
-        x_ticks = ticks(0.0, max_n, x_count)
-        x_labels = [number(t, 0) for t in x_ticks]
-    x_max = x_ticks[-1]
+        x_ticks, x_labels = x_ticks_for(x_count)
+    # A long last label centred near the right edge would be cut: leave that tick out.
+    span = right - left - 2 * INSET
+    if (
+        len(x_ticks) > 2
+        and left + INSET + span * x_ticks[-1] / x_max + text_width(x_labels[-1]) / 2 > width - 2
+    ):
+        x_ticks, x_labels = x_ticks[:-1], x_labels[:-1]
 
     def x(n: float) -> float:
         return left + INSET + (right - left - 2 * INSET) * min(max(n / x_max, 0.0), 1.0)
 
-    def y(v: float) -> float:
+    def y(v: float, clamp: bool = True) -> float:
+        """Points are kept inside the padded area; the funnels run on and are clipped."""
         share = (v - y_min) / (y_max - y_min)
-        return bottom - INSET - (bottom - top - 2 * INSET) * min(max(share, 0.0), 1.0)
+        low, high = (0.0, 1.0) if clamp else (-1.0, 2.0)
+        share = min(max(share, low), high)
+        return bottom - INSET - (bottom - top - 2 * INSET) * share
 
     clip = f"funnel-clip-{uid}"
     out = [
@@ -307,7 +319,7 @@ def render_funnel_svg(
         (-Z_95, DASH_95, "limit-95"),
     ):
         path = " ".join(
-            f"{'M' if i == 0 else 'L'}{px(x(n))},{px(y(limit(n, z)))}"
+            f"{'M' if i == 0 else 'L'}{px(x(n))},{px(y(limit(n, z), clamp=False))}"
             for i, n in enumerate(curve_ns)
         )
         cap = ' stroke-linecap="round" stroke-width="1.8"' if cls == "limit-998" else ""
@@ -330,21 +342,27 @@ def render_funnel_svg(
         cx, cyy = x(n), y(rate)
         spots.append((point, rate, where, cx, cyy))
         taken.append(Box(cx - 6, cyy - 6, cx + 6, cyy + 6))
+    taken.append(Box(left, cy - 1, right, cy + 1))  # the centre line
     for z, label in ((Z_95, words.label_95), (Z_998, words.label_998)):
+        # Near the right edge: 95 % just inside its funnel, 99.8 % just outside its own, by
+        # the upper funnel or, when that runs along the top (a proportion clipped at 100 %),
+        # by the lower one.
+        inward = 8 if z == Z_95 else -8
         lx = right - 6
-        ly = y(limit(x_max, z)) - 8
-        box = Box(lx - text_width(label), ly - 7, lx, ly + 7)
-        if box.inside(area) and not any(box.overlaps(t) for t in taken):
-            taken.append(box)
-            out.append(
-                _text(
-                    lx,
-                    ly,
-                    label,
-                    anchor="end",
-                    extra=f' class="funnel-curve-label" fill="{COLOURS["limit"]}"',
+        for ly in (y(limit(x_max, z)) + inward, y(limit(x_max, -z)) - inward):
+            box = Box(lx - text_width(label), ly - 6, lx, ly + 6)
+            if box.inside(area) and not any(box.overlaps(t) for t in taken):
+                taken.append(box)
+                out.append(
+                    _text(
+                        lx,
+                        ly,
+                        label,
+                        anchor="end",
+                        extra=f' class="funnel-curve-label" fill="{COLOURS["limit"]}"',
+                    )
                 )
-            )
+                break
     out.append('<g class="funnel-points">')
     for point, rate, where, cx, cyy in spots:
         tip = f"{point.label}: {number(rate, decimals)} {words.unit}".strip()
