@@ -349,7 +349,11 @@ def render_funnel_svg(
         # by the lower one.
         inward = 8 if z == Z_95 else -8
         lx = right - 6
-        for ly in (y(limit(x_max, z)) + inward, y(limit(x_max, -z)) - inward):
+        ends = [(limit(x_max, z), inward), (limit(x_max, -z), -inward)]
+        for end, shift in ends:
+            if end <= 0 or (chart == "p" and end >= multiplier):
+                continue  # a funnel clipped at 0 or 100 % runs along another line
+            ly = y(end) + shift
             box = Box(lx - text_width(label), ly - 6, lx, ly + 6)
             if box.inside(area) and not any(box.overlaps(t) for t in taken):
                 taken.append(box)
