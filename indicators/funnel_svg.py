@@ -10,14 +10,25 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from indicators.funnel import Z_95, Z_998, FunnelResult
+from indicators.funnel_layout import (
+    FONT,
+    LEADER,
+    LINE,
+    SIZE,
+    Box,
+    esc,
+    place_label,
+    px,
+    text_el,
+    text_width,
+    ticks,
+    wrap,
+)
 
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-SIZE = 11  # px of every text in the plot
-LINE = 14  # px between lines of wrapped text
 INSET = 12  # px between the frame and the nearest possible point
 COLOURS = {
     "point": "#1f4e79",
-    "outside": "#c04600",
+    "outside": LEADER,
     "centre": "#333333",
     "limit": "#5f5f5f",
     "grid": "#e6e6e6",
@@ -46,121 +57,6 @@ class FunnelWords:
     team: str  # "Team"
     outside: str  # "Team uden for 99,8 %"
     no_data: str
-
-
-@dataclass(frozen=True)
-class Box:
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    def overlaps(self, other: Box) -> bool:
-        return not (
-            self.x1 <= other.x0 or other.x1 <= self.x0 or self.y1 <= other.y0 or other.y1 <= self.y0
-        )
-
-    def inside(self, other: Box) -> bool:
-        return (
-            self.x0 >= other.x0
-            and self.x1 <= other.x1
-            and self.y0 >= other.y0
-            and self.y1 <= other.y1
-        )
-
-    def overlap_area(self, other: Box) -> float:
-        w = min(self.x1, other.x1) - max(self.x0, other.x0)
-        h = min(self.y1, other.y1) - max(self.y0, other.y0)
-        return max(w, 0) * max(h, 0)
-
-
-def text_width(text: str, size: float = SIZE) -> float:
-    """A generous estimate of the rendered width of ``text`` in a sans-serif font."""
-    em = 0.0
-    for ch in text:
-        if ch in "ilI.,:;'|!j ()[]":
-            em += 0.32
-        elif ch in "mwMWÆæ":
-            em += 0.9
-        elif ch.isupper() or ch in "%&@":
-            em += 0.72
-        else:
-            em += 0.58
-    return em * size
-
-
-def wrap(text: str, width: float, *, max_lines: int = 4) -> list[str]:
-    """Words into lines of at most ``width`` px; a word longer than a line is split."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        while text_width(word) > width:
-            cut = max(1, int(len(word) * width / text_width(word)) - 1)
-            if current:
-                lines.append(current)
-                current = ""
-            lines.append(word[:cut] + "-")
-            word = word[cut:]
-        trial = f"{current} {word}".strip()
-        if text_width(trial) <= width or not current:
-            current = trial
-        else:
-            lines.append(current)
-            current = word
-    if current:
-        lines.append(current)
-    if len(lines) > max_lines:
-        lines = lines[: max_lines - 1] + [" ".join(lines[max_lines - 1 :])]
-        while text_width(lines[-1] + "…") > width and len(lines[-1]) > 1:
-            lines[-1] = lines[-1][:-1]
-        lines[-1] = lines[-1].rstrip() + "…"
-    return lines or [""]
-
-
-def nice_step(span: float, count: int) -> float:
-    """1, 2 or 5 × 10^k, so that about ``count`` steps cover ``span``."""
-    raw = span / max(count, 1)
-    if raw <= 0 or not math.isfinite(raw):
-        return 1.0
-    power = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
-        if raw <= factor * power * (1 + 1e-9):
-            return factor * power
-    return 10 * power
-
-
-def ticks(low: float, high: float, count: int) -> list[float]:
-    """Evenly spaced round values from at or below ``low`` to at or above ``high``."""
-    step = nice_step(high - low, count)
-    first = math.floor(low / step + 1e-9) * step
-    out: list[float] = []
-    value = first
-    while value < high + step * (1 - 1e-9) and len(out) < 50:
-        out.append(round(value, 12))
-        if value >= high - 1e-9 * step:
-            break
-        value += step
-    return out
-
-
-def esc(value: str) -> str:
-    out = "".join(ch for ch in value if ch in "\t\n\r" or ord(ch) >= 0x20)
-    out = out.replace("\ufffe", "").replace("\uffff", "")
-    return (
-        out.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
-
-
-def px(value: float) -> str:
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def _text(x: float, y: float, text: str, *, anchor: str = "start", extra: str = "") -> str:
-    return (
-        f'<text x="{px(x)}" y="{px(y)}" text-anchor="{anchor}" dominant-baseline="middle"{extra}>'
-        f"{esc(text)}</text>"
-    )
 
 
 def value_decimals(multiplier: float, chart: str) -> int | None:
@@ -274,7 +170,7 @@ def render_funnel_svg(
         f'<title id="{clip}-title">{esc(words.title)}</title>',
         f'<defs><clipPath id="{clip}"><rect x="{px(left)}" y="{px(top)}" '
         f'width="{px(right - left)}" height="{px(bottom - top)}"/></clipPath></defs>',
-        _text(left, top - 18, words.y_title, extra=' class="funnel-y-title" font-weight="600"'),
+        text_el(left, top - 18, words.y_title, extra=' class="funnel-y-title" font-weight="600"'),
         f'<rect class="funnel-frame" x="{px(left)}" y="{px(top)}" width="{px(right - left)}" '
         f'height="{px(bottom - top)}" fill="#fff" stroke="{COLOURS["axis"]}"/>',
     ]
@@ -286,7 +182,7 @@ def render_funnel_svg(
             f'stroke="{COLOURS["grid"]}"/><line x1="{px(left - 4)}" x2="{px(left)}" '
             f'y1="{px(ty)}" y2="{px(ty)}" stroke="{COLOURS["axis"]}"/>'
         )
-        out.append(_text(left - 6, ty, label, anchor="end", extra=' class="funnel-y-tick"'))
+        out.append(text_el(left - 6, ty, label, anchor="end", extra=' class="funnel-y-tick"'))
     out.append("</g>")
     out.append('<g class="funnel-x-axis">')
     for tick, label in zip(x_ticks, x_labels, strict=True):
@@ -295,10 +191,10 @@ def render_funnel_svg(
             f'<line x1="{px(tx)}" x2="{px(tx)}" y1="{px(bottom)}" y2="{px(bottom + 4)}" '
             f'stroke="{COLOURS["axis"]}"/>'
         )
-        out.append(_text(tx, bottom + 13, label, anchor="middle", extra=' class="funnel-x-tick"'))
+        out.append(text_el(tx, bottom + 13, label, anchor="middle", extra=' class="funnel-x-tick"'))
     for k, line in enumerate(x_title):
         out.append(
-            _text(
+            text_el(
                 (left + right) / 2,
                 bottom + 30 + LINE * k,
                 line,
@@ -358,7 +254,7 @@ def render_funnel_svg(
             if box.inside(area) and not any(box.overlaps(t) for t in taken):
                 taken.append(box)
                 out.append(
-                    _text(
+                    text_el(
                         lx,
                         ly,
                         label,
@@ -390,7 +286,7 @@ def render_funnel_svg(
     )
     for point, _rate, where, cx, cyy in outside:
         lines = wrap(point.label, max_label, max_lines=4)
-        out.extend(_place_label(lines, cx, cyy, area, taken, where))
+        out.extend(place_label(lines, cx, cyy, area, taken, where))
     out.append("</g>")
     out.extend(_legend(legend_rows, height - 12 - 18 * (len(legend_rows) - 1)))
     out.append("</svg>")
@@ -402,70 +298,6 @@ def _crowded(values: list[float], labels: list[str], x_max: float, span: float) 
         return False
     gap = span * (values[1] - values[0]) / x_max
     return gap < max(text_width(label) for label in labels) + 12
-
-
-def _place_label(
-    lines: list[str], cx: float, cy: float, area: Box, taken: list[Box], where: str
-) -> list[str]:
-    """The name beside its point: right, left, above or below, else slid up or down with a
-    leader line; never outside the plotting area and, where room allows, never on another
-    label or point."""
-    w = max(text_width(line) for line in lines) + 4
-    h = LINE * len(lines)
-    away = -1 if where == "above" else 1  # slide away from the centre line first
-    candidates: list[tuple[float, float]] = [
-        (cx + 10, cy - h / 2),
-        (cx - 10 - w, cy - h / 2),
-        (cx - w / 2, cy - 10 - h) if where == "above" else (cx - w / 2, cy + 10),
-        (cx - w / 2, cy + 10) if where == "above" else (cx - w / 2, cy - 10 - h),
-        (cx + 8, cy - 8 - h),
-        (cx + 8, cy + 8),
-        (cx - 8 - w, cy - 8 - h),
-        (cx - 8 - w, cy + 8),
-    ]
-    for step in range(1, 30):
-        for sign in (away, -away):
-            for dx in (cx + 14, cx - 14 - w):
-                candidates.append((dx, cy - h / 2 + sign * step * 8))
-    best: tuple[float, Box] | None = None
-    for bx, by in candidates:
-        bx = min(max(bx, area.x0), area.x1 - w)
-        by = min(max(by, area.y0), area.y1 - h)
-        box = Box(bx, by, bx + w, by + h)
-        if not box.inside(area):
-            continue
-        clash = sum(box.overlap_area(t) for t in taken)
-        if clash == 0:
-            best = (0, box)
-            break
-        if best is None or clash < best[0]:
-            best = (clash, box)
-    if best is None:  # a plot too small for the name; the table still has it
-        return []
-    box = best[1]
-    taken.append(box)
-    anchor_x = box.x0 + 2
-    out = []
-    mid_y = (box.y0 + box.y1) / 2
-    if not (box.y0 - 2 <= cy <= box.y1 + 2) or abs((box.x0 + box.x1) / 2 - cx) > w / 2 + 16:
-        near_x = min(max(cx, box.x0), box.x1)
-        near_y = min(max(cy, box.y0), box.y1)
-        out.append(
-            f'<line class="funnel-leader" x1="{px(cx)}" y1="{px(cy)}" x2="{px(near_x)}" '
-            f'y2="{px(near_y if near_y != cy else mid_y)}" stroke="{COLOURS["outside"]}" '
-            'stroke-width="0.8"/>'
-        )
-    for k, line in enumerate(lines):
-        out.append(
-            _text(
-                anchor_x,
-                box.y0 + LINE / 2 + LINE * k,
-                line,
-                extra=' class="funnel-name" paint-order="stroke" stroke="#fff" '
-                'stroke-width="3" stroke-linejoin="round"',
-            )
-        )
-    return out
 
 
 def _legend_items(words: FunnelWords, centre: str) -> list[tuple[str, str]]:
@@ -511,7 +343,7 @@ def _legend(rows: list[list[tuple[str, str]]], first_y: float) -> list[str]:
         for symbol, label in row:
             out.append(
                 f'<g transform="translate({px(xx)} {px(first_y + 18 * r)})">{symbol}'
-                f"{_text(23, 0, label)}</g>"
+                f"{text_el(23, 0, label)}</g>"
             )
             xx += 23 + text_width(label) + 14
     out.append("</g>")
