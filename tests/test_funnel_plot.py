@@ -8,11 +8,15 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 
+from core.months import add_months
 from indicators.funnel import FunnelPoint
 from indicators.funnel_view import FunnelView, funnel_view
 from indicators.models import Indicator
+from tests.factories import IndicatorFactory, MeasurementFactory, TeamFactory
 
 SVG = "{http://www.w3.org/2000/svg}"
 LONG = "Kirurgisk Afdeling, Sjællands Universitetshospital Køge"
@@ -335,3 +339,81 @@ def test_names_do_not_overlap_or_leave_the_plot_in_a_browser(size) -> None:
     for text in boxes["all"]:  # nothing cut at the edges of the drawing
         assert text["x"] >= 0 and text["x"] + text["width"] <= boxes["view"]["w"]
         assert text["y"] >= 0 and text["y"] + text["height"] <= boxes["view"]["h"]
+
+
+@pytest.fixture
+def funnel_programme(cast, clock):
+    """KOL with a proportion over the last three complete months: ten teams with 50 of 100
+    and one with 95 of 100. By hand: θ = 595/1100 = 0.540909, s = √(θ(1 − θ)/100) = 0.049832;
+    z = −0.820934 for the ten and 8.209342 for the one. With k = 11 the 90th percentile
+    (h = 9) is the tenth smallest z, −0.820934, so every winsorised z is −0.820934:
+    kφ = 11·0.673933 = 7.41 ≤ k − 1 = 10, no widening, and the one team's 0.95 lies above
+    θ + 3.090232·0.049832 = 0.694903 while the ten lie inside θ − 1.959964·0.049832 = 0.443239."""
+    last = clock.month(-1)
+    cast.kol.start_date = add_months(last, -5)
+    cast.kol.end_date = add_months(last, 10)
+    cast.kol.save()
+    share = IndicatorFactory(
+        programme=cast.kol,
+        name="Andel med inhalationstjek",
+        measure=Indicator.Measure.PROPORTION,
+        unit="%",
+        multiplier=100,
+        denominator_definition="Indlagte med KOL",
+    )
+    outlier = TeamFactory(programme=cast.kol, region=cast.regions["rm"], name="Lungeklinik Vest")
+    ordinary = [cast.kol_rm, cast.kol_rsd] + [
+        TeamFactory(programme=cast.kol, region=cast.regions["rsd"], name=f"Team {k}")
+        for k in range(8)
+    ]
+    window = [add_months(last, -2), add_months(last, -1), last]
+    for month in window:
+        for team, numerator in [(team, 50) for team in ordinary] + [(outlier, 95)]:
+            MeasurementFactory(
+                team=team,
+                indicator=share,
+                period_start=month,
+                numerator=numerator // 3 if month != last else numerator - 2 * (numerator // 3),
+                denominator=100 // 3 if month != last else 100 - 2 * (100 // 3),
+            )
+    return cast, window
+
+
+@pytest.mark.django_db
+@pytest.mark.clock
+def test_the_results_page_shows_the_funnel_table_period_and_help(client, funnel_programme):
+    cast, window = funnel_programme
+    client.force_login(cast.steering)
+    page = client.get(reverse("indicators:programme_results", args=[cast.kol.pk])).content.decode()
+    assert date_format(window[-1], "F Y") in page
+    assert date_format(window[0], "F") in page.lower()
+    assert "Sådan læses et tragtdiagram" in page
+    assert "Indlagte med KOL (nævner), seneste 3 måneder" in page
+    section = page[page.index('class="funnel mt-3"') :]
+    table = section[section.index("<table") : section.index("</table>")]
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)[2:]  # past the two heading rows
+    cells = [re.sub(r"<[^>]+>", "", row).split() for row in rows]
+    assert cells[0][:3] == ["Lungeklinik", "Vest", "100"]  # highest value first
+    assert cells[0][-2:] == ["over", "over"]
+    assert len(cells) == 11 + 1  # every team and the LKT's total
+    for row in cells[1:11]:
+        assert " ".join(row).endswith("100 50,0 % inden for inden for"), row
+    assert "Ingen overspredning mellem teams" in section
+    named = re.findall(r'class="funnel-name"[^>]*>([^<]*)<', section)
+    assert "Lungeklinik Vest" in " ".join(named) and "Lungemedicin" not in " ".join(named)
+
+
+@pytest.mark.django_db
+@pytest.mark.clock
+def test_the_results_page_funnel_reads_in_english(client, funnel_programme):
+    cast, window = funnel_programme
+    client.force_login(cast.steering)
+    client.cookies["django_language"] = "en"
+    with translation.override("en"):
+        month = date_format(window[-1], "F Y")
+    page = client.get(reverse("indicators:programme_results", args=[cast.kol.pk])).content.decode()
+    assert "How to read a funnel plot" in page and month in page
+    assert "Indlagte med KOL (denominator), latest 3 months" in page
+    section = page[page.index('class="funnel mt-3"') :]
+    for danish in ("inden for", "Sådan læses", "Grænser for", "overspredning", "seneste"):
+        assert danish not in section, danish
