@@ -379,7 +379,8 @@ class SeriesSummary(models.Model):
     """One series analysed when its data last changed, so status pages need not run SPC.
 
     Without a team it is the LKT-level aggregate of the indicator (sum of numerators over sum of
-    denominators per month, or the mean per reporting team) without its provisional months. Written only by `indicators.summaries.refresh_summaries`.
+    denominators per month, or the mean per reporting team) without its provisional months.
+    Written only by `indicators.summaries.refresh_summaries`.
     """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="summaries")
@@ -420,7 +421,7 @@ class SeriesSummary(models.Model):
         _("foreløbige måneder"),
         default=list,
         blank=True,
-        help_text=_("[[\"ÅÅÅÅ-MM\", rapporterende teams, forventede teams], …]; kun LKT-niveau."),
+        help_text=_('[["ÅÅÅÅ-MM", rapporterende teams, forventede teams], …]; kun LKT-niveau.'),
     )
     signature = models.CharField(
         _("indikatorens indstillinger ved beregningen"), max_length=200, blank=True

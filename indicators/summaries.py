@@ -3,15 +3,16 @@
 A series is one team's measurements of one indicator, or the LKT-level aggregate (team None):
 the sum of numerators over the sum of denominators per month (for counts and values the mean per
 reporting team), as on the programme's results page. The LKT level's provisional months
-(`indicators.completeness`) are stored with it but left out of its analysis and latest value. Each is analysed as the indicator's control chart
-(p, u, c or i), with the national project lead's baselines and splits taken from
-`indicators.charting.chart_options` as the drawn chart takes them, and stored as a
-`SeriesSummary`.
+(`indicators.completeness`) are stored with it but left out of its analysis and latest value.
+Each is analysed as the indicator's control chart (p, u, c or i), with the national project
+lead's baselines and splits taken from `indicators.charting.chart_options` as the drawn chart
+takes them, and stored as a `SeriesSummary`.
 
 `refresh_summaries` is called at the end of every write of measurements and chart changes
 (indicators/services.py), by the demo loader and by `manage.py refresh_summaries`.
 `summaries_for` reads them back and analyses on the fly, in one batch, any series whose summary
-is missing or was computed with other indicator settings (say, a target changed in the admin).
+is missing or was computed with other indicator settings (say, a target changed in the admin)
+or, at the LKT level, before a data deadline passed.
 """
 
 from __future__ import annotations

@@ -45,15 +45,15 @@ def provisional_markers(
     return out
 
 
-def widen_range(
-    low: float, high: float, marks: Sequence[ProvisionalMark]
-) -> tuple[float, float]:
+def widen_range(low: float, high: float, marks: Sequence[ProvisionalMark]) -> tuple[float, float]:
     """The value range stretched so every provisional point lies inside the plot."""
     values = [value for _, value, _ in marks]
     return min([low, *values]), max([high, *values])
 
 
-def provisional_range(marks: Sequence[ProvisionalMark], target: float | None) -> tuple[float, float]:
+def provisional_range(
+    marks: Sequence[ProvisionalMark], target: float | None
+) -> tuple[float, float]:
     """The value range of a chart whose only points are provisional (and its target)."""
     values = [value for _, value, _ in marks] + ([] if target is None else [target])
     low, high = min(values), max(values)

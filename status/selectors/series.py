@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from indicators.charting import provisional_label
 from indicators.completeness import Provisional
 from indicators.icons import SpcIcons, icons_for_summary
 from indicators.models import Indicator, SeriesSummary
-from indicators.summaries import provisional_of
 from indicators.spc_text import (
     ASSURANCE_LABELS_DA,
     PHASE_VERDICT_LABELS_DA,
@@ -19,6 +18,7 @@ from indicators.spc_text import (
     format_number_da,
     phase_span_da,
 )
+from indicators.summaries import provisional_of
 from status.sparkline import sparkline_svg
 from teams.models import ImprovementTeam
 
