@@ -212,9 +212,9 @@ def refresh_summaries(
         .order_by("pk")
     )
     changes = _changes_by_indicator(ids)
-    starts = _team_starts(indicators)
+    programme_teams, starts = _programme_teams(indicators)
     if team_ids is None:
-        wanted = _programme_teams(indicators)
+        wanted = programme_teams
     elif isinstance(team_ids, Mapping):
         wanted = {i: sorted(set(team_ids.get(i, ()))) for i in ids}
     else:
@@ -244,25 +244,23 @@ def refresh_summaries(
     return len(written)
 
 
-def _team_starts(indicators: Iterable[Indicator]) -> dict[int, list[dt.date | None]]:
-    """When each team of the indicators' programmes started (None: with the programme), by
-    indicator id, in one query: who is expected to report a month."""
+def _programme_teams(
+    indicators: Iterable[Indicator],
+) -> tuple[dict[int, list[int]], dict[int, list[dt.date | None]]]:
+    """Each indicator's programme's teams and when each started (None: with the programme),
+    by indicator id, in one query: whose series to refresh and who must report a month."""
     indicators = list(indicators)
-    starts_of: dict[int, list[dt.date | None]] = defaultdict(list)
-    for programme_id, started_on in ImprovementTeam.objects.filter(
-        programme_id__in={i.programme_id for i in indicators}
-    ).values_list("programme_id", "started_on"):
-        starts_of[programme_id].append(started_on)
-    return {i.pk: starts_of[i.programme_id] for i in indicators}
-
-
-def _programme_teams(indicators: list[Indicator]) -> dict[int, list[int]]:
     teams_of: dict[int, list[int]] = defaultdict(list)
-    for team_id, programme_id in ImprovementTeam.objects.filter(
+    starts_of: dict[int, list[dt.date | None]] = defaultdict(list)
+    for team_id, programme_id, started_on in ImprovementTeam.objects.filter(
         programme_id__in={i.programme_id for i in indicators}
-    ).values_list("pk", "programme_id"):
+    ).values_list("pk", "programme_id", "started_on"):
         teams_of[programme_id].append(team_id)
-    return {i.pk: teams_of[i.programme_id] for i in indicators}
+        starts_of[programme_id].append(started_on)
+    return (
+        {i.pk: teams_of[i.programme_id] for i in indicators},
+        {i.pk: starts_of[i.programme_id] for i in indicators},
+    )
 
 
 def _store(summaries: list[SeriesSummary], wanted: dict[int, list[int]]) -> None:
@@ -420,7 +418,7 @@ def _compute_on_the_fly(
     for row in Measurement.objects.filter(condition).values_list("indicator_id", *_FIELDS):
         rows_by_indicator[row[0]].append(row[1:])
     changes = _changes_by_indicator({i for i, _ in missing})
-    starts = _team_starts(by_id[i] for i in lkt_ids) if lkt_ids else {}
+    starts = _programme_teams(by_id[i] for i in lkt_ids)[1] if lkt_ids else {}
     result = {}
     for indicator_id in {i for i, _ in missing}:
         indicator = by_id[indicator_id]
