@@ -31,14 +31,15 @@ def provisional_markers(
         number = format_number_da(value, decimals) + (f" {unit}" if unit else "")
         tip = f"{name}: {number} ({label})"
         out.append(
-            f'<circle class="spc-point provisional" cx="{px(x)}" cy="{px(y)}" r="4" '
-            f'fill="{COLOURS["plot"]}" stroke="{COLOURS["point"]}" stroke-width="1.5" '
-            f'stroke-dasharray="2 1.5"><title>{escape(tip)}</title></circle>'
+            f'<circle class="spc-point provisional" cx="{px(x)}" cy="{px(y)}" r="4.5" '
+            f'fill="{COLOURS["plot"]}" stroke="{COLOURS["point"]}" stroke-width="1.8">'
+            f"<title>{escape(tip)}</title></circle>"
         )
         above = y - 9 if y - 9 > frame.top + 8 else y + 16
         out.append(
             f'<text class="spc-provisional-label" x="{px(x + 4)}" y="{px(above)}" '
-            f'text-anchor="end" font-style="italic" fill="{COLOURS["text"]}">'
+            f'text-anchor="end" font-style="italic" fill="{COLOURS["text"]}" '
+            f'stroke="{COLOURS["plot"]}" stroke-width="3" paint-order="stroke">'
             f"{escape(label)}</text>"
         )
     out.append("</g>")
