@@ -139,7 +139,8 @@ def lkt(db, clock):
     entries = []
     for i, month in enumerate(months[:-1]):
         for team in teams:
-            entries.append(Entry(team, share, month, numerator=Decimal(50 + i % 3), denominator=100))
+            numerator = Decimal(50 + i % 3)
+            entries.append(Entry(team, share, month, numerator=numerator, denominator=100))
             entries.append(Entry(team, admissions, month, value=Decimal(PER_TEAM[i])))
     early = teams[0]
     entries.append(Entry(early, share, months[-1], numerator=Decimal(99), denominator=100))
@@ -288,7 +289,9 @@ def test_the_programme_pdf_reports_the_complete_value(client, lkt, cast) -> None
 
 
 @pytest.mark.clock
-def test_the_overview_badge_names_the_change_from_the_previous_phase(client, cast, clock, db) -> None:
+def test_the_overview_badge_names_the_change_from_the_previous_phase(
+    client, cast, clock, db
+) -> None:
     start = clock.month(-22)
     programme = ProgrammeFactory(name="Fasetest", start_date=start, end_date=add_months(start, 36))
     team = TeamFactory(programme=programme)
