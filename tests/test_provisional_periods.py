@@ -338,3 +338,17 @@ def test_the_team_rows_carry_the_variation_and_assurance_icons(client, lkt, cast
     # The later teams vary by chance only; the early one's own far-off month is a signal.
     quiet = table[table.index(teams[1].name) :]
     assert quiet[: quiet.index("</tr>")].count("spc-icon-common-cause") == 2
+
+
+@pytest.mark.clock
+def test_a_team_joining_changes_who_must_report(lkt, clock, django_capture_on_commit_callbacks):
+    programme, teams, share, admissions, months = lkt
+    with django_capture_on_commit_callbacks(execute=True):
+        TeamFactory(programme=programme, name="Starter i denne måned", started_on=clock.today())
+    assert provisional_of(lkt_summary(admissions)) == {months[-1]: Provisional(months[-1], 1, 3)}
+    with django_capture_on_commit_callbacks(execute=True):
+        late = TeamFactory(programme=programme, name="Med fra starten")
+    assert provisional_of(lkt_summary(admissions)) == {months[-1]: Provisional(months[-1], 1, 4)}
+    with django_capture_on_commit_callbacks(execute=True):
+        late.delete()
+    assert provisional_of(lkt_summary(share)) == {months[-1]: Provisional(months[-1], 1, 3)}
