@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, gettext_lazy
 
 from core.months import label_da
 from indicators import spc
 from indicators.chart_svg.render import render_svg
+from indicators.completeness import Provisional
 from indicators.icons import SpcIcons, icons_for_analysis
 from indicators.models import ChartChange, Indicator, Measure
 from indicators.selectors import Point
@@ -22,6 +24,31 @@ from indicators.spc_text import (
 )
 
 CHART_KINDS = ("run", "spc")
+PER_TEAM_NOTE = gettext_lazy(
+    "Gennemsnit pr. rapporterende team: summen ville falde, hver gang et team mangler."
+)
+
+
+@dataclass(frozen=True)
+class ProvisionalPoint:
+    """A provisional month as drawn: its plotted value and how many teams have reported."""
+
+    month: dt.date
+    value: float
+    reported: int
+    expected: int
+
+    @property
+    def label(self) -> str:
+        return provisional_label(self.reported, self.expected)
+
+
+def provisional_label(reported: int, expected: int) -> str:
+    """'foreløbig: 3 af 7 teams', the words beside every provisional month."""
+    return gettext("foreløbig: %(reported)d af %(expected)d teams") % {
+        "reported": reported,
+        "expected": expected,
+    }
 
 
 @dataclass
@@ -35,6 +62,12 @@ class Chart:
     parts: list[spc.Part] = field(default_factory=list)
     svg: SafeString = mark_safe("")  # noqa: S308 -- empty
     notes: list[str] = field(default_factory=list)
+    provisional: list[ProvisionalPoint] = field(default_factory=list)
+    per_team: bool = False  # an LKT-level mean per reporting team (counts and values)
+
+    @property
+    def per_team_note(self) -> str:
+        return str(PER_TEAM_NOTE) if self.per_team else ""
 
     @property
     def latest(self) -> spc.Analysis | None:
@@ -115,6 +148,8 @@ def chart_type(indicator: Indicator, kind: str, *, lkt: bool = False) -> str:
     denominators are large enough for overdispersion to make the p/u limits too narrow."""
     if kind == "run":
         return "run"
+    if lkt and indicator.measure == Measure.COUNT:
+        return "i"  # the LKT level plots the mean count per reporting team, not a count
     return spc.LANEY_KINDS.get(indicator.chart, indicator.chart) if lkt else indicator.chart
 
 
@@ -205,14 +240,29 @@ def build_chart(
     width: int = 720,
     height: int = 320,
     lkt: bool = False,
+    provisional: Mapping[dt.date, Provisional] | None = None,
 ) -> Chart:
-    """Analyse one series with its baseline or splits and draw it (`lkt`: the LKT level)."""
+    """Analyse one series with its baseline or splits and draw it (`lkt`: the LKT level).
+
+    `provisional` months (`indicators.completeness`) are left out of the analysis and drawn
+    apart as hollow points.
+    """
     months, changes = list(months), list(changes)
+    provisional = provisional or {}
     options = chart_options(indicator, months, changes, kind=kind, lkt=lkt)
-    analysis, parts = options.analyse(*series(indicator, months, points))
+    counted = {m: p for m, p in points.items() if m not in provisional}
+    analysis, parts = options.analyse(*series(indicator, months, counted))
     notes = [f"{c.get_kind_display()} {label_da(c.period_start)}: {c.reason}" for c in changes]
     result = Chart(indicator, title, months, analysis, parts, notes=notes)
+    result.per_team = lkt and not indicator.has_denominator
     index = {month: i for i, month in enumerate(months)}
+    result.provisional = [
+        ProvisionalPoint(month, value, p.reported, p.expected)
+        for month, p in sorted(provisional.items())
+        if month in index
+        and month in points
+        and (value := plotted_value(indicator, points[month])) is not None
+    ]
     marks = [(index[day], text) for day, text in annotations if day in index]
     marks += [(i, "Ny fase") for i in options.splits]
     if options.freeze:
@@ -227,6 +277,16 @@ def build_chart(
             annotations=marks,
             width=width,
             height=height,
+            provisional=[(index[p.month], p.value, p.label) for p in result.provisional],
         )
     )
     return result
+
+
+def plotted_value(indicator: Indicator, point: Point) -> float | None:
+    """The value a point is drawn at: numerator / denominator × multiplier, or the value."""
+    if not indicator.has_denominator:
+        return point.value
+    if point.numerator is None or not point.denominator:
+        return None
+    return point.numerator / point.denominator * indicator.multiplier

@@ -379,7 +379,8 @@ class SeriesSummary(models.Model):
     """One series analysed when its data last changed, so status pages need not run SPC.
 
     Without a team it is the LKT-level aggregate of the indicator (sum of numerators over sum of
-    denominators per month). Written only by `indicators.summaries.refresh_summaries`.
+    denominators per month, or the mean per reporting team) without its provisional months.
+    Written only by `indicators.summaries.refresh_summaries`.
     """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="summaries")
@@ -415,6 +416,12 @@ class SeriesSummary(models.Model):
     last_value = models.FloatField(_("seneste værdi"), null=True, blank=True)
     registered_recent = models.PositiveIntegerField(
         _("registreringer de seneste tre perioder"), default=0
+    )
+    provisional = models.JSONField(
+        _("foreløbige måneder"),
+        default=list,
+        blank=True,
+        help_text=_('[["ÅÅÅÅ-MM", rapporterende teams, forventede teams], …]; kun LKT-niveau.'),
     )
     signature = models.CharField(
         _("indikatorens indstillinger ved beregningen"), max_length=200, blank=True

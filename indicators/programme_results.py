@@ -6,11 +6,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from indicators import selectors
 from indicators.charting import Chart, build_chart
+from indicators.completeness import Provisional, provisional_months
 from indicators.funnel import FunnelPoint
 from indicators.funnel_view import FunnelView, funnel_view
-from indicators.models import Indicator, Measure
+from indicators.models import Indicator
 from indicators.selectors import Point
 from programmes.models import Programme
 from teams.models import ImprovementTeam
@@ -29,7 +32,8 @@ class IndicatorResults:
 def aggregate_points(
     indicator: Indicator, team_ids: list[int], points: dict, months: list[dt.date]
 ) -> dict[dt.date, Point]:
-    """Sum of numerators over sum of denominators (or the sum/mean of values) per month."""
+    """Sum of numerators over sum of denominators per month; for counts and values the mean per
+    reporting team, so the LKT's figure does not move because a team is missing."""
     result = {}
     for month in months:
         rows = [
@@ -41,11 +45,31 @@ def aggregate_points(
             result[month] = Point(
                 sum(r.numerator for r in rows), sum(r.denominator for r in rows), None
             )
-        elif indicator.measure == Measure.COUNT:
-            result[month] = Point(None, None, sum(r.value for r in rows))
         else:
-            result[month] = Point(None, None, sum(r.value for r in rows) / len(rows))
+            values = [r.value for r in rows if r.value is not None]
+            if values:
+                result[month] = Point(None, None, sum(values) / len(values))
     return result
+
+
+def lkt_provisional(
+    indicator: Indicator,
+    teams: list[ImprovementTeam],
+    points: dict[tuple[int, int, dt.date], Point],
+    months: list[dt.date],
+    today: dt.date,
+) -> dict[dt.date, Provisional]:
+    """The indicator's LKT-level months that do not count yet (`indicators.completeness`)."""
+    reported = {
+        month: sum((t.pk, indicator.pk, month) in points for t in teams) for month in months
+    }
+    return provisional_months(
+        months,
+        reported,
+        [t.started_on for t in teams],
+        deadline_day=indicator.programme.data_deadline_day,
+        today=today,
+    )
 
 
 def programme_results(programme: Programme, *, kind: str = "run") -> dict:
@@ -56,9 +80,11 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
     points = selectors.programme_points(programme)
     changes = selectors.chart_changes(programme)
     indicators = list(selectors.active_indicators(programme))
+    today = timezone.localdate()
     results = []
     for indicator in indicators:
         general = [c for c in changes.get(indicator.pk, []) if c.team_id is None]
+        provisional = lkt_provisional(indicator, teams, points, months, today)
         aggregate = build_chart(
             indicator,
             months,
@@ -67,6 +93,7 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
             kind=kind,
             changes=general,
             lkt=True,
+            provisional=provisional,
         )
         small = []
         for team in teams:
@@ -91,7 +118,8 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
                     ),
                 )
             )
-        funnel = _funnel(indicator, teams, points, months)
+        complete = [m for m in months if m not in provisional]
+        funnel = _funnel(indicator, teams, points, complete)
         results.append(IndicatorResults(indicator, aggregate, small, funnel))
     return {
         "months": months,

@@ -1,16 +1,18 @@
 """Every series analysed once, when its data changes, so status pages never run SPC on request.
 
 A series is one team's measurements of one indicator, or the LKT-level aggregate (team None):
-the sum of numerators over the sum of denominators per month (the sum of counts, the mean of
-values), as on the programme's results page. Each is analysed as the indicator's control chart
-(p, u, c or i), with the national project lead's baselines and splits taken from
-`indicators.charting.chart_options` as the drawn chart takes them, and stored as a
-`SeriesSummary`.
+the sum of numerators over the sum of denominators per month (for counts and values the mean per
+reporting team), as on the programme's results page. The LKT level's provisional months
+(`indicators.completeness`) are stored with it but left out of its analysis and latest value.
+Each is analysed as the indicator's control chart (p, u, c or i), with the national project
+lead's baselines and splits taken from `indicators.charting.chart_options` as the drawn chart
+takes them, and stored as a `SeriesSummary`.
 
 `refresh_summaries` is called at the end of every write of measurements and chart changes
 (indicators/services.py), by the demo loader and by `manage.py refresh_summaries`.
 `summaries_for` reads them back and analyses on the fly, in one batch, any series whose summary
-is missing or was computed with other indicator settings (say, a target changed in the admin).
+is missing or was computed with other indicator settings (say, a target changed in the admin)
+or, at the LKT level, before a data deadline passed.
 """
 
 from __future__ import annotations
@@ -24,27 +26,33 @@ from django.db import transaction
 from django.db.models import Avg, Count, Q, Sum
 from django.utils import timezone
 
-from core.months import RECENT_PERIODS, months_between
+from core.months import RECENT_PERIODS, months_between, parse_month
 from indicators import spc
 from indicators.charting import chart_options, series
-from indicators.models import ChartChange, Indicator, Measure, Measurement, SeriesSummary
+from indicators.completeness import Provisional, open_since, provisional_months
+from indicators.models import ChartChange, Indicator, Measurement, SeriesSummary
 from indicators.selectors import Point, programme_months
 from teams.models import ImprovementTeam
 
 Key = tuple[int, int | None]  # (indicator id, team id or None for the LKT level)
 
 
-def signature(indicator: Indicator) -> str:
-    """The indicator settings a verdict depends on; a summary with another one is stale."""
-    return "|".join(
-        str(part)
-        for part in (
-            indicator.measure,
-            indicator.better_direction,
-            "" if indicator.target is None else float(indicator.target),
-            indicator.multiplier,
-        )
-    )
+def signature(indicator: Indicator, *, lkt: bool = False, today: dt.date | None = None) -> str:
+    """The indicator settings a verdict depends on; a summary with another one is stale.
+
+    The LKT level's also names the first month whose data deadline has not passed: when a
+    deadline passes, a provisional month may have become complete without any new data.
+    """
+    parts: list[object] = [
+        indicator.measure,
+        indicator.better_direction,
+        "" if indicator.target is None else float(indicator.target),
+        indicator.multiplier,
+    ]
+    if lkt:
+        today = today or timezone.localdate()
+        parts.append(f"open:{open_since(indicator.programme.data_deadline_day, today):%Y-%m}")
+    return "|".join(str(part) for part in parts)
 
 
 # --- Analysis --------------------------------------------------------------------------------
@@ -80,11 +88,14 @@ def summarise(
     points: dict[dt.date, Point],
     counts: dict[dt.date, int],
     changes: Iterable[ChartChange] = (),
+    provisional: Mapping[dt.date, Provisional] | None = None,
 ) -> SeriesSummary:
-    """An (unsaved) summary of one series."""
+    """An (unsaved) summary of one series; `provisional` months are stored, not analysed."""
     months = list(months)
+    provisional = provisional or {}
+    counted = {m: p for m, p in points.items() if m not in provisional}
     if months:
-        parts, plotted = analyse_series(indicator, months, points, changes, lkt=team_id is None)
+        parts, plotted = analyse_series(indicator, months, counted, changes, lkt=team_id is None)
         latest = parts[-1]
     else:
         latest, plotted = None, []
@@ -105,7 +116,10 @@ def summarise(
         n_useful=latest.n_useful if latest else 0,
         last_value=next((y for y in reversed(latest.y) if y is not None), None) if latest else None,
         registered_recent=sum(registered[-RECENT_PERIODS:]),
-        signature=signature(indicator),
+        provisional=[
+            [f"{p.month:%Y-%m}", p.reported, p.expected] for _, p in sorted(provisional.items())
+        ],
+        signature=signature(indicator, lkt=team_id is None),
         computed_at=timezone.now(),
     )
 
@@ -129,6 +143,32 @@ def points_of(summary: SeriesSummary, months: Sequence[dt.date]) -> dict[dt.date
         if 0 <= offset < len(summary.points) and summary.points[offset] is not None:
             result[month] = Point(*summary.points[offset])
     return result
+
+
+def provisional_of(summary: SeriesSummary) -> dict[dt.date, Provisional]:
+    """The provisional months stored with an LKT-level summary, by month."""
+    result = {}
+    for text, reported, expected in summary.provisional or []:
+        month = parse_month(text)
+        if month is not None:
+            result[month] = Provisional(month, reported, expected)
+    return result
+
+
+def lkt_provisional(
+    indicator: Indicator,
+    months: Sequence[dt.date],
+    counts: Mapping[dt.date, int],
+    team_starts: Sequence[dt.date | None],
+) -> dict[dt.date, Provisional]:
+    """The LKT-level months that do not count yet, as of today."""
+    return provisional_months(
+        months,
+        counts,
+        team_starts,
+        deadline_day=indicator.programme.data_deadline_day,
+        today=timezone.localdate(),
+    )
 
 
 def registered_in(summary: SeriesSummary, months: Iterable[dt.date]) -> int:
@@ -172,8 +212,9 @@ def refresh_summaries(
         .order_by("pk")
     )
     changes = _changes_by_indicator(ids)
+    programme_teams, starts = _programme_teams(indicators)
     if team_ids is None:
-        wanted = _programme_teams(indicators)
+        wanted = programme_teams
     elif isinstance(team_ids, Mapping):
         wanted = {i: sorted(set(team_ids.get(i, ()))) for i in ids}
     else:
@@ -192,7 +233,8 @@ def refresh_summaries(
             by_team = touched.get(indicator.pk, {})
             lkt, lkt_counts = aggregates.get(indicator.pk, ({}, {}))
         general = [c for c in own_changes if c.team_id is None]
-        written.append(summarise(indicator, None, months, lkt, lkt_counts, general))
+        provisional = lkt_provisional(indicator, months, lkt_counts, starts[indicator.pk])
+        written.append(summarise(indicator, None, months, lkt, lkt_counts, general, provisional))
         for team_id in wanted[indicator.pk]:
             points = by_team.get(team_id, {})
             relevant = [c for c in own_changes if c.team_id in (None, team_id)]
@@ -202,13 +244,23 @@ def refresh_summaries(
     return len(written)
 
 
-def _programme_teams(indicators: list[Indicator]) -> dict[int, list[int]]:
+def _programme_teams(
+    indicators: Iterable[Indicator],
+) -> tuple[dict[int, list[int]], dict[int, list[dt.date | None]]]:
+    """Each indicator's programme's teams and when each started (None: with the programme),
+    by indicator id, in one query: whose series to refresh and who must report a month."""
+    indicators = list(indicators)
     teams_of: dict[int, list[int]] = defaultdict(list)
-    for team_id, programme_id in ImprovementTeam.objects.filter(
+    starts_of: dict[int, list[dt.date | None]] = defaultdict(list)
+    for team_id, programme_id, started_on in ImprovementTeam.objects.filter(
         programme_id__in={i.programme_id for i in indicators}
-    ).values_list("pk", "programme_id"):
+    ).values_list("pk", "programme_id", "started_on"):
         teams_of[programme_id].append(team_id)
-    return {i.pk: teams_of[i.programme_id] for i in indicators}
+        starts_of[programme_id].append(started_on)
+    return (
+        {i.pk: teams_of[i.programme_id] for i in indicators},
+        {i.pk: starts_of[i.programme_id] for i in indicators},
+    )
 
 
 def _store(summaries: list[SeriesSummary], wanted: dict[int, list[int]]) -> None:
@@ -254,7 +306,6 @@ def _aggregate_rows(
         .annotate(
             num=Sum("numerator"),
             den=Sum("denominator"),
-            total=Sum("value"),
             mean=Avg("value"),
             n=Count("id"),
         )
@@ -266,16 +317,16 @@ def _aggregate_rows(
         month = row["period_start"]
         counts[month] = row["n"]
         points[month] = _aggregate_point(
-            by_id[row["indicator_id"]], row["num"], row["den"], row["total"], row["mean"]
+            by_id[row["indicator_id"]], row["num"], row["den"], row["mean"]
         )
     return result
 
 
-def _aggregate_point(indicator: Indicator, num, den, total, mean) -> Point:
+def _aggregate_point(indicator: Indicator, num, den, mean) -> Point:
+    """Σ numerators / Σ denominators, or for counts and values the mean per reporting team
+    (a sum would fall whenever a team has not reported yet)."""
     if indicator.has_denominator:
         return Point(_f(num or 0), _f(den or 0), None)
-    if indicator.measure == Measure.COUNT:
-        return Point(None, None, _f(total))
     return Point(None, None, _f(mean))
 
 
@@ -302,7 +353,7 @@ def _split_rows(indicator: Indicator, rows: Iterable[tuple]):
     for month, (num, den, total, n_values, n) in sums.items():
         counts[month] = n
         mean = total / n_values if n_values else None
-        lkt[month] = _aggregate_point(indicator, num, den, total if n_values else None, mean)
+        lkt[month] = _aggregate_point(indicator, num, den, mean)
     return by_team, lkt, counts
 
 
@@ -327,6 +378,7 @@ def summaries_for(
     by_id = {indicator.pk: indicator for indicator in indicators}
     if not by_id:
         return {}
+    today = timezone.localdate()
     teams = sorted(set(team_ids or ()))
     wanted_teams: Q = Q(team_id__in=teams) if teams else Q(pk__in=[])
     query = SeriesSummary.objects.filter(indicator_id__in=list(by_id))
@@ -339,7 +391,8 @@ def summaries_for(
     for summary in query:
         indicator = by_id[summary.indicator_id]
         summary.indicator = indicator
-        if summary.signature == signature(indicator) and summary.first_month == (
+        expected = signature(indicator, lkt=summary.team_id is None, today=today)
+        if summary.signature == expected and summary.first_month == (
             indicator.programme.start_date.replace(day=1)
         ):
             found[(summary.indicator_id, summary.team_id)] = summary
@@ -365,6 +418,7 @@ def _compute_on_the_fly(
     for row in Measurement.objects.filter(condition).values_list("indicator_id", *_FIELDS):
         rows_by_indicator[row[0]].append(row[1:])
     changes = _changes_by_indicator({i for i, _ in missing})
+    starts = _programme_teams(by_id[i] for i in lkt_ids)[1] if lkt_ids else {}
     result = {}
     for indicator_id in {i for i, _ in missing}:
         indicator = by_id[indicator_id]
@@ -375,7 +429,10 @@ def _compute_on_the_fly(
             team_id = key[1]
             if team_id is None:
                 general = [c for c in own_changes if c.team_id is None]
-                result[key] = summarise(indicator, None, months, lkt, lkt_counts, general)
+                provisional = lkt_provisional(indicator, months, lkt_counts, starts[indicator_id])
+                result[key] = summarise(
+                    indicator, None, months, lkt, lkt_counts, general, provisional
+                )
             else:
                 points = by_team.get(team_id, {})
                 relevant = [c for c in own_changes if c.team_id in (None, team_id)]

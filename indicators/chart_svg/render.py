@@ -11,6 +11,12 @@ from indicators.chart_svg.description import description
 from indicators.chart_svg.frame import Frame, nice_ticks, value_range
 from indicators.chart_svg.labels import legend, line_labels
 from indicators.chart_svg.markup import COLOURS, FONT_FAMILY, escape, px
+from indicators.chart_svg.provisional import (
+    ProvisionalMark,
+    provisional_markers,
+    provisional_range,
+    widen_range,
+)
 from indicators.chart_svg.series import centre_line, data_line, limit_lines, point_markers
 from indicators.spc import Analysis
 
@@ -30,6 +36,7 @@ def render_svg(
     width: int = 720,
     height: int = 320,
     decimals: int | None = None,
+    provisional: Sequence[ProvisionalMark] = (),
 ) -> str:
     """Render the analysis as a standalone, accessible ``<svg>`` element (a string).
 
@@ -37,6 +44,7 @@ def render_svg(
     ``analysis``, which may then be None. ``x_labels`` name every point (e.g. "jan 2024"),
     ``annotations`` are (point index, short label) pairs such as PDSA cycles, ``target``
     defaults to the analysis' own target, and ``decimals=None`` picks 3 significant digits.
+    ``provisional`` are (index, value, label) of months left out of the analysis, drawn hollow.
     """
     segments = _segments(analysis, parts)
     n_total = sum(a.n_obs for _, a in segments)
@@ -71,7 +79,8 @@ def render_svg(
         f'<rect class="spc-plot" x="{MARGIN_LEFT}" y="{MARGIN_TOP}" width="{plot_w}" '
         f'height="{plot_h}" fill="{COLOURS["plot"]}" stroke="{COLOURS["grid"]}"/>'
     )
-    if not any(a.n_points for _, a in segments):
+    marks = [(int(i), float(v), str(label)) for i, v, label in provisional if 0 <= i < n_total]
+    if not any(a.n_points for _, a in segments) and not marks:
         out.append(
             f'<text class="spc-empty" x="{px(MARGIN_LEFT + plot_w / 2)}" '
             f'y="{px(MARGIN_TOP + plot_h / 2)}" text-anchor="middle" font-size="14">'
@@ -80,7 +89,10 @@ def render_svg(
         out.append("</svg>")
         return "".join(out)
 
-    low, high = value_range(segments, target)
+    if any(a.n_points for _, a in segments):
+        low, high = widen_range(*value_range(segments, target), marks)
+    else:  # only provisional months so far
+        low, high = provisional_range(marks, target)
     ticks, tick_decimals = nice_ticks(low, high)
     frame = Frame(MARGIN_LEFT, MARGIN_TOP, plot_w, plot_h, n_total, ticks[0], ticks[-1])
 
@@ -101,6 +113,7 @@ def render_svg(
         out += data_line(frame, start, part)
     for start, part in segments:
         out += point_markers(frame, start, part, x_labels, unit, decimals)
+    out += provisional_markers(frame, marks, x_labels, unit, decimals)
     out += line_labels(frame, latest, target, unit, decimals)
     out += legend(frame, height, segments, target, bool(notes))
     out.append("</svg>")

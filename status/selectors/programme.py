@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from indicators.charting import Chart, build_chart
 from indicators.models import ChartChange, Indicator
-from indicators.summaries import points_of, summaries_for
+from indicators.summaries import points_of, provisional_of, summaries_for
 from programmes.models import Programme, Region
 from status.selectors.overview import annotated_programmes, status_rows
 from status.selectors.series import SeriesStatus, series_status
@@ -71,6 +71,7 @@ def lkt_charts(programme: Programme, series: Sequence[SeriesStatus]) -> list[Cha
                 width=720,
                 height=300,
                 lkt=True,
+                provisional=provisional_of(summary),
             )
         )
     return charts

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from indicators.charting import provisional_label
+from indicators.completeness import Provisional
 from indicators.icons import SpcIcons, icons_for_summary
 from indicators.models import Indicator, SeriesSummary
 from indicators.spc_text import (
@@ -15,6 +18,7 @@ from indicators.spc_text import (
     format_number_da,
     phase_span_da,
 )
+from indicators.summaries import provisional_of
 from status.sparkline import sparkline_svg
 from teams.models import ImprovementTeam
 
@@ -24,6 +28,12 @@ VERDICT_SHORT = {
     "common_cause": _("Tilfældig variation"),
     "no_direction_signal": _("Signal uden retning"),
     "too_few_data": _("For få data"),
+}
+# The badge after a baseline or split, when the verdict is the change from the previous phase.
+PHASE_VERDICT_SHORT = {
+    "improvement": pgettext_lazy("fase", "Forbedret ift. forrige fase"),
+    "deterioration": pgettext_lazy("fase", "Forværret ift. forrige fase"),
+    "no_direction_signal": pgettext_lazy("fase", "Ændret ift. forrige fase"),
 }
 VERDICT_SYMBOLS = {
     "improvement": "+",
@@ -48,6 +58,8 @@ class SeriesStatus:
 
     @property
     def verdict_label(self) -> str:
+        if self.summary.versus_previous_phase and self.verdict in PHASE_VERDICT_SHORT:
+            return str(PHASE_VERDICT_SHORT[self.verdict])
         return str(VERDICT_SHORT[self.verdict])
 
     @property
@@ -85,6 +97,20 @@ class SeriesStatus:
             return ""
         unit = self.indicator.unit
         return format_number_da(value) + (f" {unit}" if unit else "")
+
+    @property
+    def provisional(self) -> Provisional | None:
+        """The latest month that does not count yet (LKT level only), if any."""
+        if self.team is not None or not self.summary.provisional:
+            return None
+        months = provisional_of(self.summary)
+        return months[max(months)] if months else None
+
+    @property
+    def provisional_note(self) -> str:
+        """'foreløbig: 3 af 7 teams', shown beside the latest (complete) value."""
+        latest = self.provisional
+        return provisional_label(latest.reported, latest.expected) if latest else ""
 
 
 def series_status(indicator: Indicator, summary: SeriesSummary, team=None) -> SeriesStatus:

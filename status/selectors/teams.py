@@ -53,7 +53,10 @@ def team_statuses(
     from a team's programme to its list of months (teams from several programmes)."""
     by_team = {team.pk: TeamStatus(team) for team in teams}
     summaries = summaries_for(
-        indicators, team_ids=list(by_team), lkt=False, only=("verdict", "counts")
+        indicators,
+        team_ids=list(by_team),
+        lkt=False,
+        only=("verdict", "counts", "signal_side", "assurance"),
     )
     for indicator in indicators:
         for team in teams:
