@@ -19,7 +19,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +34,7 @@ from accounts.ratelimit import rate_limited
 from core.numbers import trimmed
 from core.paging import PAGE_SIZE, paginate
 from core.params import id_from
+from core.uploads import SizeGuard
 from indicators.exporting import (
     CSV_CONTENT_TYPE,
     EXPORT_HEADER,
@@ -68,42 +68,17 @@ SESSION_KEY = "indicators_upload"
 ERRORS_LISTED = 100
 
 
-class _SizeGuard(FileUploadHandler):
-    """Stops keeping an uploaded file once it passes the limit; the rest is read and dropped,
-    so a 50 MB file costs neither memory nor disk and the browser still gets an answer."""
-
-    def __init__(self, request: HttpRequest, limit: int) -> None:
-        super().__init__(request)
-        self.limit = limit
-        self.too_large = False
-        self.size = 0
-
-    def handle_raw_input(self, input_data, META, content_length, boundary, encoding=None):  # noqa: N803
-        self.size = content_length
-        return None
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
-        if start + len(raw_data) > self.limit:
-            self.too_large = True
-            self.size = max(self.size, start + len(raw_data))
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size: int) -> None:
-        return None
-
-
 @csrf_exempt  # the size guard must be installed before the CSRF check reads the body …
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: AuthenticatedRequest) -> HttpResponse:
-    guard = _SizeGuard(request, max_bytes())
+    guard = SizeGuard(request, max_bytes())
     request.upload_handlers = [guard, *request.upload_handlers]
     return _upload(request, guard)
 
 
 @csrf_protect  # … and the CSRF check runs here, once the guard is in place
-def _upload(request: AuthenticatedRequest, guard: _SizeGuard) -> HttpResponse:
+def _upload(request: AuthenticatedRequest, guard: SizeGuard) -> HttpResponse:
     teams = writable_teams(request.user)
     if not teams:
         raise PermissionDenied

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyForm, TextRules
 from programmes.models import Programme
-from seminars.models import Seminar, SeminarKind
+from seminars.models import MaterialKind, Seminar, SeminarKind
 from seminars.services import EDITABLE_FIELDS
 from teams.models import ImprovementTeam, TeamMember
 
@@ -229,3 +229,30 @@ class CalendarFilterForm(TextRules, forms.Form):
             "programme": data.get("programme"),
             "kind": data.get("kind", ""),
         }
+
+
+class MaterialForm(CrispyForm, forms.Form):
+    """One file for a seminar, with its type and title; the file's content is checked later."""
+
+    submit_label = _("Upload materiale")
+
+    kind = forms.ChoiceField(label=_("Type"), choices=MaterialKind.choices)
+    title = forms.CharField(
+        label=_("Titel"), max_length=200, help_text=_("F.eks. “Slides: Driver diagram”.")
+    )
+    file = forms.FileField(
+        label=_("Fil"),
+        error_messages={"required": _("Vælg en fil at uploade.")},
+        help_text=_(
+            "PDF, PowerPoint (PPTX), Word (DOCX), Excel (XLSX) eller billede (PNG, JPEG); "
+            "højst 25 MB."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.pptx,.docx,.xlsx,.png,.jpg,.jpeg"}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, prefix="material", **kwargs)
+        self._init_helper()
+        self.helper.form_tag = False  # the page writes the <form> with its enctype

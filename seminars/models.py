@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -149,3 +151,56 @@ class Registration(CheckedFields):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.seminar}"
+
+
+class MaterialKind(models.TextChoices):
+    PROGRAMME = "programme", _("Program")
+    SLIDES = "slides", _("Præsentation")
+    HANDOUT = "handout", _("Materiale til deltagerne")
+    OTHER = "other", _("Andet")
+
+
+def material_path(material: SeminarMaterial, filename: str) -> str:
+    """A name of our own under the seminar's folder: the person's file name is never a path."""
+    return f"seminars/{material.seminar_id}/{uuid.uuid4().hex}.{material.extension}"
+
+
+class SeminarMaterial(CheckedFields):
+    """A file for a seminar (programme, slides, handouts), kept in Django's default storage.
+
+    The file is served only through `seminars:material_download`, which applies the role matrix;
+    its type (`content_type`, `extension`) was read from its bytes when it was uploaded.
+    """
+
+    Kind = MaterialKind
+
+    seminar = models.ForeignKey(Seminar, on_delete=models.CASCADE, related_name="materials")
+    kind = models.CharField(_("type"), max_length=20, choices=MaterialKind.choices)
+    title = models.CharField(_("titel"), max_length=200)
+    file = models.FileField(_("fil"), upload_to=material_path, max_length=200)
+    original_name = models.CharField(_("filnavn"), max_length=200)
+    extension = models.CharField(max_length=10, editable=False)
+    content_type = models.CharField(max_length=100, editable=False)
+    size = models.PositiveBigIntegerField(_("størrelse"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploadet af"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploadet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("seminarmateriale")
+        verbose_name_plural = _("seminarmaterialer")
+        ordering = ["seminar", "kind", "title", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=MaterialKind.values), name="seminar_material_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,4 +1,4 @@
-"""Reads for seminar pages: the calendar, invited teams and registrations."""
+"""Reads for seminar pages: the calendar, invited teams, registrations and materials."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from programmes.models import Programme
-from seminars.models import Registration, Seminar, SeminarInvitation
+from seminars.models import MaterialKind, Registration, Seminar, SeminarInvitation, SeminarMaterial
 
 
 def seminar_calendar(
@@ -70,3 +70,10 @@ def seminar_registrations(seminar: Seminar) -> QuerySet[Registration]:
         .select_related("user", "team", "team__region")
         .order_by("team__name", "user__first_name", "user__last_name", "user__email")
     )
+
+
+def seminar_materials(seminar: Seminar) -> list[SeminarMaterial]:
+    """The seminar's materials: programme first, then slides, handouts, the rest; by title."""
+    order = {kind: index for index, kind in enumerate(MaterialKind.values)}
+    materials = seminar.materials.select_related("uploaded_by").order_by("title", "pk")
+    return sorted(materials, key=lambda material: order.get(material.kind, len(order)))

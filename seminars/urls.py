@@ -1,6 +1,6 @@
 from django.urls import path
 
-from seminars import views
+from seminars import material_views, views
 
 app_name = "seminars"
 urlpatterns = [
@@ -15,5 +15,16 @@ urlpatterns = [
         "<int:pk>/tilmeldinger/<int:registration_pk>/afmeld/",
         views.unregister_participant,
         name="unregister",
+    ),
+    path("<int:pk>/materialer/", material_views.materials, name="materials"),
+    path(
+        "<int:pk>/materialer/<int:material_pk>/hent/",
+        material_views.download_material,
+        name="material_download",
+    ),
+    path(
+        "<int:pk>/materialer/<int:material_pk>/slet/",
+        material_views.delete_material,
+        name="material_delete",
     ),
 ]

@@ -34,6 +34,7 @@ from seminars.models import Registration, Seminar
 from seminars.selectors import (
     seminar_calendar,
     seminar_invitations,
+    seminar_materials,
     seminar_registrations,
     seminars_registered_for,
 )
@@ -222,6 +223,8 @@ def _render_detail(
         "invited_count": len(invitations),
         "is_open": is_open,
         "my_registration": my_registration,
+        "materials": seminar_materials(seminar),
+        "may_manage": may_manage,
     }
     if sees_participants:
         page = paginate(request, seminar_registrations(seminar), PARTICIPANTS_PER_PAGE)

@@ -20,3 +20,8 @@ LKT_ENFORCE_2FA = False
 
 # The suite requests PDFs, exports and mails freely; tests/test_rate_limits.py lowers one at a time.
 LKT_RATE_LIMITS = {scope: (10_000, seconds) for scope, (_count, seconds) in LKT_RATE_LIMITS.items()}  # noqa: F405
+
+# Uploaded files go to a throwaway folder per test session, never into var/media.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = tempfile.mkdtemp(prefix="lkt-test-media-")
