@@ -118,7 +118,9 @@ def _ooxml(stream: IO[bytes]) -> FileType | None:
     if len(content_types) > CONTENT_TYPES_BUDGET:
         return None
     overrides = {name.lstrip(b"/"): kind for name, kind in _OVERRIDE.findall(content_types)}
-    overrides |= {name.lstrip(b"/"): kind for kind, name in _OVERRIDE_REVERSED.findall(content_types)}
+    overrides |= {
+        name.lstrip(b"/"): kind for kind, name in _OVERRIDE_REVERSED.findall(content_types)
+    }
     for file_type, (main_types, folder) in _OOXML_MAIN.items():
         for part_name, kind in overrides.items():
             name = part_name.decode("utf-8", "replace")

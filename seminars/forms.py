@@ -247,9 +247,7 @@ class MaterialForm(CrispyForm, forms.Form):
             "PDF, PowerPoint (PPTX), Word (DOCX), Excel (XLSX) eller billede (PNG, JPEG); "
             "højst 25 MB."
         ),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".pdf,.pptx,.docx,.xlsx,.png,.jpg,.jpeg"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.pptx,.docx,.xlsx,.png,.jpg,.jpeg"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

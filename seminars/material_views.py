@@ -63,9 +63,7 @@ def _materials(request: AuthenticatedRequest, pk: int, guard: SizeGuard) -> Http
             except ValidationError as error:
                 add_errors(form, error)
             else:
-                messages.success(
-                    request, _("“%(title)s” er uploadet.") % {"title": material.title}
-                )
+                messages.success(request, _("“%(title)s” er uploadet.") % {"title": material.title})
                 return redirect("seminars:materials", seminar.pk)
     context = {
         "seminar": seminar,
@@ -106,4 +104,3 @@ def delete_material(request: AuthenticatedRequest, pk: int, material_pk: int) ->
     material_delete(material=material, by=request.user)
     messages.success(request, _("“%(title)s” er fjernet.") % {"title": material.title})
     return redirect("seminars:materials", seminar.pk)
-

@@ -16,9 +16,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from core.months import add_months
+from seminars.materials import material_add
 from tests.factories import IndicatorFactory, SeminarFactory
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +73,9 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "seminars:invite": [("POST", "Lofoofffff")],
     "seminars:register": [("POST", "Lofoofofff")],
     "seminars:unregister": [("POST", "Lofoofofff")],
+    "seminars:materials": [("GET", "Looooooooo"), ("POST", "Lofoofffff")],
+    "seminars:material_download": [("GET", "Looooooooo")],
+    "seminars:material_delete": [("POST", "Lofoofffff")],
     "accounts:list": [("GET", "Lofoofffff")],
     "accounts:invite": [("GET", "Lofoofffff"), ("POST", "Lofoofffff")],
     "accounts:deactivate": [("POST", "Loffofffff")],
@@ -169,6 +174,13 @@ class World:
         self.registration = self.seminar.registrations.create(
             user=cast.local_lead, team=cast.kol_rm
         )
+        self.material = material_add(
+            seminar=self.seminar,
+            upload=SimpleUploadedFile("program.pdf", b"%PDF-1.4\n%%EOF\n"),
+            kind="programme",
+            title="Program",
+            by=cast.lead,
+        )
 
     def kwargs(self, name: str) -> dict:
         c = self.cast
@@ -181,6 +193,8 @@ class World:
             "teams:remove_member": {"pk": c.kol_rm.pk, "member_pk": self.team_member.pk},
             "seminars:create": {"programme_pk": c.kol.pk},
             "seminars:unregister": {"pk": self.seminar.pk, "registration_pk": self.registration.pk},
+            "seminars:material_download": {"pk": self.seminar.pk, "material_pk": self.material.pk},
+            "seminars:material_delete": {"pk": self.seminar.pk, "material_pk": self.material.pk},
             "accounts:accept_invitation": {"token": "no-such-token"},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
             "indicators:enter_month": {"pk": c.kol_rm.pk, "month": self.month},

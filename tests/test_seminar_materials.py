@@ -60,7 +60,9 @@ def test_it_refuses_what_is_not_an_allowed_kind(content) -> None:
 
 
 @pytest.mark.parametrize("extension", list(GOOD))
-def test_a_lead_uploads_each_kind_and_anyone_signed_in_downloads_it(client, cast, seminar, extension):
+def test_a_lead_uploads_each_kind_and_anyone_signed_in_downloads_it(
+    client, cast, seminar, extension
+):
     build, content_type = GOOD[extension]
     client.force_login(cast.lead)
     response = upload(client, seminar, build(), f"Mit materiale.{extension}")
@@ -122,9 +124,11 @@ def test_a_hostile_file_name_becomes_a_plain_attachment_name(client, cast, semin
     material = SeminarMaterial.objects.get()
     response = client.get(reverse("seminars:material_download", args=[seminar.pk, material.pk]))
     disposition = response["Content-Disposition"]
-    assert "\r" not in disposition and "\n" not in disposition and "X-Injected:" not in str(
-        response.serialize_headers()
-    ).replace("X-Injected_", "")
+    assert (
+        "\r" not in disposition
+        and "\n" not in disposition
+        and "X-Injected:" not in str(response.serialize_headers()).replace("X-Injected_", "")
+    )
     assert disposition.endswith('.pdf"')
     assert "/" not in material.original_name and ".." not in material.original_name.split(".")[0]
 
