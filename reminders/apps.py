@@ -19,3 +19,8 @@ class RemindersConfig(AppConfig):
         from core.audit import audit_models
 
         audit_models(self, except_for=["SentReminder"])
+
+        from reminders.signals import on_seminar_changed
+        from seminars.services import seminar_changed
+
+        seminar_changed.connect(on_seminar_changed, dispatch_uid="reminders.seminar_notices")

@@ -34,7 +34,7 @@ from accounts.models import User
 from programmes.models import Programme
 from reminders import config, emails
 from reminders.models import ReminderKind, ReminderStatus, SentReminder
-from reminders.preferences import reminder_enabled
+from reminders.preferences import preference_kind, reminder_enabled
 from reminders.scanner import Due
 from seminars.models import Seminar
 from teams.models import ImprovementTeam
@@ -45,7 +45,7 @@ SENT, SKIPPED, TAKEN, FAILED = "sent", "skipped", "taken", "failed"
 
 # By `ReminderKind` value (a `Due` carries the kind as the plain string it is stored as).
 MODEL_OF_KIND: dict[str, type[Seminar] | type[ImprovementTeam] | type[Programme]] = {
-    ReminderKind.SEMINAR: Seminar,
+    ReminderKind.SEMINAR: Seminar,  # seminar notices too (`reminders.notices`)
     ReminderKind.DATA: ImprovementTeam,
     ReminderKind.DATA_LATE: Programme,
     ReminderKind.MILESTONE: Programme,
@@ -109,7 +109,8 @@ def deliver(due: Due, *, token: str, final: bool = False) -> str:
     used up or `final` is set; then the record is marked failed for an administrator to see.
     """
     recipient = User.objects.filter(pk=due.recipient_id, is_active=True).first()
-    if recipient is None or not recipient.email or not reminder_enabled(recipient.pk, due.kind):
+    choice = preference_kind(due.kind, due.occasion)
+    if recipient is None or not recipient.email or not reminder_enabled(recipient.pk, choice):
         return SKIPPED
     with translation.override(settings.LANGUAGE_CODE):
         draft = emails.prepare(due, recipient)

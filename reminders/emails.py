@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from email.mime.text import MIMEText
-from typing import Any
 
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -23,13 +20,14 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from core.months import add_months, data_deadline, label_da
-from core.text import one_line
 from indicators.models import DataSource, Frequency, Indicator, Measurement
 from programmes.models import Programme, ProgrammeLead, RegionalCoordinator
 from reminders import config, ics
+from reminders.drafts import Draft, seminar_draft
 from reminders.models import ReminderKind, ReminderStatus, SentReminder
-from reminders.preferences import unsubscribe_token
-from reminders.revisions import seminar_fingerprint, seminar_sequence
+from reminders.notices import is_notice, prepare_notice
+from reminders.preferences import preference_kind, unsubscribe_token
+from reminders.revisions import seminar_fingerprint
 from reminders.scanner import (
     CANCEL,
     Due,
@@ -41,21 +39,6 @@ from seminars.models import Seminar
 from teams.models import ImprovementTeam
 
 
-@dataclass
-class Draft:
-    """A reminder ready to be rendered: subject, template pair and what goes in them."""
-
-    subject: str
-    template: str
-    context: dict[str, Any]
-    revision: str = ""
-    attachments: list[MIMEText] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        # Names stored before line breaks were refused must not break the header (or add one).
-        self.subject = one_line(str(self.subject))
-
-
 def prepare(due: Due, recipient: User) -> Draft | None:
     return PREPARERS[due.kind](due, recipient)
 
@@ -63,8 +46,9 @@ def prepare(due: Due, recipient: User) -> Draft | None:
 def render(draft: Draft, due: Due, recipient: User, *, message_id: str) -> EmailMultiAlternatives:
     """The message: plain text with an HTML alternative, attachments, unsubscribe headers."""
     site = config.site_url()
+    choice = preference_kind(due.kind, due.occasion)
     unsubscribe = site + reverse(
-        "reminders:unsubscribe", args=[unsubscribe_token(recipient.pk, due.kind)]
+        "reminders:unsubscribe", args=[unsubscribe_token(recipient.pk, choice)]
     )
     context = {
         **draft.context,
@@ -72,7 +56,7 @@ def render(draft: Draft, due: Due, recipient: User, *, message_id: str) -> Email
         "site_url": site,
         "preferences_url": site + reverse("reminders:preferences"),
         "unsubscribe_url": unsubscribe,
-        "kind_label": ReminderKind(due.kind).label,
+        "kind_label": ReminderKind(choice).label,
     }
     message = EmailMultiAlternatives(
         subject=draft.subject,
@@ -108,13 +92,14 @@ def prepare_seminar(due: Due, recipient: User) -> Draft | None:
     cancelling = due.occasion == CANCEL
     if cancelling != seminar.is_cancelled:
         return None
+    if is_notice(due.occasion):
+        return prepare_notice(due, recipient, seminar)
     fingerprint = seminar_fingerprint(seminar)
+    shown = last_shown(due, recipient) or None  # a withdrawal's mail showed no time
+    if due.occasion.startswith("update-") and shown == fingerprint:
+        return None  # another mail (a notice, a reminder) has shown them the new time already
     # A reminder to someone whose last mail showed another time or place says so (one mail).
-    updating = due.occasion.startswith("update-") or last_shown(due, recipient) not in (
-        None,
-        fingerprint,
-    )
-    url = config.site_url() + reverse("seminars:detail", args=[seminar.pk])
+    updating = due.occasion.startswith("update-") or shown not in (None, fingerprint)
     day = date_format(timezone.localtime(seminar.starts_at), "j. F Y")
     if cancelling:
         subject = _("Aflyst: %(seminar)s den %(day)s") % {"seminar": seminar, "day": day}
@@ -125,24 +110,13 @@ def prepare_seminar(due: Due, recipient: User) -> Draft | None:
     else:
         subject = _("Påmindelse: %(seminar)s den %(day)s") % {"seminar": seminar, "day": day}
         template, method = "seminar_reminder", ics.REQUEST
-    calendar = ics.seminar_calendar(
+    return seminar_draft(
         seminar,
-        method=method,
-        sequence=seminar_sequence(seminar),
-        attendee_email=recipient.email,
-        attendee_name=recipient.get_full_name(),
-        url=url,
-        now=timezone.now(),
-    )
-    attachment = MIMEText(calendar.decode(), "calendar", "utf-8")
-    attachment.set_param("method", method)
-    attachment.add_header("Content-Disposition", "attachment", filename="seminar.ics")
-    return Draft(
+        recipient,
         subject=subject,
         template=template,
-        context={"seminar": seminar, "programme": seminar.programme, "url": url},
+        method=method,
         revision=fingerprint,
-        attachments=[attachment],
     )
 
 

@@ -15,6 +15,13 @@ class ReminderKind(models.TextChoices):
     DATA = "data", _("Påmindelser om dataregistrering")
     DATA_LATE = "data_late", _("Oversigt over teams, der mangler data")
     MILESTONE = "milestone", _("Programmets milepæle (fastholdelsesplan)")
+    # Notices about a seminar, sent when something happens to it (`reminders.notices`). They
+    # are recorded as SEMINAR records (one history per seminar and person); these kinds are the
+    # choices a person makes about them.
+    SEMINAR_INVITATION = "seminar_invitation", _("Invitationer til seminarer")
+    SEMINAR_CHANGE = "seminar_change", _("Besked, når et seminar flyttes")
+    SEMINAR_CANCELLATION = "seminar_cancellation", _("Besked, når et seminar aflyses")
+    SEMINAR_REGISTRATION = "seminar_registration", _("Bekræftelse af tilmelding og afmelding")
 
 
 class ReminderStatus(models.TextChoices):

@@ -13,8 +13,7 @@ from reminders.models import ReminderKind, ReminderPreference
 KIND_HELP = {
     ReminderKind.SEMINAR: _(
         "Påmindelser før seminarer, du er tilmeldt (eller dit team er inviteret til som lokal "
-        "projektleder), med en kalenderinvitation – og besked, hvis tid eller sted ændres, "
-        "eller seminaret aflyses."
+        "projektleder), med en kalenderinvitation."
     ),
     ReminderKind.DATA: _(
         "Påmindelser før datafristen, når dit team endnu ikke har registreret data for den "
@@ -28,7 +27,40 @@ KIND_HELP = {
         "Til nationale projektledere: besked tre måneder før programmet slutter om at lægge "
         "en plan for fastholdelse."
     ),
+    ReminderKind.SEMINAR_INVITATION: _(
+        "Når dit team bliver inviteret til et seminar: en e-mail med kalenderinvitationen."
+    ),
+    ReminderKind.SEMINAR_CHANGE: _(
+        "Når tid eller sted for et seminar, du har fået besked om, ændres: en e-mail med den "
+        "opdaterede kalenderinvitation."
+    ),
+    ReminderKind.SEMINAR_CANCELLATION: _(
+        "Når et seminar, du har fået besked om, aflyses: en e-mail, der også fjerner det fra "
+        "din kalender."
+    ),
+    ReminderKind.SEMINAR_REGISTRATION: _(
+        "Når du bliver tilmeldt eller afmeldt et seminar (af dig selv eller en anden)."
+    ),
 }
+
+# Seminar mails are all recorded as SEMINAR records; the occasion tells which choice governs.
+_SEMINAR_OCCASIONS = (
+    ("invitation-", ReminderKind.SEMINAR_INVITATION),
+    ("registered-", ReminderKind.SEMINAR_REGISTRATION),
+    ("unregistered-", ReminderKind.SEMINAR_REGISTRATION),
+    ("update-", ReminderKind.SEMINAR_CHANGE),
+    ("cancel", ReminderKind.SEMINAR_CANCELLATION),
+)
+
+
+def preference_kind(kind: str, occasion: str) -> str:
+    """The kind a person turns on or off for this mail: a seminar notice has its own."""
+    if kind == ReminderKind.SEMINAR:
+        for prefix, choice in _SEMINAR_OCCASIONS:
+            if occasion.startswith(prefix):
+                return choice
+    return kind
+
 
 _SALT = "lkt_portal.reminders.unsubscribe"
 

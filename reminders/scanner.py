@@ -38,7 +38,7 @@ from indicators.models import DataSource, Frequency, Indicator, Measurement
 from programmes.models import Programme, ProgrammeLead, RegionalCoordinator, parse_reminder_days
 from reminders import config
 from reminders.models import ReminderKind, ReminderStatus, SeminarRevision, SentReminder
-from reminders.preferences import opted_out
+from reminders.preferences import opted_out, preference_kind
 from reminders.revisions import expected_sequence, seminar_fingerprint
 from reminders.timing import (
     local_date,
@@ -68,8 +68,15 @@ class Due:
 def due_reminders(at: dt.datetime) -> list[Due]:
     """Everything due at `at` that nobody has sent, is sending, or has given up on."""
     candidates = [*seminar_candidates(at), *data_candidates(at), *milestone_candidates(at)]
+    return sorted(unsettled(wanted(candidates)))
+
+
+def wanted(candidates: Iterable[Due]) -> list[Due]:
+    """The candidates whose recipient has not turned their kind (or notice) off."""
     off = opted_out()
-    return sorted(unsettled(c for c in candidates if (c.recipient_id, c.kind) not in off))
+    return [
+        c for c in candidates if (c.recipient_id, preference_kind(c.kind, c.occasion)) not in off
+    ]
 
 
 def stale_claims_before() -> dt.datetime:
@@ -177,7 +184,8 @@ class SeminarHistory:
         return shown is not None and shown[1] not in ("", fingerprint)
 
 
-def seminar_candidates(at: dt.datetime) -> list[Due]:
+def seminar_candidates(at: dt.datetime, seminar_ids: list[int] | None = None) -> list[Due]:
+    """Reminders, updates and cancellations due for the seminars (all, or those of the ids)."""
     offsets = {
         pk: parse_reminder_days(days)
         for pk, days in Programme.objects.order_by().values_list("pk", "seminar_reminder_days")
@@ -188,14 +196,15 @@ def seminar_candidates(at: dt.datetime) -> list[Due]:
     mailed_about = SentReminder.objects.filter(
         kind=ReminderKind.SEMINAR, status__in=[ReminderStatus.CLAIMED, ReminderStatus.SENT]
     ).values("object_id")
+    scope = Seminar.objects.filter(starts_at__gt=at)
+    if seminar_ids is not None:
+        scope = scope.filter(pk__in=seminar_ids)
     seminars = list(
-        Seminar.objects.filter(starts_at__gt=at)
-        .filter(
+        scope.filter(
             Q(cancelled_at__isnull=True, starts_at__lte=horizon)
             | Q(cancelled_at__isnull=False)
             | Q(pk__in=mailed_about)
-        )
-        .only("pk", "programme_id", "starts_at", "ends_at", "place", "address", "cancelled_at")
+        ).only("pk", "programme_id", "starts_at", "ends_at", "place", "address", "cancelled_at")
     )
     if not seminars:
         return []
@@ -215,8 +224,11 @@ def seminar_candidates(at: dt.datetime) -> list[Due]:
         reminder = seminar_reminder_occasion(seminar, offset) if offset else None
         update = seminar_update_occasion(seminar, revisions.get(seminar.pk))
         fingerprint = seminar_fingerprint(seminar)
-        for person in people[seminar.pk]:
-            if reminder and history.is_open(seminar.pk, person, reminder):
+        # Everyone told the old time or place hears of the new (an invited team's members
+        # too); only participants and local leads are reminded.
+        for person in people[seminar.pk] | history.mailed[seminar.pk]:
+            participant = person in people[seminar.pk]
+            if reminder and participant and history.is_open(seminar.pk, person, reminder):
                 # A reminder shows the current time and place (and says they changed, if they
                 # did): no separate update is needed.
                 due.append(Due(ReminderKind.SEMINAR, seminar.pk, person, reminder))

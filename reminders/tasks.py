@@ -1,4 +1,5 @@
-"""The reminders' Celery tasks: beat runs the scan, which sends each due reminder as a task."""
+"""The reminders' Celery tasks: beat runs the scan, which sends each due reminder as a task;
+a change to a seminar runs `seminar_notices`, which does the same for that seminar at once."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from reminders import config
 from reminders.delivery import SendFailed, deliver
+from reminders.notices import event_dues
 from reminders.scanner import Due, due_reminders
 from reminders.timing import parse_at
 
@@ -38,3 +40,19 @@ def send_reminder(self: Task, kind: str, object_id: int, recipient_id: int, occa
         return deliver(due, token=self.request.id, final=self.request.retries >= self.max_retries)
     except (SendFailed, DatabaseError) as exc:
         raise self.retry(exc=exc, countdown=config.backoff(self.request.retries)) from exc
+
+
+@shared_task(name="lkt_portal.reminders.seminar_notices", acks_late=True)
+def seminar_notices(
+    seminar_id: int, invitations: list[int] | None = None, registration_id: int | None = None
+) -> int:
+    """Send what a change to the seminar calls for; run twice, it finds everything sent."""
+    due = event_dues(
+        seminar_id,
+        invitations=invitations or [],
+        registration_id=registration_id,
+        at=timezone.now(),
+    )
+    for item in due:
+        send_reminder.delay(*item.key)
+    return len(due)

@@ -24,8 +24,9 @@ from programmes.models import Programme
 from seminars.models import Registration, Seminar, SeminarInvitation
 from teams.models import ImprovementTeam, TeamMember
 
-# Sent after commit with `seminar` and `change`: "planned", "updated", "cancelled", "invited",
-# "registered" or "unregistered" (the last two also with `registration`).
+# Sent after commit with `seminar` and `change`: "planned", "updated", "cancelled", "invited"
+# (with `invitations`, the new invitations' ids), "registered" or "unregistered" (the last two
+# also with `registration`).
 seminar_changed = Signal()
 
 EDITABLE_FIELDS = (
@@ -176,16 +177,17 @@ def seminar_invite_teams(
                 % {"teams": ", ".join(sorted(still_registered))}
             }
         )
-    added = []
+    added, invitations = [], []
     for pk in wanted.keys() - current.keys():
         invitation = SeminarInvitation(seminar=locked, team=wanted[pk])
         invitation.full_clean()
         invitation.save()
         added.append(wanted[pk])
+        invitations.append(invitation.pk)
     for invitation in removed:
         invitation.delete()
     if added or removed:
-        _announce(locked, "invited")
+        _announce(locked, "invited", invitations=sorted(invitations))
     return added, [invitation.team for invitation in removed]
 
 

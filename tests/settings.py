@@ -25,3 +25,15 @@ LKT_RATE_LIMITS = {scope: (10_000, seconds) for scope, (_count, seconds) in LKT_
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lkt-test-media-")
+
+# Tasks the tests dispatch without a worker (seminar notices after a change) go to a throwaway
+# filesystem queue, never to var/broker, where `make run`'s worker would pick them up.
+if CELERY_BROKER_URL.startswith("filesystem"):  # noqa: F405
+    _queue = tempfile.mkdtemp(prefix="lkt-test-broker-")
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        **CELERY_BROKER_TRANSPORT_OPTIONS,  # noqa: F405
+        "data_folder_in": _queue,
+        "data_folder_out": _queue,
+        "processed_folder": _queue,
+        "control_folder": _queue,
+    }
