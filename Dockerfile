@@ -19,11 +19,13 @@ RUN pip install --no-cache-dir --require-hashes -r requirements-runtime.lock
 
 COPY . .
 # Static files are collected (hashed names) and stay root's; the user may write in var/ itself
-# (beat's schedule). Settings made a broker folder there during the build: Redis is the broker.
+# (beat's schedule) and in var/media (uploaded seminar materials, a volume in docker-compose).
+# Settings made a broker folder there during the build: Redis is the broker.
 RUN useradd --system --uid 10001 --home-dir /app lkt \
  && STATIC_MANIFEST=True SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
  && rm -rf /app/var/broker \
- && chown lkt /app/var
+ && mkdir -p /app/var/media \
+ && chown lkt /app/var /app/var/media
 USER lkt
 ENV STATIC_MANIFEST=True
 EXPOSE 8000
