@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from seminars.models import Registration, Seminar, SeminarInvitation
+from seminars.models import Registration, Seminar, SeminarInvitation, SeminarMaterial
 
 
 class InvitationInline(admin.TabularInline):
@@ -40,3 +40,26 @@ class RegistrationAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "team", "seminar"]
     list_select_related = ["user", "seminar", "team"]
+
+
+@admin.register(SeminarMaterial)
+class SeminarMaterialAdmin(admin.ModelAdmin):
+    """Read and retitle only: files are uploaded (and checked) on the seminar's own page."""
+
+    list_display = ["title", "seminar", "kind", "extension", "size", "uploaded_at"]
+    list_filter = ["kind"]
+    list_select_related = ["seminar"]
+    search_fields = ["title", "original_name"]
+    readonly_fields = [
+        "seminar",
+        "file",
+        "original_name",
+        "extension",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

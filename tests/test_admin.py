@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,6 +17,7 @@ from indicators.services import upload_preview_keep
 from indicators.summaries import refresh_summaries
 from programmes.models import ImprovementGoal, StatusRating
 from programmes.services import programme_change_status
+from seminars.materials import material_add  # noqa: E402
 from seminars.models import Registration
 from teams.models import PDSACycle, ProgressScore
 from tests.factories import (
@@ -85,6 +87,13 @@ def filled_admin(client):
     StatusRating.objects.create(programme=programme, colour="yellow", reason="Data mangler")
     refresh_summaries([measurement.indicator_id])
     upload_preview_keep(user=member.user, filename="data.csv", rows=[])
+    material_add(
+        seminar=seminar,
+        upload=SimpleUploadedFile("program.pdf", b"%PDF-1.4\n%%EOF\n"),
+        kind="programme",
+        title="Program",
+        by=None,
+    )
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     return client
 
