@@ -17,7 +17,7 @@ from indicators.services import upload_preview_keep
 from indicators.summaries import refresh_summaries
 from programmes.models import ImprovementGoal, StatusRating
 from programmes.services import programme_change_status
-from seminars.materials import material_add  # noqa: E402
+from seminars.materials import material_add
 from seminars.models import Registration
 from teams.models import PDSACycle, ProgressScore
 from tests.factories import (
