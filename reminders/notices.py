@@ -79,7 +79,7 @@ def event_dues(
             Due(ReminderKind.SEMINAR, seminar_id, user_id, f"{INVITATION}{teams[team_id]}")
             for team_id, user_id in members.order_by().values_list("team_id", "user_id")
         ]
-        registration = Registration.objects.filter(pk=registration_id, seminar_id=seminar_id)
+        registration = Registration.objects.filter(pk=registration_id or 0, seminar_id=seminar_id)
         due += [
             Due(ReminderKind.SEMINAR, seminar_id, found.user_id, registration_occasion(found))
             for found in registration.filter(user__is_active=True)

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from seminars.models import Registration, Seminar, SeminarInvitation, SeminarMaterial
 
@@ -61,5 +62,5 @@ class SeminarMaterialAdmin(admin.ModelAdmin):
         "uploaded_at",
     ]
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

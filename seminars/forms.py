@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.db.models import QuerySet
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyForm, TextRules
@@ -250,7 +252,11 @@ class MaterialForm(CrispyForm, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.pptx,.docx,.xlsx,.png,.jpg,.jpeg"}),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, prefix="material", **kwargs)
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        files: MultiValueDict[str, UploadedFile] | None = None,
+    ) -> None:
+        super().__init__(data, files, prefix="material")
         self._init_helper()
         self.helper.form_tag = False  # the page writes the <form> with its enctype

@@ -48,7 +48,7 @@ def subjects(smtp) -> Counter[tuple[str, str]]:
     )
 
 
-def test_every_notice_is_sent_exactly_once_through_a_real_worker(rig, monkeypatch) -> None:
+def test_every_notice_is_sent_exactly_once_through_a_real_worker(rig, monkeypatch) -> None:  # noqa: F811
     setup = rig(database=8)
     # This process's Celery app publishes to the worker's broker (the signal's path).
     monkeypatch.setitem(celery_app.conf, "broker_url", setup.broker)
