@@ -191,3 +191,19 @@ def test_the_seminar_page_lists_its_materials_in_a_fixed_number_of_queries(
     assert page.content.decode().count("/hent/") == 8
     detail = client.get(reverse("seminars:detail", args=[seminar.pk]))
     assert "Materiale 7" in detail.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["nonsense", "", "x" * 20_000, "slides\r\n"])
+def test_an_unknown_kind_is_refused_without_an_error_page(client, cast, seminar, kind) -> None:
+    client.force_login(cast.lead)
+    response = upload(client, seminar, files.pdf(), "a.pdf", kind=kind)
+    assert response.status_code == 200
+    assert not SeminarMaterial.objects.exists()
+
+
+def test_the_same_upload_posted_twice_keeps_two_materials_and_no_error(client, cast, seminar):
+    client.force_login(cast.lead)
+    assert upload(client, seminar, files.pdf(), "a.pdf").status_code == 302
+    assert upload(client, seminar, files.pdf(), "a.pdf").status_code == 302
+    names = set(SeminarMaterial.objects.values_list("file", flat=True))
+    assert len(names) == 2  # each stored under a name of its own
