@@ -16,6 +16,8 @@ class SearchForm(TextRules, forms.Form):
         max_length=MAX_LENGTH,
         strip=True,
         error_messages={
-            "max_length": _("Søgningen er for lang: højst %(limit_value)d tegn (den har %(show_value)d).")
+            "max_length": _(
+                "Søgningen er for lang: højst %(limit_value)d tegn (den har %(show_value)d)."
+            )
         },
     )

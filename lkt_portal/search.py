@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
@@ -50,7 +51,7 @@ class Kind:
     title: str | Promise
     visible: Callable[[User], QuerySet]
     fields: tuple[str, ...]
-    hit: Callable[[object], Hit]
+    hit: Callable[[Any], Hit]
 
 
 def words_of(query: str) -> list[str]:

@@ -14,13 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from accounts.roles import Roles, roles_of
@@ -168,25 +167,21 @@ def cycles_to_study(situation: Situation) -> list[Item]:
     ]
 
 
-def my_seminars(situation: Situation) -> QuerySet[Seminar]:
-    """Upcoming seminars my teams are invited to, with whether I have registered."""
-    registered = Registration.objects.filter(
-        seminar=OuterRef("pk"), user=situation.user, cancelled_at__isnull=True
-    )
+def seminar_invitations(situation: Situation) -> list[Item]:
+    """Upcoming seminars my teams are invited to where I have not registered."""
     invited = SeminarInvitation.objects.filter(
         seminar=OuterRef("pk"), team_id__in=situation.roles.teams
     )
-    return (
+    registered = Registration.objects.filter(
+        seminar=OuterRef("pk"), user=situation.user, cancelled_at__isnull=True
+    )
+    seminars = (
         Seminar.objects.upcoming()
-        .annotate(is_invited=Exists(invited), is_registered=Exists(registered))
-        .filter(is_invited=True)
+        .filter(Exists(invited))
+        .exclude(Exists(registered))
         .select_related("programme")
         .order_by("starts_at", "pk")
     )
-
-
-def seminar_invitations(situation: Situation) -> list[Item]:
-    """Seminars my team is invited to where I have not registered."""
     return [
         Item(
             _("Dit team er inviteret til %(seminar)s (%(programme)s) %(day)s – tilmeld dig.")
@@ -197,7 +192,7 @@ def seminar_invitations(situation: Situation) -> list[Item]:
             },
             reverse("seminars:detail", args=[seminar.pk]),
         )
-        for seminar in my_seminars(situation).filter(is_registered=False)
+        for seminar in seminars
     ]
 
 

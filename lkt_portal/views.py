@@ -8,9 +8,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from lkt_portal.health import broker_status, database_status
 from accounts.http import AuthenticatedRequest
 from lkt_portal.forms import SearchForm
+from lkt_portal.health import broker_status, database_status
 from lkt_portal.home import my_work
 from lkt_portal.search import search as search_portal
 
@@ -30,9 +30,7 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     groups = search_portal(request.user, query) if query else []
-    return render(
-        request, "search.html", {"form": form, "query": query, "groups": groups}
-    )
+    return render(request, "search.html", {"form": form, "query": query, "groups": groups})
 
 
 @never_cache

@@ -215,8 +215,9 @@ def test_the_coordinator_sees_pending_invitations(cast) -> None:
         ("nobody", []),
     ],
 )
-def test_each_role_gets_its_sections(kol, clock, client, who, sections,
-                                     django_assert_max_num_queries) -> None:  # fmt: skip
+def test_each_role_gets_its_sections(
+    kol, clock, client, who, sections, django_assert_max_num_queries
+) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
     client.force_login(getattr(kol, who))
     with django_assert_max_num_queries(60):

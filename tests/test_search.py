@@ -1,4 +1,4 @@
-"""Search: what it finds, on PostgreSQL and in the fallback, and never what a person may not open."""
+"""Search: what it finds (PostgreSQL and the fallback), never what a person may not open."""
 
 from __future__ import annotations
 
@@ -136,8 +136,9 @@ def connection_vendor() -> str:
         "9" * 400,
     ],
 )
-def test_hostile_queries_never_give_a_server_error(world, client, query,
-                                                   django_assert_max_num_queries) -> None:  # fmt: skip
+def test_hostile_queries_never_give_a_server_error(
+    world, client, query, django_assert_max_num_queries
+) -> None:
     client.force_login(world.coordinator)
     with django_assert_max_num_queries(20):
         response = client.get(reverse("search"), {"q": query})
@@ -148,8 +149,9 @@ def test_hostile_queries_never_give_a_server_error(world, client, query,
         assert "invalid-feedback" in response.content.decode()
 
 
-def test_the_query_count_does_not_grow_with_the_results(world, client,
-                                                        django_assert_max_num_queries) -> None:  # fmt: skip
+def test_the_query_count_does_not_grow_with_the_results(
+    world, client, django_assert_max_num_queries
+) -> None:
     for n in range(30):
         f.ProgrammeFactory(name=f"{WORD} {n}")
         f.SeminarFactory(programme=world.kol, title=f"{WORD} {n}")
