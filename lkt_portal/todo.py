@@ -53,6 +53,7 @@ class Item:
     text: str
     url: str
     late: bool = False
+    fyi: bool = False  # for information (the next seminar): left out where its link is listed
 
 
 Rule = Callable[[Situation], list[Item]]
@@ -209,6 +210,7 @@ def next_seminar_item(seminar: Seminar | None) -> list[Item]:
         Item(
             _("Næste seminar: %(seminar)s (%(programme)s) %(day)s, %(place)s.") % values,
             reverse("seminars:detail", args=[seminar.pk]),
+            fyi=True,
         )
     ]
 
@@ -451,7 +453,7 @@ class SectionItems:
 
 
 def todo_sections(situation: Situation) -> list[SectionItems]:
-    """The sections the person's roles give, each with its items (one link listed once)."""
+    """The sections the person's roles give, each with its items (an aside not twice)."""
     result = []
     for section in SECTIONS:
         if not section.applies(situation):
@@ -460,7 +462,7 @@ def todo_sections(situation: Situation) -> list[SectionItems]:
         seen: set[str] = set()
         for rule in section.rules:
             for item in rule(situation):
-                if item.url not in seen:
+                if not (item.fyi and item.url in seen):
                     seen.add(item.url)
                     items.append(item)
         result.append(SectionItems(section.key, section.title, items))

@@ -247,3 +247,12 @@ def test_the_steering_home_shows_the_running_programmes(kol, clock, client) -> N
     client.force_login(kol.steering)
     response = client.get(reverse("home"))
     assert reverse("status:programme", args=[kol.kol.pk]) in response.content.decode()
+
+
+@pytest.mark.clock
+def test_the_lead_gets_both_late_data_and_missing_scores_for_one_programme(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    [section] = todo.todo_sections(situation(kol.lead))
+    texts = [item.text for item in section.items]
+    assert any("mangler data" in text for text in texts)
+    assert any("fremdriftsscore" in text for text in texts)
