@@ -30,7 +30,7 @@ from reminders.scanner import late_teams
 from seminars.models import Registration, Seminar, SeminarInvitation
 from teams.models import ImprovementTeam, PDSACycle, ProgressScore
 
-NAMES_SHOWN = 4  # teams named in one item before "…"
+NAMES_SHOWN = 4  # teams named in one item; "(+3)" counts the rest
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def day_label(day: dt.date) -> str:
 def names(teams: Iterable[ImprovementTeam]) -> str:
     listed = sorted(team.name for team in teams)
     shown = ", ".join(listed[:NAMES_SHOWN])
-    return shown + (" …" if len(listed) > NAMES_SHOWN else "")
+    return shown + (f" (+{len(listed) - NAMES_SHOWN})" if len(listed) > NAMES_SHOWN else "")
 
 
 # --- Months and missing data -----------------------------------------------------------------
