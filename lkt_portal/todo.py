@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from accounts.models import User
 from accounts.roles import Roles, roles_of
@@ -215,15 +215,18 @@ def next_seminar_item(seminar: Seminar | None) -> list[Item]:
     ]
 
 
-def next_team_seminar(situation: Situation) -> list[Item]:
-    """The next seminar of my teams' programmes."""
-    return next_seminar_item(
+def upcoming_seminars(programme_ids: Iterable[int]) -> QuerySet[Seminar]:
+    return (
         Seminar.objects.upcoming()
-        .filter(programme_id__in=situation.roles.team_programmes)
+        .filter(programme_id__in=list(programme_ids))
         .select_related("programme")
         .order_by("starts_at", "pk")
-        .first()
     )
+
+
+def next_team_seminar(situation: Situation) -> list[Item]:
+    """The next seminar of my teams' programmes."""
+    return next_seminar_item(upcoming_seminars(situation.roles.team_programmes).first())
 
 
 # --- National project leads ------------------------------------------------------------------
@@ -303,12 +306,7 @@ def next_programme_seminar(situation: Situation) -> list[Item]:
     """The next seminar of each programme I lead."""
     items: list[Item] = []
     seen: set[int] = set()
-    for seminar in (
-        Seminar.objects.upcoming()
-        .filter(programme_id__in=situation.roles.lead_programmes)
-        .select_related("programme")
-        .order_by("starts_at", "pk")
-    ):
+    for seminar in upcoming_seminars(situation.roles.lead_programmes):
         if seminar.programme_id not in seen:
             seen.add(seminar.programme_id)
             items += next_seminar_item(seminar)
@@ -317,13 +315,7 @@ def next_programme_seminar(situation: Situation) -> list[Item]:
 
 def next_expert_seminar(situation: Situation) -> list[Item]:
     """The next seminar of the programmes whose expert group I sit in."""
-    return next_seminar_item(
-        Seminar.objects.upcoming()
-        .filter(programme_id__in=situation.roles.expert_programmes)
-        .select_related("programme")
-        .order_by("starts_at", "pk")
-        .first()
-    )
+    return next_seminar_item(upcoming_seminars(situation.roles.expert_programmes).first())
 
 
 # --- Regional coordinators -------------------------------------------------------------------
@@ -373,34 +365,23 @@ def region_teams_missing_data(situation: Situation) -> list[Item]:
 def pending_invitations(situation: Situation) -> list[Item]:
     """People I administer who have not accepted their invitation (open, and expired)."""
     list_url = reverse("accounts:list")
+    kinds = [
+        (INVITED, False, ngettext_lazy(
+            "%(n)d invitation er ikke accepteret endnu.",
+            "%(n)d invitationer er ikke accepteret endnu.",
+            "n",
+        )),
+        (EXPIRED, True, ngettext_lazy(
+            "%(n)d invitation er udløbet uden at blive accepteret – send en ny.",
+            "%(n)d invitationer er udløbet uden at blive accepteret – send nye.",
+            "n",
+        )),
+    ]  # fmt: skip
     items = []
-    waiting = user_list(situation.user, status=INVITED).count()
-    if waiting:
-        items.append(
-            Item(
-                ngettext(
-                    "%(n)d invitation er ikke accepteret endnu.",
-                    "%(n)d invitationer er ikke accepteret endnu.",
-                    waiting,
-                )
-                % {"n": waiting},
-                f"{list_url}?{urlencode({'status': INVITED})}",
-            )
-        )
-    expired = user_list(situation.user, status=EXPIRED).count()
-    if expired:
-        items.append(
-            Item(
-                ngettext(
-                    "%(n)d invitation er udløbet uden at blive accepteret – send en ny.",
-                    "%(n)d invitationer er udløbet uden at blive accepteret – send nye.",
-                    expired,
-                )
-                % {"n": expired},
-                f"{list_url}?{urlencode({'status': EXPIRED})}",
-                late=True,
-            )
-        )
+    for status, late, text in kinds:
+        if n := user_list(situation.user, status=status).count():
+            url = f"{list_url}?{urlencode({'status': status})}"
+            items.append(Item(text % {"n": n}, url, late=late))
     return items
 
 
