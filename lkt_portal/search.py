@@ -35,7 +35,7 @@ from teams.selectors import team_list
 MAX_LENGTH = 200  # characters of a search
 MAX_WORDS = 8
 PER_KIND = 10  # results shown of each kind
-_WORD = re.compile(r"\w+")
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: no tsquery operator, no LIKE wildcard
 
 
 @dataclass(frozen=True)

@@ -220,7 +220,7 @@ def test_each_role_gets_its_sections(
 ) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
     client.force_login(getattr(kol, who))
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(30):  # 8 (nobody) to 24 (a team member) today
         response = client.get(reverse("home"))
     assert response.status_code == 200
     html = response.content.decode()

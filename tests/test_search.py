@@ -132,6 +132,7 @@ def connection_vendor() -> str:
         "x" * 20_000,
         "æøå " * 300,
         "%_%",
+        "lunge _ % :* rehab",
         "-1",
         "9" * 400,
     ],
