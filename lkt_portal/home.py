@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import roles_of
+from lkt_portal.todo import Situation, reads_everything, todo_sections
 from programmes.models import Programme
 from seminars.models import Seminar
+from status.selectors.overview import filter_choices, status_programmes, status_rows
 from teams.models import ImprovementTeam
 
 
@@ -36,10 +38,20 @@ def my_work(user: User) -> dict:
         .distinct()
         .order_by("starts_at")[:10]
     )
+    situation = Situation.of(user)
     return {
         "roles": roles,
+        "todo": todo_sections(situation),
+        "overview_rows": national_overview() if reads_everything(situation) else None,
         "my_programmes": programmes,
         "my_teams": teams,
         "my_seminars": seminars,
         "now": timezone.now(),
     }
+
+
+def national_overview() -> list:
+    """The steering group's overview of the running LKTs (the status page's table)."""
+    regions, _ = filter_choices()
+    running = [p for p in status_programmes() if p.status in Programme.RUNNING]
+    return status_rows(running, regions)

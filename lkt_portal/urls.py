@@ -16,6 +16,7 @@ admin.site.index_title = "Administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("soeg/", views.search, name="search"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedRequest
+from lkt_portal.forms import SearchForm
 from lkt_portal.health import broker_status, database_status
 from lkt_portal.home import my_work
+from lkt_portal.search import search as search_portal
 
 
 @require_GET
@@ -17,6 +21,16 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home.html")
     return render(request, "my_work.html", my_work(request.user))
+
+
+@require_GET
+@login_required
+def search(request: AuthenticatedRequest) -> HttpResponse:
+    """Results of the navigation bar's search box, grouped by kind, limited to what one may see."""
+    form = SearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    groups = search_portal(request.user, query) if query else []
+    return render(request, "search.html", {"form": form, "query": query, "groups": groups})
 
 
 @never_cache

@@ -44,6 +44,7 @@ ROLES = [
 EXPECTED: dict[str, list[tuple[str, str]]] = {
     "home": [("GET", "oooooooooo")],
     "healthz": [("GET", "oooooooooo")],
+    "search": [("GET", "Looooooooo")],
     "login": [("GET", "oooooooooo")],
     "logout": [("POST", "oooooooooo")],
     "set_language": [("POST", "oooooooooo")],

@@ -1,0 +1,23 @@
+"""The search box's form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import TextRules
+from lkt_portal.search import MAX_LENGTH
+
+
+class SearchForm(TextRules, forms.Form):
+    q = forms.CharField(
+        label=_("Søg"),
+        required=False,
+        max_length=MAX_LENGTH,
+        strip=True,
+        error_messages={
+            "max_length": _(
+                "Søgningen er for lang: højst %(limit_value)d tegn (den har %(show_value)d)."
+            )
+        },
+    )

@@ -1,0 +1,140 @@
+"""Journey 4: each role starts on its home page and follows one item of its to-do list.
+
+The team member follows "missing month", registers it, and the item is gone; the coordinator
+follows "invitation not accepted" to the user list, the person accepts, and the item is gone; the
+national lead follows a late team to the programme's status page; the steering group member goes
+from the overview on the home page to an LKT's status page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from indicators.models import Measurement
+from indicators.services import Entry, measurements_record_many
+from people.services import user_invite
+from teams.models import ImprovementTeam, TeamMember
+from tests import factories as f
+from tests.e2e.conftest import PASSWORD, log_in
+from tests.e2e.test_journey_member import fill_indicator
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def world(hip_fracture):
+    """Kolding-Vejle active, with data for every month but the last; a member and a lead."""
+    world = hip_fracture
+    team = world.kolding_vejle
+    ImprovementTeam.objects.filter(pk=team.pk).update(status=ImprovementTeam.Status.ACTIVE)
+    measurements_record_many(
+        entries=[
+            Entry(team, indicator, month, numerator=Decimal(15), denominator=Decimal(20))
+            for indicator in (world.indicators.surgery, world.indicators.rehab)
+            for month in world.months[:-1]
+        ],
+        by=world.coordinator,
+    )
+    world.member = f.TeamMemberFactory(
+        team=team, user__email="fysioterapeut@kolding.example.dk", user__first_name="Lone",
+        user__password=PASSWORD,
+    ).user  # fmt: skip
+    world.lead = f.ProgrammeLeadFactory(
+        programme=world.programme, user__email="projektleder@rsyd.example.dk",
+        user__first_name="Jens", user__password=PASSWORD,
+    ).user  # fmt: skip
+    return world
+
+
+def todo_section(page, title: str):
+    return page.get_by_role("region", name=title)
+
+
+def test_a_team_member_registers_the_missing_month_from_the_home_page(page, axe, world) -> None:
+    last = world.months[-1]
+    enter = reverse("indicators:enter_month", args=[world.kolding_vejle.pk, f"{last:%Y-%m}"])
+    log_in(page, world.member.email)
+    axe.check(page)
+    section = todo_section(page, "Dit forbedringsteam")
+    item = section.locator(f'a[href="{enter}"]')
+    assert "Hoftebrud Kolding-Vejle" in item.inner_text()
+    item.click()
+    page.get_by_role("heading", name=re.compile("Data for Hoftebrud Kolding-Vejle")).wait_for()
+    axe.check(page)
+    fill_indicator(page, world.indicators.surgery.name, numerator="18", denominator="20")
+    fill_indicator(page, world.indicators.rehab.name, numerator="19", denominator="20")
+    page.get_by_role("button", name=re.compile("Gem data for")).click()
+    page.get_by_text("er gemt.").wait_for()
+    assert Measurement.objects.filter(team=world.kolding_vejle, period_start=last).count() == 2
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mit arbejde").click()
+    section = todo_section(page, "Dit forbedringsteam")
+    section.wait_for()
+    assert section.locator(f'a[href="{enter}"]').count() == 0
+    axe.check(page)
+    axe.assert_clean()
+
+
+def test_a_coordinator_follows_an_invitation_until_it_is_accepted(
+    page, axe, world, live_server, browser
+) -> None:
+    user_invite(
+        by=world.coordinator, email="ny@kolding.example.dk", first_name="Nanna",
+        last_name="Berg", target=world.kolding_vejle, role=TeamMember.Role.MEMBER,
+        site_url=live_server.url + "/",
+    )  # fmt: skip
+    log_in(page, world.coordinator.email)
+    axe.check(page)
+    section = todo_section(page, "Regional tovholder")
+    section.get_by_role("link", name="1 invitation er ikke accepteret endnu.").click()
+    page.get_by_text("Nanna Berg").first.wait_for()
+    axe.check(page)
+
+    # The person accepts in their own browser.
+    link = re.search(r"https?://\S+/brugere/invitation/\S+/", mail.outbox[-1].body).group(0)
+    other = browser.new_context(base_url=live_server.url, locale="da-DK")
+    invited = other.new_page()
+    invited.goto(link)
+    invited.get_by_label("Vælg en adgangskode").fill("Kolding-Hoftebrud-2026!")
+    invited.get_by_label("Gentag adgangskoden").fill("Kolding-Hoftebrud-2026!")
+    invited.get_by_role("button", name="Gem adgangskode og log ind").click()
+    invited.wait_for_url(lambda url: "/invitation/" not in url)
+    other.close()
+
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mit arbejde").click()
+    todo_section(page, "Regional tovholder").wait_for()
+    assert page.get_by_text("invitation er ikke accepteret").count() == 0
+    axe.assert_clean()
+
+
+@pytest.mark.clock
+def test_a_national_lead_follows_a_late_team_to_the_status_page(page, axe, world, clock) -> None:
+    today = clock.today()
+    clock.move_to(dt.datetime(today.year, today.month, 20, 10, 0))  # last month's deadline passed
+    log_in(page, world.lead.email)
+    axe.check(page)
+    section = todo_section(page, "National projektledelse")
+    item = section.get_by_role("link", name=re.compile("Hoftebrud Kolding-Vejle"))
+    assert "mangler data" in item.first.inner_text()
+    item.first.click()
+    page.wait_for_url(re.compile(reverse("status:programme", args=[world.programme.pk])))
+    page.get_by_role("heading", name=re.compile("Sammenhængende Hoftebrudsforløb")).first.wait_for()
+    axe.check(page)
+    axe.assert_clean()
+
+
+def test_the_steering_group_goes_from_the_overview_to_an_lkt(page, axe, world) -> None:
+    log_in(page, world.steering.email)
+    overview = page.get_by_role("region", name="Nationalt overblik: igangværende LKT'er")
+    overview.wait_for()
+    axe.check(page)
+    assert page.get_by_text("Du er ikke tilknyttet et program endnu").count() == 0
+    overview.get_by_role("link", name="Sammenhængende Hoftebrudsforløb").click()
+    page.wait_for_url(re.compile(reverse("status:programme", args=[world.programme.pk])))
+    axe.check(page)
+    axe.assert_clean()

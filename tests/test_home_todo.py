@@ -1,0 +1,258 @@
+"""The home page's to-do rules, one kind of item at a time, and the home page per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from core.months import add_months, first_of_month
+from lkt_portal import todo
+from people.services import user_invite
+from seminars.models import Registration, SeminarInvitation
+from teams.models import ImprovementTeam, PDSACycle, ProgressScore
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def situation(user: User) -> todo.Situation:
+    user = User.objects.get(pk=user.pk)  # fresh roles
+    return todo.Situation.of(user)
+
+
+@pytest.fixture
+def kol(cast, clock):
+    """KOL running from two years before today to a year after, deadline day 15, one indicator."""
+    today = clock.today()
+    cast.kol.start_date = add_months(first_of_month(today), -24)
+    cast.kol.end_date = add_months(first_of_month(today), 12)
+    cast.kol.data_deadline_day = 15
+    cast.kol.save()
+    cast.indicator = f.IndicatorFactory(programme=cast.kol, name="Andel med iltbehandling")
+    ImprovementTeam.objects.update(status=ImprovementTeam.Status.ACTIVE)  # forming teams owe none
+    return cast
+
+
+def register(team, indicator, month: dt.date) -> None:
+    f.MeasurementFactory(team=team, indicator=indicator, period_start=month)
+
+
+# --- Months to register -----------------------------------------------------------------------
+
+
+@pytest.mark.clock
+def test_it_asks_for_last_month_with_its_deadline_before_the_deadline_day(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 10))
+    last = clock.month(-1)
+    for month in [add_months(last, -3), add_months(last, -2), add_months(last, -1)]:
+        register(kol.kol_rm, kol.indicator, month)
+    items = todo.months_to_register(situation(kol.local_lead))
+    assert len(items) == 1
+    item = items[0]
+    assert not item.late
+    assert item.url == reverse("indicators:enter_month", args=[kol.kol_rm.pk, f"{last:%Y-%m}"])
+    deadline = dt.date(clock.today().year, clock.today().month, 15)
+    assert f"{deadline.day}." in item.text and str(deadline.year) in item.text
+    assert "senest" in item.text
+
+
+@pytest.mark.clock
+def test_it_is_gone_once_the_month_is_registered(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 10))
+    last = clock.month(-1)
+    for month in [add_months(last, -3), add_months(last, -2), add_months(last, -1), last]:
+        register(kol.kol_rm, kol.indicator, month)
+    assert todo.months_to_register(situation(kol.local_lead)) == []
+
+
+@pytest.mark.clock
+def test_on_the_deadline_day_the_month_is_still_open_and_the_day_after_it_is_late(
+    kol, clock
+) -> None:
+    year, month = clock.today().year, clock.today().month
+    for previous in [-4, -3, -2]:
+        register(kol.kol_rm, kol.indicator, clock.month(previous))
+    clock.move_to(dt.datetime(year, month, 15, 23, 30))
+    [item] = todo.months_to_register(situation(kol.local_lead))
+    assert not item.late
+    clock.move_to(dt.datetime(year, month, 16, 0, 30))
+    [item] = todo.months_to_register(situation(kol.local_lead))
+    assert item.late and "fristen var" in item.text
+
+
+@pytest.mark.clock
+def test_on_the_first_of_january_december_is_open_and_november_late(kol, clock) -> None:
+    new_year = dt.datetime(clock.today().year + 1, 1, 1, 0, 30)
+    kol.kol.end_date = dt.date(new_year.year + 1, 12, 31)
+    kol.kol.save()
+    clock.move_to(new_year)
+    items = todo.months_to_register(situation(kol.local_lead))
+    urls = {item.url: item for item in items}
+    december = reverse("indicators:enter_month", args=[kol.kol_rm.pk, f"{new_year.year - 1}-12"])
+    november = reverse("indicators:enter_month", args=[kol.kol_rm.pk, f"{new_year.year - 1}-11"])
+    assert not urls[december].late and urls[november].late
+    assert "15. januar" in urls[december].text or "januar 15" in urls[december].text
+
+
+@pytest.mark.clock
+def test_it_lists_only_the_persons_own_teams(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 10))
+    items = todo.months_to_register(situation(kol.member))  # kol_rsd's member
+    assert items and all(f"/team/{kol.kol_rsd.pk}/" in item.url for item in items)
+
+
+# --- PDSA cycles, seminars --------------------------------------------------------------------
+
+
+@pytest.mark.clock
+def test_it_lists_a_cycle_that_ended_without_a_study(kol, clock) -> None:
+    today = clock.today()
+    ended = PDSACycle.objects.create(
+        team=kol.kol_rm, title="Tjekliste ved udskrivelse",
+        started_on=today - dt.timedelta(days=20), ended_on=today - dt.timedelta(days=1),
+    )  # fmt: skip
+    PDSACycle.objects.create(
+        team=kol.kol_rm, title="Studeret", study="Det virkede",
+        started_on=today - dt.timedelta(days=20), ended_on=today - dt.timedelta(days=1),
+    )  # fmt: skip
+    PDSACycle.objects.create(
+        team=kol.kol_rm, title="Slutter i dag", started_on=today - dt.timedelta(days=5),
+        ended_on=today,
+    )  # fmt: skip
+    PDSACycle.objects.create(
+        team=kol.kol_rsd, title="Andet team", started_on=today - dt.timedelta(days=20),
+        ended_on=today - dt.timedelta(days=2),
+    )  # fmt: skip
+    items = todo.cycles_to_study(situation(kol.local_lead))
+    assert [item.url for item in items] == [
+        reverse("teams:detail", args=[kol.kol_rm.pk]) + f"#pdsa-{ended.pk}"
+    ]
+    assert "Tjekliste ved udskrivelse" in items[0].text
+
+
+def test_it_lists_seminar_invitations_until_the_person_registers(kol) -> None:
+    seminar = f.SeminarFactory(programme=kol.kol, place="Comwell Aarhus")
+    SeminarInvitation.objects.create(seminar=seminar, team=kol.kol_rm)
+    other = f.SeminarFactory(programme=kol.kol)  # kol_rm not invited
+    items = todo.seminar_invitations(situation(kol.local_lead))
+    assert [item.url for item in items] == [reverse("seminars:detail", args=[seminar.pk])]
+    Registration.objects.create(seminar=seminar, user=kol.local_lead, team=kol.kol_rm)
+    assert todo.seminar_invitations(situation(kol.local_lead)) == []
+    # the next seminar of the programme is then the one item of that kind
+    nxt = todo.next_team_seminar(situation(kol.local_lead))
+    assert [item.url for item in nxt] == [
+        reverse("seminars:detail", args=[min([seminar, other], key=lambda s: s.starts_at).pk])
+    ]
+
+
+# --- National leads, coordinators -------------------------------------------------------------
+
+
+@pytest.mark.clock
+def test_the_lead_sees_the_teams_late_with_the_newest_due_month(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    register(kol.kol_rm, kol.indicator, clock.month(-1))
+    [item] = todo.late_teams_of_programmes(situation(kol.lead))
+    assert item.url == reverse("status:programme", args=[kol.kol.pk])
+    assert kol.kol_rsd.name in item.text and kol.kol_rm.name not in item.text
+    assert todo.late_teams_of_programmes(situation(kol.coordinator)) == []
+
+
+@pytest.mark.clock
+def test_before_the_deadline_the_lead_is_told_of_the_month_before(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 10))
+    register(kol.kol_rm, kol.indicator, clock.month(-2))
+    register(kol.kol_rsd, kol.indicator, clock.month(-2))
+    assert todo.late_teams_of_programmes(situation(kol.lead)) == []  # last month still open
+
+
+@pytest.mark.clock
+def test_the_lead_sees_teams_without_a_progress_score(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    ProgressScore.objects.create(team=kol.kol_rm, month=clock.month(-1), score="2.0")
+    [item] = todo.teams_without_monthly_report(situation(kol.lead))
+    assert kol.kol_rsd.name in item.text and kol.kol_rm.name not in item.text
+
+
+@pytest.mark.clock
+def test_the_coordinator_sees_the_regions_late_teams_only(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    items = todo.region_teams_missing_data(situation(kol.coordinator))  # Region Midtjylland
+    assert [item.url for item in items] == [
+        reverse("indicators:team_results", args=[kol.kol_rm.pk])
+    ]
+    register(kol.kol_rm, kol.indicator, clock.month(-1))
+    assert todo.region_teams_missing_data(situation(kol.coordinator)) == []
+
+
+def test_the_coordinator_sees_pending_invitations(cast) -> None:
+    assert todo.pending_invitations(situation(cast.coordinator)) == []
+    user_invite(
+        by=cast.coordinator, email="ny@example.dk", first_name="Ny", last_name="Person",
+        target=cast.kol_rm, role="member", site_url="http://testserver",
+    )  # fmt: skip
+    [item] = todo.pending_invitations(situation(cast.coordinator))
+    assert item.url == reverse("accounts:list") + "?status=inviteret"
+    assert item.text.startswith("1 invitation")
+
+
+# --- The home page per role -------------------------------------------------------------------
+
+
+@pytest.mark.clock
+@pytest.mark.parametrize(
+    "who,sections",
+    [
+        ("steering", []),
+        ("administrator", ["administrator"]),
+        ("lead", ["lead"]),
+        ("coordinator", ["coordinator"]),
+        ("expert", ["expert"]),
+        ("local_lead", ["team"]),
+        ("nobody", []),
+    ],
+)
+def test_each_role_gets_its_sections(
+    kol, clock, client, who, sections, django_assert_max_num_queries
+) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    client.force_login(getattr(kol, who))
+    with django_assert_max_num_queries(30):  # 8 (nobody) to 24 (a team member) today
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for key in ["team", "lead", "coordinator", "expert", "administrator"]:
+        assert (f'data-section="{key}"' in html) == (key in sections), key
+    reads_all = who in ("steering", "administrator")
+    assert ("home-overview" in html) == reads_all
+    assert ("Du er ikke tilknyttet et program endnu" in html) == (who == "nobody")
+
+
+@pytest.mark.clock
+def test_a_person_with_several_roles_sees_each_section(kol, clock, client) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    f.RegionalCoordinatorFactory(user=kol.lead, region=kol.regions["rsd"])
+    client.force_login(kol.lead)
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-section="lead"' in html and 'data-section="coordinator"' in html
+    team_url = reverse("indicators:team_results", args=[kol.kol_rsd.pk])
+    assert team_url in html  # the region's late team
+
+
+@pytest.mark.clock
+def test_the_steering_home_shows_the_running_programmes(kol, clock, client) -> None:
+    client.force_login(kol.steering)
+    response = client.get(reverse("home"))
+    assert reverse("status:programme", args=[kol.kol.pk]) in response.content.decode()
+
+
+@pytest.mark.clock
+def test_the_lead_gets_both_late_data_and_missing_scores_for_one_programme(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    [section] = todo.todo_sections(situation(kol.lead))
+    texts = [item.text for item in section.items]
+    assert any("mangler data" in text for text in texts)
+    assert any("fremdriftsscore" in text for text in texts)
