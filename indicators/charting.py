@@ -9,19 +9,15 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
-from core.months import label_da
 from indicators import spc
+from indicators.chart_svg.frame import value_range
 from indicators.chart_svg.render import render_svg
 from indicators.completeness import Provisional
 from indicators.icons import SpcIcons, icons_for_analysis
 from indicators.models import ChartChange, Indicator, Measure
 from indicators.selectors import Point
-from indicators.spc_text import (
-    ASSURANCE_LABELS_DA,
-    CHART_NAMES_DA,
-    summary_text_da,
-    verdict_label_da,
-)
+from indicators.spc_text import summary_text, verdict_label
+from indicators.wording import active_wording
 
 CHART_KINDS = ("run", "spc")
 PER_TEAM_NOTE = gettext_lazy(
@@ -64,10 +60,26 @@ class Chart:
     notes: list[str] = field(default_factory=list)
     provisional: list[ProvisionalPoint] = field(default_factory=list)
     per_team: bool = False  # an LKT-level mean per reporting team (counts and values)
+    marks: list[tuple[int, str]] = field(default_factory=list)  # (point index, short label)
 
     @property
     def per_team_note(self) -> str:
         return str(PER_TEAM_NOTE) if self.per_team else ""
+
+    @property
+    def segments(self) -> list[tuple[int, spc.Analysis]]:
+        """The drawn parts as (first point, analysis); one part when the series is not split."""
+        if self.parts:
+            return [(p.start, p.analysis) for p in self.parts]
+        return [(0, self.analysis)] if self.analysis is not None else []
+
+    @property
+    def value_range(self) -> tuple[float, float] | None:
+        """The values the chart must show (points, limits, target); None without data."""
+        segments = self.segments
+        if not any(a.n_points for _, a in segments):
+            return None
+        return value_range(segments, self.latest.target if self.latest else None)
 
     @property
     def latest(self) -> spc.Analysis | None:
@@ -83,7 +95,7 @@ class Chart:
     @property
     def verdict_label(self) -> str:
         latest = self.latest
-        return verdict_label_da(latest, self.indicator.unit) if latest else ""
+        return verdict_label(latest, self.indicator.unit, active_wording()) if latest else ""
 
     @property
     def icons(self) -> SpcIcons:
@@ -93,7 +105,7 @@ class Chart:
     @property
     def chart_name(self) -> str:
         latest = self.latest
-        return CHART_NAMES_DA[latest.chart] if latest else ""
+        return active_wording().chart_names[latest.chart] if latest else ""
 
     @property
     def is_laney(self) -> bool:
@@ -105,14 +117,16 @@ class Chart:
         latest = self.latest
         if latest is None or latest.assurance is None:
             return ""
-        return ASSURANCE_LABELS_DA[latest.assurance]
+        return active_wording().assurance[latest.assurance]
 
     @property
     def summary(self) -> str:
         latest = self.latest
         if latest is None:
             return ""
-        return summary_text_da(latest, title=self.title, unit=self.indicator.unit)
+        return summary_text(
+            latest, title=self.title, unit=self.indicator.unit, words=active_wording()
+        )
 
     @property
     def registered(self) -> int:
@@ -241,8 +255,10 @@ def build_chart(
     height: int = 320,
     lkt: bool = False,
     provisional: Mapping[dt.date, Provisional] | None = None,
+    draw: bool = True,
 ) -> Chart:
-    """Analyse one series with its baseline or splits and draw it (`lkt`: the LKT level).
+    """Analyse one series with its baseline or splits and draw it (`lkt`: the LKT level;
+    `draw=False` leaves the drawing to `draw_chart`, e.g. for a shared y range).
 
     `provisional` months (`indicators.completeness`) are left out of the analysis and drawn
     apart as hollow points.
@@ -252,7 +268,12 @@ def build_chart(
     options = chart_options(indicator, months, changes, kind=kind, lkt=lkt)
     counted = {m: p for m, p in points.items() if m not in provisional}
     analysis, parts = options.analyse(*series(indicator, months, counted))
-    notes = [f"{c.get_kind_display()} {label_da(c.period_start)}: {c.reason}" for c in changes]
+    words = active_wording()
+    notes = [
+        f"{c.get_kind_display()} {words.month(c.period_start.year, c.period_start.month)}: "
+        f"{c.reason}"
+        for c in changes
+    ]
     result = Chart(indicator, title, months, analysis, parts, notes=notes)
     result.per_team = lkt and not indicator.has_denominator
     index = {month: i for i, month in enumerate(months)}
@@ -264,23 +285,44 @@ def build_chart(
         and (value := plotted_value(indicator, points[month])) is not None
     ]
     marks = [(index[day], text) for day, text in annotations if day in index]
-    marks += [(i, "Ny fase") for i in options.splits]
+    marks += [(i, words.new_phase) for i in options.splits]
     if options.freeze:
-        marks.append((options.freeze - 1, "Baseline"))
-    result.svg = mark_safe(  # noqa: S308 -- render_svg escapes every text it draws
+        marks.append((options.freeze - 1, words.baseline))
+    result.marks = marks
+    if draw:
+        draw_chart(result, width=width, height=height)
+    return result
+
+
+def draw_chart(
+    chart: Chart,
+    *,
+    width: int = 720,
+    height: int = 320,
+    y_range: tuple[float, float] | None = None,
+    legend_rows_min: int = 1,
+) -> Chart:
+    """Draw the analysed chart in the active language (`y_range`: shared with other charts,
+    `legend_rows_min`: the legend rows to leave room for, so that such charts align)."""
+    words = active_wording()
+    index = {month: i for i, month in enumerate(chart.months)}
+    chart.svg = mark_safe(  # noqa: S308 -- render_svg escapes every text it draws
         render_svg(
-            result.analysis,
-            parts=result.parts or None,
-            title=title,
-            unit=indicator.unit,
-            x_labels=[label_da(m) for m in months],
-            annotations=marks,
+            chart.analysis,
+            parts=chart.parts or None,
+            title=chart.title,
+            unit=chart.indicator.unit,
+            x_labels=[words.month(m.year, m.month) for m in chart.months],
+            annotations=chart.marks,
             width=width,
             height=height,
-            provisional=[(index[p.month], p.value, p.label) for p in result.provisional],
+            words=words,
+            y_range=y_range,
+            legend_rows_min=legend_rows_min,
+            provisional=[(index[p.month], p.value, p.label) for p in chart.provisional],
         )
     )
-    return result
+    return chart
 
 
 def plotted_value(indicator: Indicator, point: Point) -> float | None:
@@ -290,3 +332,11 @@ def plotted_value(indicator: Indicator, point: Point) -> float | None:
     if point.numerator is None or not point.denominator:
         return None
     return point.numerator / point.denominator * indicator.multiplier
+
+
+def shared_range(charts: Iterable[Chart]) -> tuple[float, float] | None:
+    """One y range covering every chart's values (small multiples read on a common scale)."""
+    ranges = [r for r in (chart.value_range for chart in charts) if r is not None]
+    if not ranges:
+        return None
+    return min(low for low, _ in ranges), max(high for _, high in ranges)

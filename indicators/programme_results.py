@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from indicators import selectors
-from indicators.charting import Chart, build_chart
+from indicators.charting import Chart, build_chart, draw_chart, shared_range
 from indicators.completeness import Provisional, provisional_months
 from indicators.funnel import FunnelPoint
 from indicators.funnel_view import FunnelView, funnel_view
@@ -19,6 +19,7 @@ from programmes.models import Programme
 from teams.models import ImprovementTeam
 
 FUNNEL_WINDOW = 3  # months
+SMALL_WIDTH, SMALL_HEIGHT = 440, 250  # the viewBox of a team's small multiple
 
 
 @dataclass
@@ -113,10 +114,15 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
                         title=team.name,
                         kind=kind,
                         changes=relevant,
-                        width=340,
-                        height=200,
+                        draw=False,
                     ),
                 )
+            )
+        # Every team's panel of one indicator on the same y scale, so the panels compare.
+        common = shared_range(chart for _, chart in small)
+        for _, chart in small:
+            draw_chart(
+                chart, width=SMALL_WIDTH, height=SMALL_HEIGHT, y_range=common, legend_rows_min=2
             )
         complete = [m for m in months if m not in provisional]
         funnel = _funnel(indicator, teams, points, complete)

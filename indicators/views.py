@@ -26,6 +26,7 @@ from indicators.models import ChartChange, Indicator, Measurement
 from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record, progress_score_set
 from indicators.summaries import refresh_summaries
+from indicators.wording import active_wording
 from programmes.access import get_programme_for_user
 from teams.models import ImprovementTeam
 
@@ -245,12 +246,14 @@ def _score_svg(scores) -> str:
     if not scores:
         return ""
     analysis = analyse([float(s.score) for s in scores], chart="run")
+    words = active_wording()
     svg = render_svg(
         analysis,
         title=_("Fremdriftsscore"),
-        x_labels=[label_da(s.month) for s in scores],
+        x_labels=[words.month(s.month.year, s.month.month) for s in scores],
         width=560,
         height=220,
         decimals=1,
+        words=words,
     )
     return mark_safe(svg)  # noqa: S308 -- render_svg escapes its text

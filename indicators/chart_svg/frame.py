@@ -46,9 +46,16 @@ class Frame:
         return self.top + self.height * min(1.0, max(0.0, share))
 
 
-def value_range(segments: list[tuple[int, Analysis]], target: float | None) -> tuple[float, float]:
-    """Smallest and largest value to show, anchored at zero for counts and rates."""
+def value_range(
+    segments: list[tuple[int, Analysis]],
+    target: float | None,
+    shared: tuple[float, float] | None = None,
+) -> tuple[float, float]:
+    """Smallest and largest value to show, anchored at zero for counts and rates; `shared`
+    (a range common to several charts, e.g. small multiples) is always included."""
     values = [target] if target is not None else []
+    if shared is not None:
+        values += [v for v in shared if math.isfinite(v)]
     for _, part in segments:
         values += [v for v in part.y if v is not None]
         values += [v for v in part.lcl + part.ucl if v is not None]

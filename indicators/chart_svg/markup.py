@@ -19,7 +19,6 @@ COLOURS = {
     "plot": "#ffffff",
 }
 FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-CHAR_WIDTH = 6.2  # rough width of one 11px character, for laying out the legend
 # XML 1.0 forbids these characters even when escaped; a title pasted from elsewhere may hold them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

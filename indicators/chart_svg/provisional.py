@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from indicators.chart_svg.frame import Frame
 from indicators.chart_svg.markup import COLOURS, escape, px
-from indicators.spc_text import format_number_da
+from indicators.spc_text import DANISH, Wording
 
 # (point index, plotted value, label such as "foreløbig: 3 af 7 teams")
 ProvisionalMark = tuple[int, float, str]
@@ -19,6 +19,7 @@ def provisional_markers(
     x_labels: Sequence[str] | None,
     unit: str,
     decimals: int | None,
+    words: Wording = DANISH,
 ) -> list[str]:
     """A hollow circle per provisional month, its label written above it (right-aligned, so a
     last month's label stays inside the plot)."""
@@ -27,8 +28,10 @@ def provisional_markers(
     out = ['<g class="spc-provisional">']
     for index, value, label in marks:
         x, y = frame.x(index), frame.y(value)
-        name = str(x_labels[index]) if x_labels is not None else f"Punkt {index + 1}"
-        number = format_number_da(value, decimals) + (f" {unit}" if unit else "")
+        name = (
+            str(x_labels[index]) if x_labels is not None else words.point % {"number": index + 1}
+        )
+        number = words.with_unit(value, unit, decimals)
         tip = f"{name}: {number} ({label})"
         out.append(
             f'<circle class="spc-point provisional" cx="{px(x)}" cy="{px(y)}" r="4.5" '

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from indicators.chart_svg.frame import Frame
 from indicators.chart_svg.markup import COLOURS, escape, px
 from indicators.spc import Analysis
-from indicators.spc_text import format_number_da
+from indicators.spc_text import DANISH, Wording
 
 
 def limit_lines(frame: Frame, start: int, part: Analysis) -> list[str]:
@@ -89,6 +89,7 @@ def point_markers(
     x_labels: Sequence[str] | None,
     unit: str,
     decimals: int | None,
+    words: Wording = DANISH,
 ) -> list[str]:
     """One marker per point: circle, or a larger orange diamond/square for a signal."""
     out = ['<g class="spc-points">']
@@ -96,10 +97,14 @@ def point_markers(
         if value is None:
             continue
         x, y = frame.x(start + k), frame.y(value)
-        name = str(x_labels[start + k]) if x_labels is not None else f"Punkt {start + k + 1}"
-        tip = f"{name}: {format_number_da(value, decimals)}" + (f" {unit}" if unit else "")
+        name = (
+            str(x_labels[start + k])
+            if x_labels is not None
+            else words.point % {"number": start + k + 1}
+        )
+        tip = f"{name}: {words.with_unit(value, unit, decimals)}"
         if part.outside_limits[k]:
-            tip += " (uden for kontrolgrænserne)"
+            tip += f" ({words.outside_tip})"
             out.append(
                 f'<rect class="spc-point signal outside-limits'
                 f'{" long-run" if part.in_long_run[k] else ""}" x="{px(x - 4.5)}" '
@@ -107,7 +112,7 @@ def point_markers(
                 f'stroke="#ffffff" stroke-width="1"><title>{escape(tip)}</title></rect>'
             )
         elif part.in_long_run[k]:
-            tip += " (del af for lang serie)"
+            tip += f" ({words.long_run_tip})"
             out.append(
                 f'<path class="spc-point signal long-run" '
                 f'd="M{px(x)} {px(y - 5.5)}L{px(x + 5.5)} {px(y)}L{px(x)} {px(y + 5.5)}'

@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 import core.months
-from core.months import label_da, months_between
+from core.months import months_between
 from indicators.models import Indicator
 from indicators.summaries import registered_in, summaries_for
+from indicators.wording import active_wording
 from programmes.models import (
     Organisation,
     Programme,
@@ -52,12 +53,12 @@ def phase_text(programme: Programme, today: dt.date, sustainment_since: dt.date 
         n = max(0, months_between(sustainment_since or programme.end_date, today))
         return ngettext("%(n)d md. i fastholdelse", "%(n)d mdr. i fastholdelse", n) % {"n": n}
     if status == Programme.Status.COMPLETED:
-        return str(_("afsluttet %(month)s")) % {"month": label_da(programme.end_date)}
+        return str(_("afsluttet %(month)s")) % {"month": _month(programme.end_date)}
     if status == Programme.Status.PREPARING and programme.start_date > today:
         n = max(1, months_between(today, programme.start_date))
         return ngettext("starter om %(n)d md.", "starter om %(n)d mdr.", n) % {"n": n}
     if programme.end_date < today:
-        return str(_("slutdatoen %(month)s er passeret")) % {"month": label_da(programme.end_date)}
+        return str(_("slutdatoen %(month)s er passeret")) % {"month": _month(programme.end_date)}
     n = months_between(today, programme.end_date)
     return ngettext("%(n)d md. tilbage", "%(n)d mdr. tilbage", n) % {"n": n}
 
@@ -93,7 +94,7 @@ class StatusRow:
     def periods_text(self) -> str:
         if not self.periods:
             return ""
-        return f"{label_da(self.periods[0])}–{label_da(self.periods[-1])}"
+        return f"{_month(self.periods[0])}–{_month(self.periods[-1])}"
 
     @property
     def region_text(self) -> str:
@@ -301,3 +302,8 @@ def annotated_programmes() -> QuerySet[Programme]:
         sustainment_since=Subquery(sustainment.values("changed_at")[:1]),
         latest_rating_id=Subquery(latest_rating.values("pk")[:1]),
     )
+
+
+def _month(day: dt.date) -> str:
+    """'okt 2025' in Danish, 'Oct 2025' in English."""
+    return active_wording().month(day.year, day.month)

@@ -11,14 +11,9 @@ from indicators.charting import provisional_label
 from indicators.completeness import Provisional
 from indicators.icons import SpcIcons, icons_for_summary
 from indicators.models import Indicator, SeriesSummary
-from indicators.spc_text import (
-    ASSURANCE_LABELS_DA,
-    PHASE_VERDICT_LABELS_DA,
-    VERDICT_LABELS_DA,
-    format_number_da,
-    phase_span_da,
-)
+from indicators.spc_text import phase_span
 from indicators.summaries import provisional_of
+from indicators.wording import active_wording
 from status.sparkline import sparkline_svg
 from teams.models import ImprovementTeam
 
@@ -65,13 +60,13 @@ class SeriesStatus:
     @property
     def verdict_text(self) -> str:
         """The full verdict; "… i forhold til forrige fase (fra 60 % til 83 %)" after a split."""
-        summary = self.summary
+        summary, words = self.summary, active_wording()
         if summary.versus_previous_phase and summary.previous_phase_cl is not None:
-            span = phase_span_da(
-                summary.previous_phase_cl, summary.latest_phase_cl, self.indicator.unit
+            span = phase_span(
+                summary.previous_phase_cl, summary.latest_phase_cl, self.indicator.unit, words
             )
-            return f"{PHASE_VERDICT_LABELS_DA[self.verdict]} {span}"
-        return VERDICT_LABELS_DA[self.verdict]
+            return f"{words.phase_verdicts[self.verdict]} {span}"
+        return words.verdicts[self.verdict]
 
     @property
     def verdict_symbol(self) -> str:
@@ -84,7 +79,7 @@ class SeriesStatus:
 
     @property
     def assurance_label(self) -> str:
-        return ASSURANCE_LABELS_DA.get(self.summary.assurance, "")
+        return active_wording().assurance.get(self.summary.assurance, "")
 
     @property
     def sparkline(self) -> str:
@@ -95,8 +90,7 @@ class SeriesStatus:
         value = self.summary.last_value
         if value is None:
             return ""
-        unit = self.indicator.unit
-        return format_number_da(value) + (f" {unit}" if unit else "")
+        return active_wording().with_unit(value, self.indicator.unit)
 
     @property
     def provisional(self) -> Provisional | None:
