@@ -60,11 +60,15 @@ def legend(
             f'<circle cx="9" cy="0" r="3.5" fill="{COLOURS["point"]}"/>',
             "Måling",
         ),
-        (
-            f'<line x1="0" x2="18" y1="0" y2="0" stroke="{COLOURS["cl"]}" stroke-width="1.5"/>',
-            "Median" if latest.chart == "run" else "Middelværdi",
-        ),
     ]
+    if latest.cl is not None:  # a series too short for the run-chart rules is drawn without it
+        items.append(
+            (
+                f'<line x1="0" x2="18" y1="0" y2="0" stroke="{COLOURS["cl"]}" '
+                'stroke-width="1.5"/>',
+                "Median" if latest.chart == "run" else "Middelværdi",
+            )
+        )
     if latest.chart in CONTROL_CHART_KINDS:
         items.append(
             (
