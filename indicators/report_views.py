@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +25,13 @@ from core.months import RECENT_PERIODS, add_months, first_of_month, parse_month
 from indicators.access import get_team_for_data
 from programmes.access import get_programme_for_user
 from teams.forms import MonthlyNoteForm, ProgressScoreForm
-from teams.models import PROGRESS_SCALE, PROGRESS_SCALE_MEANING, ImprovementTeam, ProgressScore
+from teams.models import (
+    PROGRESS_SCALE,
+    PROGRESS_SCALE_MEANING,
+    ImprovementTeam,
+    ProgressScore,
+    Rater,
+)
 from teams.selectors import (
     programme_monthly_reports,
     programme_rating_gaps,
@@ -33,7 +40,9 @@ from teams.selectors import (
 )
 from teams.services import monthly_note_save, progress_score_delete, progress_score_set
 
-Rater = ProgressScore.Rater
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Who gives which score: the permission on the team and the form's prefix.
 RATERS = {
     Rater.TEAM: ("teams.set_progress_score", "own"),
@@ -116,7 +125,7 @@ def show_programme_reports(request: AuthenticatedRequest, pk: int) -> HttpRespon
     return render(request, "indicators/programme_monthly_reports.html", context)
 
 
-def _scale() -> list[tuple[str, str]]:
+def _scale() -> list[tuple[StrOrPromise, StrOrPromise]]:
     """The IHI scale's steps with what each means, for the short help."""
     labels = [label for _value, label in PROGRESS_SCALE]
     return list(zip(labels, PROGRESS_SCALE_MEANING, strict=True))
@@ -141,7 +150,9 @@ def _set_score(request: AuthenticatedRequest, pk: int, rater: Rater) -> HttpResp
         else:
             messages.success(request, _("%(who)s er gemt.") % {"who": rater.label})
             return redirect("indicators:monthly_report", team.pk)
-    return _page(request, team, **{f"{prefix}_form": form})
+    if rater == Rater.EXPERT:
+        return _page(request, team, expert_form=form)
+    return _page(request, team, own_form=form)
 
 
 def _page(
@@ -168,11 +179,11 @@ def _page(
 
     if own_form is None and user.has_perm("teams.set_progress_score", team):
         own_form = ProgressScoreForm(
-            prefix="own", months=months, initial=initial(current and current.own)
+            prefix="own", months=months, initial=initial(current.own if current else None)
         )
     if expert_form is None and user.has_perm("teams.rate_team", team):
         expert_form = ProgressScoreForm(
-            prefix="expert", months=months, initial=initial(current and current.expert)
+            prefix="expert", months=months, initial=initial(current.expert if current else None)
         )
     if note_form is None and user.has_perm("teams.set_progress_score", team):
         note = current.note if current else None

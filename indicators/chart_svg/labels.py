@@ -64,8 +64,7 @@ def legend(
     if latest.cl is not None:  # a series too short for the run-chart rules is drawn without it
         items.append(
             (
-                f'<line x1="0" x2="18" y1="0" y2="0" stroke="{COLOURS["cl"]}" '
-                'stroke-width="1.5"/>',
+                f'<line x1="0" x2="18" y1="0" y2="0" stroke="{COLOURS["cl"]}" stroke-width="1.5"/>',
                 "Median" if latest.chart == "run" else "Middelværdi",
             )
         )
