@@ -240,7 +240,25 @@ def reportable_month_error(programme: Programme, month: dt.date) -> StrOrPromise
     return None
 
 
-class ProgressScore(CheckedFields):
+class MonthOfTeam(CheckedFields):
+    """A team's entry for a month of its programme, from the first month to the current one."""
+
+    team: models.ForeignKey[ImprovementTeam, ImprovementTeam]
+    team_id: int
+    month = models.DateField(_("måned"), help_text=_("Første dag i måneden."))
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        if not self.month or not self.team_id:
+            return
+        error = reportable_month_error(self.team.programme, self.month)
+        if error:
+            raise ValidationError({"month": error})
+
+
+class ProgressScore(MonthOfTeam):
     """A monthly IHI progress score (0.5 to 5.0) of a team: the team's own (set by its local
     project lead) or the expert group's, each with a short reason."""
 
@@ -249,7 +267,6 @@ class ProgressScore(CheckedFields):
     team = models.ForeignKey(
         ImprovementTeam, on_delete=models.CASCADE, related_name="progress_scores"
     )
-    month = models.DateField(_("måned"), help_text=_("Første dag i måneden."))
     rater = models.CharField(_("vurderet af"), max_length=10, choices=Rater.choices)
     score = models.DecimalField(
         _("fremdriftsscore"), max_digits=2, decimal_places=1, choices=PROGRESS_SCALE
@@ -283,25 +300,16 @@ class ProgressScore(CheckedFields):
             ),
         ]
 
-    def clean(self) -> None:
-        """A month of the programme's period, from its first to the current one."""
-        if not self.month or not self.team_id:
-            return
-        error = reportable_month_error(self.team.programme, self.month)
-        if error:
-            raise ValidationError({"month": error})
-
     def __str__(self) -> str:
         return f"{self.team} {self.month:%Y-%m} ({self.rater}): {self.score}"
 
 
-class MonthlyNote(CheckedFields):
+class MonthlyNote(MonthOfTeam):
     """The team's short monthly note: with its own score, the team's monthly report."""
 
     team = models.ForeignKey(
         ImprovementTeam, on_delete=models.CASCADE, related_name="monthly_notes"
     )
-    month = models.DateField(_("måned"), help_text=_("Første dag i måneden."))
     tried = models.TextField(_("hvad vi afprøvede"), max_length=1000, validators=[validate_no_cpr])
     learned = models.TextField(_("hvad vi lærte"), max_length=1000, validators=[validate_no_cpr])
     next_steps = models.TextField(_("næste skridt"), max_length=1000, validators=[validate_no_cpr])
@@ -322,13 +330,6 @@ class MonthlyNote(CheckedFields):
             models.UniqueConstraint(fields=["team", "month"], name="monthly_note_once_a_month"),
             models.CheckConstraint(condition=Q(month__day=1), name="monthly_note_month_day_1"),
         ]
-
-    def clean(self) -> None:
-        if not self.month or not self.team_id:
-            return
-        error = reportable_month_error(self.team.programme, self.month)
-        if error:
-            raise ValidationError({"month": error})
 
     def __str__(self) -> str:
         return f"{self.team} {self.month:%Y-%m}"
