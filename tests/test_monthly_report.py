@@ -463,3 +463,29 @@ def test_hostile_months_in_the_address_fall_back_to_this_month(client, kol, cloc
 
     assert (overview.status_code, page.status_code) == (200, 200)
     assert overview.context["month"] == clock.month()
+
+
+def test_a_score_posted_twice_is_one_score_with_the_last_value(client, kol, clock):
+    client.force_login(kol.local_lead)
+    url = reverse("indicators:progress_score", args=[kol.kol_rm.pk])
+
+    client.post(url, _own(kol, clock.month(-1), score="2.0"))
+    client.post(url, _own(kol, clock.month(-1), score="2.5"))
+
+    assert list(ProgressScore.objects.values_list("score", flat=True)) == [Decimal("2.5")]
+
+
+def test_a_month_is_opened_in_the_forms_to_be_corrected(client, kol, clock):
+    month = clock.month(-2)
+    progress_score_set(team=kol.kol_rm, month=month, score="3.5", comment="Fint", by=None)
+    monthly_note_save(team=kol.kol_rm, month=month, by=None, **NOTE)
+    client.force_login(kol.local_lead)
+
+    response = client.get(
+        reverse("indicators:monthly_report", args=[kol.kol_rm.pk]),
+        {"maaned": month.strftime("%Y-%m")},
+    )
+
+    own, note = response.context["own_form"], response.context["note_form"]
+    assert own.initial == {"month": month.isoformat(), "score": "3.5", "comment": "Fint"}
+    assert note.initial["learned"] == NOTE["learned"]
