@@ -289,7 +289,11 @@ MATRIX: dict[str, rules.Predicate] = {
     "indicators.change_team_data": admin | is_team_member,
     "indicators.upload_team_data": admin | is_any_team_member,
     "teams.change_pdsa": admin | is_team_member,
+    # The monthly report: the local project lead gives the team's own IHI score and note, the
+    # programme's expert group its score of the team; the lead and the experts read them all.
     "teams.set_progress_score": admin | is_local_lead,
+    "teams.rate_team": admin | is_expert,
+    "teams.view_monthly_reports": admin | is_national_lead | is_expert,
     "indicators.set_chart_baseline": admin | is_national_lead,
     # Seminars: planned by the national project management (the lead and the lead region's
     # coordinators); registrations also by the teams' own regions.

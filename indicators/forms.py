@@ -1,4 +1,4 @@
-"""Forms for registering a month of data, progress scores and chart changes."""
+"""Forms for registering a month of data and chart changes."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from indicators.models import ChartChange, Indicator, Measurement
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 from programmes.validators import validate_no_cpr
-from teams.models import PROGRESS_SCALE
 
 
 def _number(label: StrOrPromise) -> forms.DecimalField:
@@ -103,28 +102,6 @@ class PeriodForm(TextRules, forms.Form):
             if any(v is not None for v in figures.values()) or comment:
                 result.append((indicator, {**figures, "comment": comment}))
         return result
-
-
-class ProgressScoreForm(TextRules, forms.Form):
-    month = forms.DateField(
-        label=_("Måned"),
-        widget=forms.DateInput(attrs={"type": "month", "class": "form-control"}),
-        input_formats=["%Y-%m", "%Y-%m-%d"],
-    )
-    score = forms.ChoiceField(
-        label=_("Fremdriftsscore"),
-        choices=PROGRESS_SCALE,
-        widget=forms.Select(attrs={"class": "form-select"}),
-    )
-    comment = forms.CharField(
-        label=_("Kort begrundelse"),
-        required=False,
-        validators=[validate_no_cpr],
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
-    )
-
-    def clean_month(self) -> dt.date:
-        return self.cleaned_data["month"].replace(day=1)
 
 
 class ChartChangeForm(TextRules, forms.ModelForm):

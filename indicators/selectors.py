@@ -73,8 +73,10 @@ def team_pdsa_cycles(team: ImprovementTeam) -> list[PDSACycle]:
 
 
 def latest_progress_scores(programme: Programme) -> dict[int, ProgressScore]:
-    """Each team's most recent progress score."""
+    """Each team's most recent score of its own."""
     latest: dict[int, ProgressScore] = {}
-    for score in ProgressScore.objects.filter(team__programme=programme).order_by("month"):
+    for score in ProgressScore.objects.filter(
+        team__programme=programme, rater=ProgressScore.Rater.TEAM
+    ).order_by("month"):
         latest[score.team_id] = score
     return latest

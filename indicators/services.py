@@ -17,7 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from accounts.models import User
 from indicators.models import ChartChange, Indicator, Measurement, UploadPreview
 from indicators.summaries import refresh_summaries
-from teams.models import ImprovementTeam, ProgressScore
+from teams.models import ImprovementTeam
 
 
 @transaction.atomic
@@ -60,22 +60,6 @@ def _decimal(number: Decimal | int | float | None) -> Decimal | None:
     if number is None:
         return None
     return number if isinstance(number, Decimal) else Decimal(str(number))
-
-
-@transaction.atomic
-def progress_score_set(
-    *, team: ImprovementTeam, month, score, comment: str = "", by: User | None
-) -> ProgressScore:
-    """Set (or correct) the team's IHI progress score for a month."""
-    entry = ProgressScore.objects.filter(team=team, month=month).first() or ProgressScore(
-        team=team, month=month
-    )
-    entry.score = Decimal(str(score))
-    entry.comment = comment
-    entry.set_by = by
-    entry.full_clean()
-    entry.save()
-    return entry
 
 
 @transaction.atomic

@@ -1,14 +1,14 @@
 from django.urls import path
 
-from indicators import file_views, views
+from indicators import file_views, report_views, views
 
 app_name = "indicators"
 urlpatterns: list = [
     path("team/<int:pk>/", views.team_results, name="team_results"),
     path("team/<int:pk>/registrer/", views.enter_data, name="enter"),
     path("team/<int:pk>/registrer/<str:month>/", views.enter_data, name="enter_month"),
-    path("team/<int:pk>/fremdrift/", views.set_progress_score, name="progress_score"),
     path("program/<int:pk>/", views.show_programme_results, name="programme_results"),
     path("indikator/<int:pk>/graf/", views.chart_changes, name="chart_changes"),
     *file_views.urlpatterns,
+    *report_views.urlpatterns,
 ]

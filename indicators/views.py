@@ -1,4 +1,4 @@
-"""Team data in the browser: the month grid, registering a month, charts, progress scores."""
+"""Team data in the browser: the month grid, registering a month, charts."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
 from core.forms import add_errors
@@ -21,14 +20,13 @@ from core.months import label_da, parse_month
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
 from indicators.charting import CHART_KINDS, build_chart
-from indicators.forms import ChartChangeForm, PeriodForm, ProgressScoreForm
+from indicators.forms import ChartChangeForm, PeriodForm
 from indicators.models import ChartChange, Indicator, Measurement
 from indicators.programme_results import programme_results
-from indicators.services import chart_change_add, measurement_record, progress_score_set
+from indicators.services import chart_change_add, measurement_record
 from indicators.summaries import refresh_summaries
-from indicators.wording import active_wording
 from programmes.access import get_programme_for_user
-from teams.models import ImprovementTeam
+from teams.models import ImprovementTeam, ProgressScore
 
 
 @require_GET
@@ -60,16 +58,14 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 annotations=notes,
             )
         )
-    scores = list(team.progress_scores.order_by("month"))
+    own_scores = team.progress_scores.filter(rater=ProgressScore.Rater.TEAM)
     context = {
         "team": team,
         "programme": team.programme,
         "charts": charts,
         "kind": kind,
         "cycles": cycles,
-        "scores": scores,
-        "score_form": ProgressScoreForm(),
-        "score_chart": _score_svg(scores),
+        "latest_score": own_scores.order_by("-month").first(),
     }
     return render(request, "indicators/team_results.html", context)
 
@@ -178,27 +174,6 @@ def _beyond_field_errors(
     )
 
 
-@require_POST
-@login_required
-def set_progress_score(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    team = get_team_for_data(request.user, pk, "teams.set_progress_score")
-    form = ProgressScoreForm(request.POST)
-    if form.is_valid():
-        try:
-            progress_score_set(team=team, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Fremdriftsscoren er gemt."))
-    else:
-        messages.error(
-            request,
-            _("Fremdriftsscoren blev ikke gemt: %(errors)s")
-            % {"errors": " ".join(str(e) for errs in form.errors.values() for e in errs)},
-        )
-    return redirect("indicators:team_results", team.pk)
-
-
 @require_GET
 @login_required
 def show_programme_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
@@ -237,23 +212,3 @@ def chart_changes(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "form": form if may_change else None,
     }
     return render(request, "indicators/chart_changes.html", context)
-
-
-def _score_svg(scores) -> str:
-    from indicators.chart_svg.render import render_svg
-    from indicators.spc import analyse
-
-    if not scores:
-        return ""
-    analysis = analyse([float(s.score) for s in scores], chart="run")
-    words = active_wording()
-    svg = render_svg(
-        analysis,
-        title=_("Fremdriftsscore"),
-        x_labels=[words.month(s.month.year, s.month.month) for s in scores],
-        width=560,
-        height=220,
-        decimals=1,
-        words=words,
-    )
-    return mark_safe(svg)  # noqa: S308 -- render_svg escapes its text

@@ -10,7 +10,7 @@ from accounts.models import SecurityEvent, User
 from indicators.models import Measurement
 from programmes.models import ExpertMember, ProgrammeLead, RegionalCoordinator
 from seminars.models import Registration
-from teams.models import PDSACycle, ProgressScore, TeamMember
+from teams.models import MonthlyNote, PDSACycle, ProgressScore, TeamMember
 
 
 def personal_data(user: User) -> dict[str, Any]:
@@ -65,7 +65,14 @@ def personal_data(user: User) -> dict[str, Any]:
             PDSACycle.objects.filter(created_by=user).values("team__name", "title", "started_on")
         ),
         "progress_scores_set": list(
-            ProgressScore.objects.filter(set_by=user).values("team__name", "month", "score")
+            ProgressScore.objects.filter(set_by=user).values(
+                "team__name", "month", "rater", "score", "comment"
+            )
+        ),
+        "monthly_notes_written": list(
+            MonthlyNote.objects.filter(written_by=user).values(
+                "team__name", "month", "tried", "learned", "next_steps"
+            )
         ),
         "security_events": list(
             SecurityEvent.objects.filter(user=user).values("kind", "at", "ip_address", "path")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from teams.models import ImprovementTeam, PDSACycle, ProgressScore, TeamMember
+from teams.models import ImprovementTeam, MonthlyNote, PDSACycle, ProgressScore, TeamMember
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -40,9 +40,19 @@ class PDSACycleAdmin(admin.ModelAdmin):
 
 @admin.register(ProgressScore)
 class ProgressScoreAdmin(admin.ModelAdmin):
-    list_display = ["team", "month", "score", "set_by"]
-    list_filter = ["team__programme", "score"]
+    list_display = ["team", "month", "rater", "score", "set_by"]
+    list_filter = ["team__programme", "rater", "score"]
     search_fields = ["team__name", "comment"]
     date_hierarchy = "month"
     autocomplete_fields = ["team"]
     list_select_related = ["team", "set_by"]
+
+
+@admin.register(MonthlyNote)
+class MonthlyNoteAdmin(admin.ModelAdmin):
+    list_display = ["team", "month", "written_by", "written_at"]
+    list_filter = ["team__programme"]
+    search_fields = ["team__name", "tried", "learned", "next_steps"]
+    date_hierarchy = "month"
+    autocomplete_fields = ["team"]
+    list_select_related = ["team", "written_by"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any, cast
 
@@ -10,12 +11,14 @@ from crispy_forms.layout import Column, Field, Layout, Row
 from django import forms
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from core.forms import CrispyForm, FilterSet
+from core.forms import CrispyForm, FilterSet, TextRules
 from programmes.models import Organisation, Programme, Region
-from teams.models import ImprovementTeam, TeamMember
+from programmes.validators import validate_no_cpr
+from teams.models import PROGRESS_SCALE, ImprovementTeam, TeamMember
 from teams.selectors import member_candidates
 
 # Headings of the organisation checkboxes, one group per kind, hospitals before municipalities.
@@ -216,3 +219,77 @@ class TeamFilter(FilterSet):
         """A word from the team's name or the name of one of its organisations."""
         by_organisation = ImprovementTeam.objects.filter(organisations__name__icontains=value)
         return queryset.filter(Q(name__icontains=value) | Q(pk__in=by_organisation.values("pk")))
+
+
+# --- The monthly report: an IHI score (the team's or the expert group's) and the note ----
+
+
+def _month_field(months: list[dt.date]) -> forms.TypedChoiceField:
+    """The months a report can be given for, newest first; any other value is refused."""
+    return forms.TypedChoiceField(
+        label=_("Måned"),
+        choices=[(m.isoformat(), date_format(m, "YEAR_MONTH_FORMAT")) for m in reversed(months)],
+        coerce=dt.date.fromisoformat,
+        error_messages={
+            "required": _("Vælg måneden."),
+            "invalid_choice": _(
+                "Vælg en måned i programmets periode – højst den indeværende måned."
+            ),
+        },
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+def _text(label: Any, max_length: int, rows: int = 2) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        validators=[validate_no_cpr],
+        widget=forms.Textarea(attrs={"rows": rows, "class": "form-control"}),
+    )
+
+
+class _OutlinedErrors(TextRules):
+    """The text rules, and a field with an error outlined and pointing to its message."""
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+                attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-error"
+
+
+class ProgressScoreForm(_OutlinedErrors, forms.Form):
+    """A score on the IHI scale with a short reason; no score is chosen in advance."""
+
+    score = forms.ChoiceField(
+        label=_("Fremdriftsscore"),
+        choices=[("", _("Vælg en score …")), *((str(v), label) for v, label in PROGRESS_SCALE)],
+        error_messages={
+            "required": _("Vælg en score på IHI-skalaen."),
+            "invalid_choice": _("Vælg en score fra 0,5 til 5 på listen."),
+        },
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    comment = _text(_("Kort begrundelse"), 500)
+
+    def __init__(self, *args: Any, months: list[dt.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {"month": _month_field(months), **self.fields}
+        self.fields["comment"].error_messages["required"] = _("Skriv en kort begrundelse.")
+
+
+class MonthlyNoteForm(_OutlinedErrors, forms.Form):
+    """The team's short note of the month."""
+
+    tried = _text(_("Hvad vi afprøvede"), 1000)
+    learned = _text(_("Hvad vi lærte"), 1000)
+    next_steps = _text(_("Næste skridt"), 1000)
+
+    def __init__(self, *args: Any, months: list[dt.date], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {"month": _month_field(months), **self.fields}

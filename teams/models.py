@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -14,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.models import CheckedFields
+from core.months import first_of_month
 from programmes.models import Organisation, Programme, Region
 from programmes.validators import validate_no_cpr
 
@@ -199,18 +201,79 @@ PROGRESS_SCALE: list[tuple[Decimal, StrOrPromise]] = [
     (Decimal("5.0"), _("5,0 – Enestående, vedvarende resultater")),
 ]
 
+# What each step means, for the short help beside the scale (same order as PROGRESS_SCALE).
+PROGRESS_SCALE_MEANING: list[StrOrPromise] = [
+    _("Teamet har meldt sig, men arbejdet er ikke begyndt."),
+    _("Teamet er sammensat; mål og målinger drøftes."),
+    _("Mål og målinger er fastlagt; de første ændringer planlægges."),
+    _("Teamet indsamler data, men har endnu ikke afprøvet ændringer."),
+    _("PDSA-cyklusser er gennemført, men målingerne har ikke flyttet sig."),
+    _("De første tegn på forbedring ses i målingerne."),
+    _("Tydelig forbedring i flere af målingerne."),
+    _("De fleste mål er nået eller tæt på."),
+    _("Forbedringen holder over tid og spredes i organisationen."),
+    _("Alle mål er nået, og resultaterne fastholdes i den daglige drift."),
+]
 
-class ProgressScore(CheckedFields):
-    """The local project lead's monthly IHI progress score (0.5 to 5.0) for the team."""
+# A difference of a whole point or more between the team's and the expert group's score is a
+# conversation for the next seminar (the IHI double rating).
+RATING_GAP = Decimal("1.0")
+
+
+class Rater(models.TextChoices):
+    TEAM = "team", _("Teamets egen vurdering")
+    EXPERT = "expert", _("Ekspertgruppens vurdering")
+
+
+def reportable_month_error(programme: Programme, month: dt.date) -> StrOrPromise | None:
+    """Why a monthly report or score cannot be given for `month`, in Danish; None when it can:
+    a month of the programme's period, not after the current month."""
+    first = first_of_month(programme.start_date)
+    if month < first:
+        message = _("Måneden kan ikke ligge før programmets start (%(start)s).")
+        return message % {"start": date_format(first, "YEAR_MONTH_FORMAT")}
+    if month > first_of_month(timezone.localdate()):
+        return _("Der kan ikke gives score eller rapport for en kommende måned.")
+    if programme.end_date and month > first_of_month(programme.end_date):
+        message = _("Måneden kan ikke ligge efter programmets slutning (%(end)s).")
+        return message % {"end": date_format(programme.end_date, "YEAR_MONTH_FORMAT")}
+    return None
+
+
+class MonthOfTeam(CheckedFields):
+    """A team's entry for a month of its programme, from the first month to the current one."""
+
+    team: models.ForeignKey[ImprovementTeam, ImprovementTeam]
+    team_id: int
+    month = models.DateField(_("måned"), help_text=_("Første dag i måneden."))
+
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        if not self.month or not self.team_id:
+            return
+        error = reportable_month_error(self.team.programme, self.month)
+        if error:
+            raise ValidationError({"month": error})
+
+
+class ProgressScore(MonthOfTeam):
+    """A monthly IHI progress score (0.5 to 5.0) of a team: the team's own (set by its local
+    project lead) or the expert group's, each with a short reason."""
+
+    Rater = Rater
 
     team = models.ForeignKey(
         ImprovementTeam, on_delete=models.CASCADE, related_name="progress_scores"
     )
-    month = models.DateField(_("måned"), help_text=_("Første dag i måneden."))
+    rater = models.CharField(_("vurderet af"), max_length=10, choices=Rater.choices)
     score = models.DecimalField(
         _("fremdriftsscore"), max_digits=2, decimal_places=1, choices=PROGRESS_SCALE
     )
-    comment = models.TextField(_("kommentar"), blank=True, validators=[validate_no_cpr])
+    comment = models.TextField(
+        _("begrundelse"), blank=True, max_length=500, validators=[validate_no_cpr]
+    )
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -223,25 +286,50 @@ class ProgressScore(CheckedFields):
     class Meta:
         verbose_name = _("fremdriftsscore")
         verbose_name_plural = _("fremdriftsscorer")
-        ordering = ["team", "month"]
+        ordering = ["team", "month", "rater"]
         constraints = [
-            models.UniqueConstraint(fields=["team", "month"], name="progress_score_once_a_month"),
+            models.UniqueConstraint(
+                fields=["team", "month", "rater"], name="progress_score_once_a_month"
+            ),
             models.CheckConstraint(
                 condition=Q(score__gte=0.5, score__lte=5), name="progress_score_0_5_to_5"
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="progress_score_month_day_1"),
+            models.CheckConstraint(
+                condition=Q(rater__in=Rater.values), name="progress_score_rater_valid"
+            ),
         ]
 
-    def clean(self) -> None:
-        """A month from the programme's first to the current one: no score for the future."""
-        if not self.month or not self.team_id:
-            return
-        first = self.team.programme.start_date.replace(day=1)
-        if self.month < first:
-            message = _("Måneden kan ikke ligge før programmets start (%(start)s).")
-            raise ValidationError({"month": message % {"start": date_format(first, "F Y")}})
-        if self.month > timezone.localdate():
-            raise ValidationError({"month": _("Der kan ikke gives score for en kommende måned.")})
+    def __str__(self) -> str:
+        return f"{self.team} {self.month:%Y-%m} ({self.rater}): {self.score}"
+
+
+class MonthlyNote(MonthOfTeam):
+    """The team's short monthly note: with its own score, the team's monthly report."""
+
+    team = models.ForeignKey(
+        ImprovementTeam, on_delete=models.CASCADE, related_name="monthly_notes"
+    )
+    tried = models.TextField(_("hvad vi afprøvede"), max_length=1000, validators=[validate_no_cpr])
+    learned = models.TextField(_("hvad vi lærte"), max_length=1000, validators=[validate_no_cpr])
+    next_steps = models.TextField(_("næste skridt"), max_length=1000, validators=[validate_no_cpr])
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    written_at = models.DateTimeField(_("skrevet"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("månedsnote")
+        verbose_name_plural = _("månedsnoter")
+        ordering = ["team", "month"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "month"], name="monthly_note_once_a_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="monthly_note_month_day_1"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.team} {self.month:%Y-%m}: {self.score}"
+        return f"{self.team} {self.month:%Y-%m}"

@@ -2,17 +2,39 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import roles_of, team_member_candidates
+from core.months import first_of_month, months
 from core.text import one_line
 from programmes.models import Organisation, Programme, Region
-from teams.models import ImprovementTeam, PDSACycle, TeamMember
+from teams.models import (
+    RATING_GAP,
+    ImprovementTeam,
+    MonthlyNote,
+    PDSACycle,
+    ProgressScore,
+    TeamMember,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -116,3 +138,107 @@ def team_pdsa_cycles(team: ImprovementTeam) -> QuerySet[PDSACycle]:
 def team_seminars(team: ImprovementTeam) -> QuerySet:
     """The seminars the team is invited to, in date order."""
     return team.seminars.order_by("starts_at")
+
+
+# --- The monthly report ---------------------------------------------------------------------
+
+# The teams expected to report each month; paused, withdrawn and completed teams are not.
+REPORTING_STATUSES = (ImprovementTeam.Status.FORMING, ImprovementTeam.Status.ACTIVE)
+
+
+@dataclass
+class MonthlyReport:
+    """One team's month: its own score, the expert group's score and its note (each or None)."""
+
+    team: ImprovementTeam
+    month: dt.date
+    own: ProgressScore | None = None
+    expert: ProgressScore | None = None
+    note: MonthlyNote | None = None
+
+    @property
+    def reported(self) -> bool:
+        """The team's monthly report is its own score together with its note."""
+        return self.own is not None and self.note is not None
+
+    @property
+    def gap(self) -> Decimal | None:
+        if self.own is None or self.expert is None:
+            return None
+        return abs(self.own.score - self.expert.score)
+
+    @property
+    def to_discuss(self) -> bool:
+        """A whole point or more between the two scores: for the next seminar."""
+        return self.gap is not None and self.gap >= RATING_GAP
+
+
+def reportable_months(programme: Programme) -> list[dt.date]:
+    """The months a report or score can be given for: the programme's, up to the current one."""
+    today = timezone.localdate()
+    last = min(first_of_month(programme.end_date), first_of_month(today))
+    return months(programme.start_date, last) if last >= programme.start_date.replace(day=1) else []
+
+
+def teams_without_monthly_report(
+    month: dt.date, teams: QuerySet[ImprovementTeam] | None = None
+) -> QuerySet[ImprovementTeam]:
+    """Of `teams` (all teams by default), those expected to report that have not given both
+    their own score and their note for `month` (the first of a month). One query."""
+    teams = ImprovementTeam.objects.all() if teams is None else teams
+    own = ProgressScore.objects.filter(
+        team=OuterRef("pk"), month=month, rater=ProgressScore.Rater.TEAM
+    )
+    note = MonthlyNote.objects.filter(team=OuterRef("pk"), month=month)
+    return (
+        teams.filter(status__in=REPORTING_STATUSES)
+        .annotate(has_own_score=Exists(own), has_note=Exists(note))
+        .filter(Q(has_own_score=False) | Q(has_note=False))
+    )
+
+
+def programme_monthly_reports(programme: Programme, month: dt.date) -> list[MonthlyReport]:
+    """Every team of the programme expected to report (or that did) for `month`. Three queries."""
+    scores = ProgressScore.objects.filter(team__programme=programme, month=month)
+    notes = MonthlyNote.objects.filter(team__programme=programme, month=month)
+    reports = {
+        team.pk: MonthlyReport(team, month)
+        for team in programme.teams.select_related("region").order_by("region__name", "name")
+    }
+    for score in scores:
+        report = reports[score.team_id]
+        setattr(report, "own" if score.rater == ProgressScore.Rater.TEAM else "expert", score)
+    for note in notes:
+        reports[note.team_id].note = note
+    return [
+        r
+        for r in reports.values()
+        if r.team.status in REPORTING_STATUSES or r.own or r.expert or r.note
+    ]
+
+
+def programme_rating_gaps(programme: Programme, months: list[dt.date]) -> list[MonthlyReport]:
+    """The months of `months` in which a team's own score and the expert group's differ by a
+    whole point or more, newest first: the conversations for the next seminar. One query."""
+    reports: dict[tuple[int, dt.date], MonthlyReport] = {}
+    scores = ProgressScore.objects.filter(
+        team__programme=programme, month__in=months
+    ).select_related("team")
+    for score in scores:
+        report = reports.setdefault(
+            (score.team_id, score.month), MonthlyReport(score.team, score.month)
+        )
+        setattr(report, "own" if score.rater == ProgressScore.Rater.TEAM else "expert", score)
+    gaps = [r for r in reports.values() if r.to_discuss]
+    return sorted(gaps, key=lambda r: (-r.month.toordinal(), r.team.name))
+
+
+def team_monthly_reports(team: ImprovementTeam) -> list[MonthlyReport]:
+    """The team's months with a score or a note, newest first. Two queries."""
+    reports: dict[dt.date, MonthlyReport] = {}
+    for score in team.progress_scores.select_related("set_by"):
+        report = reports.setdefault(score.month, MonthlyReport(team, score.month))
+        setattr(report, "own" if score.rater == ProgressScore.Rater.TEAM else "expert", score)
+    for note in team.monthly_notes.all():
+        reports.setdefault(note.month, MonthlyReport(team, note.month)).note = note
+    return sorted(reports.values(), key=lambda r: r.month, reverse=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.roles import may_add_team_member
 from programmes.models import Organisation, Programme, Region
-from teams.models import ImprovementTeam, TeamMember
+from teams.models import ImprovementTeam, MonthlyNote, ProgressScore, TeamMember
 
 HOSPITAL_KINDS = {Organisation.Kind.HOSPITAL, Organisation.Kind.DEPARTMENT}
 
@@ -212,3 +213,75 @@ def _save_team(team: ImprovementTeam) -> None:
             raise
         # The same name saved at the same moment by someone else.
         raise ValidationError({"name": _name_taken_message(team)}) from error
+
+
+# --- The monthly report: IHI scores (the team's own and the expert group's) and the note -------
+
+
+@transaction.atomic
+def progress_score_set(
+    *,
+    team: ImprovementTeam,
+    month: dt.date,
+    score: Decimal | str,
+    rater: str = ProgressScore.Rater.TEAM,
+    comment: str = "",
+    by: User | None,
+) -> ProgressScore:
+    """Set (or correct) the team's own or the expert group's IHI score for a month."""
+    entry = ProgressScore.objects.select_for_update().filter(
+        team=team, month=month, rater=rater
+    ).first() or ProgressScore(team=team, month=month, rater=rater)
+    try:
+        entry.score = Decimal(str(score))
+    except InvalidOperation as error:
+        raise ValidationError({"score": _("Vælg en score fra 0,5 til 5.")}) from error
+    entry.comment = comment
+    entry.set_by = by
+    entry.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as error:
+        if "progress_score_once_a_month" not in str(error):
+            raise
+        # Set at the same moment by someone else: theirs stands, this one is said to be refused.
+        raise ValidationError(
+            {"month": _("Scoren for måneden er netop sat af en anden. Prøv igen.")}
+        ) from error
+    return entry
+
+
+@transaction.atomic
+def progress_score_delete(*, score: ProgressScore, by: User | None) -> None:
+    """Remove a score set by mistake; the month is then simply without it."""
+    score.delete()
+
+
+@transaction.atomic
+def monthly_note_save(
+    *,
+    team: ImprovementTeam,
+    month: dt.date,
+    tried: str,
+    learned: str,
+    next_steps: str,
+    by: User | None,
+) -> MonthlyNote:
+    """Write (or rewrite) the team's note for a month: tried, learned, next steps."""
+    note = MonthlyNote.objects.select_for_update().filter(
+        team=team, month=month
+    ).first() or MonthlyNote(team=team, month=month)
+    note.tried, note.learned, note.next_steps = tried.strip(), learned.strip(), next_steps.strip()
+    note.written_by = by
+    note.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            note.save()
+    except IntegrityError as error:
+        if "monthly_note_once_a_month" not in str(error):
+            raise
+        raise ValidationError(
+            {"month": _("Noten for måneden er netop skrevet af en anden. Prøv igen.")}
+        ) from error
+    return note

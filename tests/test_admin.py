@@ -19,7 +19,7 @@ from programmes.models import ImprovementGoal, StatusRating
 from programmes.services import programme_change_status
 from seminars.materials import material_add
 from seminars.models import Registration
-from teams.models import PDSACycle, ProgressScore
+from teams.models import MonthlyNote, PDSACycle, ProgressScore
 from tests.factories import (
     ExpertMemberFactory,
     MeasurementFactory,
@@ -77,7 +77,10 @@ def filled_admin(client):
         token_hash="0" * 64,
         expires_at=timezone.now() + dt.timedelta(days=14),
     )
-    ProgressScore.objects.create(team=team, month=dt.date(2024, 3, 1), score="1.5")
+    ProgressScore.objects.create(team=team, month=dt.date(2024, 3, 1), rater="team", score="1.5")
+    MonthlyNote.objects.create(
+        team=team, month=dt.date(2024, 3, 1), tried="Tjekliste", learned="Virker", next_steps="Mere"
+    )
     ChartChange.objects.create(
         indicator=measurement.indicator,
         kind="baseline",

@@ -99,6 +99,11 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "indicators:enter": [("GET", "Looooooonn"), ("POST", "Loffffofnn")],
     "indicators:enter_month": [("GET", "Looooooonn"), ("POST", "Loffffofnn")],
     "indicators:progress_score": [("POST", "Loffffofnn")],
+    "indicators:expert_score": [("POST", "Lofffoffnn")],
+    "indicators:delete_score": [("POST", "Loffffofnn")],  # the team's own score of last month
+    "indicators:monthly_note": [("POST", "Loffffofnn")],
+    "indicators:monthly_report": [("GET", "Looooooonn")],
+    "indicators:monthly_reports": [("GET", "Lonononnnn")],
     "indicators:programme_results": [("GET", "Looooooonn")],
     "indicators:chart_changes": [("GET", "Looooooonn"), ("POST", "Lofoffffnn")],
     "indicators:upload": [("GET", "Loffffooof")],
@@ -134,6 +139,7 @@ ANOTHER_PROGRAMME: dict[str, list[tuple[str, str]]] = {
     "status:indicator": [("GET", "Loonofffff")],
     "status:region": [("GET", "Loooofffff")],  # a region is no secret; its teams are filtered
     "indicators:chart_changes": [("GET", "Loononnnon"), ("POST", "Lofnfnnnfn")],
+    "indicators:monthly_reports": [("GET", "Lonnnnnnnn")],
 }
 
 
@@ -172,6 +178,9 @@ class World:
             programme=cast.kol, starts_at=clock.now() + dt.timedelta(days=20)
         )
         self.seminar.invited_teams.add(cast.kol_rm)
+        self.own_score = cast.kol_rm.progress_scores.create(
+            month=last_month, rater="team", score="2.0", comment="Godt i gang"
+        )
         self.registration = self.seminar.registrations.create(
             user=cast.local_lead, team=cast.kol_rm
         )
@@ -192,6 +201,7 @@ class World:
             "teams:create": {"programme_pk": c.kol.pk},
             "teams:change_member_role": {"pk": c.kol_rm.pk, "member_pk": self.team_member.pk},
             "teams:remove_member": {"pk": c.kol_rm.pk, "member_pk": self.team_member.pk},
+            "indicators:delete_score": {"pk": c.kol_rm.pk, "score_pk": self.own_score.pk},
             "seminars:create": {"programme_pk": c.kol.pk},
             "seminars:unregister": {"pk": self.seminar.pk, "registration_pk": self.registration.pk},
             "seminars:material_download": {"pk": self.seminar.pk, "material_pk": self.material.pk},
@@ -219,7 +229,11 @@ class World:
             "accounts": c.local_lead.pk,
             "indicators": c.kol_rm.pk,
         }.get(app)
-        if name in {"indicators:programme_results", "indicators:export_programme"}:
+        if name in {
+            "indicators:programme_results",
+            "indicators:export_programme",
+            "indicators:monthly_reports",
+        }:
             pk = c.kol.pk
         try:
             return {"pk": pk} if pk and reverse(name, kwargs={"pk": pk}) else {}

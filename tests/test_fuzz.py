@@ -39,7 +39,7 @@ HOSTILE = {
 # Query parameters the views read, each given hostile values too.
 QUERY_NAMES = [
     "q", "page", "program", "team", "region", "status", "month", "kind", "vis", "fejl",
-    "format", "kort", "next", "target", "lead_region", "is_cross_sector", "light", "area",
+    "format", "kort", "next", "target", "lead_region", "is_cross_sector", "light", "area", "maaned",
 ]  # fmt: skip
 QUERY_VALUES = ["9" * 30, "-1", "\x00\x0b<script>", "æøå" * 2_000]
 # Links and actions the walk leaves alone: leaving the session, Django's admin, static files.

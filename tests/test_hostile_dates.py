@@ -11,11 +11,11 @@ from django.urls import reverse
 
 from core.months import add_months
 from indicators.models import ChartChange
-from indicators.services import chart_change_add, progress_score_set
+from indicators.services import chart_change_add
 from programmes.models import Programme
 from programmes.services import goal_add, programme_update
 from seminars.services import seminar_plan
-from teams.services import team_update
+from teams.services import progress_score_set, team_update
 from tests.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,15 +91,21 @@ def test_a_seminar_takes_place_between_2000_and_2100(cast, day) -> None:
 
 
 @pytest.mark.clock
-@pytest.mark.parametrize("offset", ["year 1", "before start", "next month", "year 9999"])
+@pytest.mark.parametrize(
+    "offset", ["year 1", "before start", "next month", "after the end", "year 9999"]
+)
 def test_a_progress_score_is_for_a_month_from_the_start_to_now(cast, clock, offset) -> None:
     cast.kol.start_date = add_months(clock.month(), -6)
     cast.kol.end_date = add_months(clock.month(), 12)
+    if offset == "after the end":  # a finished programme: its last month was three months ago
+        cast.kol.start_date = add_months(clock.month(), -30)
+        cast.kol.end_date = add_months(clock.month(), -3)
     cast.kol.save()
     month = {
         "year 1": dt.date(1, 1, 1),
         "before start": add_months(clock.month(), -7),
         "next month": add_months(clock.month(), 1),
+        "after the end": add_months(clock.month(), -2),
         "year 9999": dt.date(9999, 12, 1),
     }[offset]
 
@@ -124,14 +130,12 @@ def test_the_progress_score_view_refuses_year_9999_in_danish(client, cast, clock
 
     response = client.post(
         reverse("indicators:progress_score", args=[cast.kol_rm.pk]),
-        {"month": "9999-12", "score": "2.0"},
-        follow=True,
+        {"own-month": "9999-12-01", "own-score": "2.0", "own-comment": "Fremtiden"},
     )
 
     assert response.status_code == 200
     assert not cast.kol_rm.progress_scores.exists()
-    (message,) = [str(m) for m in response.context["messages"]]
-    assert "kommende måned" in message
+    assert "højst den indeværende måned" in response.context["own_form"].errors["month"][0]
 
 
 @pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(9999, 12, 1)], ids=str)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import inspect
 
@@ -11,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.forms import TextRules
-from indicators.forms import PeriodForm, ProgressScoreForm
+from indicators.forms import PeriodForm
 from people.forms import InviteForm
 from programmes.services import programme_update
 from seminars.forms import SeminarForm
+from teams.forms import ProgressScoreForm
 from teams.models import ImprovementTeam
 from tests.factories import IndicatorFactory
 
@@ -108,7 +110,8 @@ def test_a_data_comment_with_a_vertical_tab_is_refused(cast) -> None:
 
 
 def test_a_progress_comment_of_several_lines_is_cleaned() -> None:
-    form = ProgressScoreForm({"month": "2025-01", "score": "2.0", "comment": "Godt\x0b\r\nfremad"})
+    data = {"month": "2025-01-01", "score": "2.0", "comment": "Godt\x0b\r\nfremad"}
+    form = ProgressScoreForm(data, months=[dt.date(2025, 1, 1)])
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["comment"] == "Godt\nfremad"

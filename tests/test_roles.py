@@ -57,6 +57,12 @@ EXPECTED = {
     ("teams.change_pdsa", "kol_rm"): "100001000",
     ("teams.set_progress_score", "kol_rm"): "100001000",
     ("teams.set_progress_score", "kol_rsd"): "100000000",
+    # The expert group rates the teams of its own programme only; the lead reads the reports.
+    ("teams.rate_team", "kol_rm"): "100010000",
+    ("teams.rate_team", "kol_rsd"): "100010000",
+    ("teams.rate_team", "adhd_rsd"): "100000000",
+    ("teams.view_monthly_reports", "kol"): "101010000",
+    ("teams.view_monthly_reports", "adhd"): "100000000",
     ("seminars.manage_seminar", "kol"): "101100000",  # the coordinator's region leads KOL
     ("seminars.manage_seminar", "adhd"): "100000000",
     ("seminars.register_participants", "kol_rm"): "101101000",

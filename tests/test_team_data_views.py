@@ -186,10 +186,11 @@ def test_the_local_lead_sets_the_progress_score(client, kol, last_month) -> None
     cast, _, _ = kol
     url = reverse("indicators:progress_score", args=[cast.kol_rm.pk])
     client.force_login(cast.member)
-    assert client.post(url, {"month": "2025-03", "score": "2.5"}).status_code == 403
+    assert client.post(url, {"own-month": "2025-03-01", "own-score": "2.5"}).status_code == 403
     client.force_login(cast.local_lead)
 
-    client.post(url, {"month": last_month.strftime("%Y-%m"), "score": "2.5", "comment": "Test"})
+    data = {"own-month": last_month.isoformat(), "own-score": "2.5", "own-comment": "Test"}
+    client.post(url, data)
 
     score = ProgressScore.objects.get(team=cast.kol_rm)
     assert (score.score, score.set_by) == (Decimal("2.5"), cast.local_lead)

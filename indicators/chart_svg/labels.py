@@ -94,11 +94,14 @@ def legend_items(
             f'<circle cx="9" cy="0" r="3.5" fill="{COLOURS["point"]}"/>',
             words.measurement,
         ),
-        (
-            f'<line x1="0" x2="18" y1="0" y2="0" stroke="{COLOURS["cl"]}" stroke-width="1.5"/>',
-            words.median if latest.chart == "run" else words.mean,
-        ),
     ]
+    if latest.cl is not None:  # a series too short for the run-chart rules is drawn without it
+        items.append(
+            (
+                f'<line x1="0" x2="18" y1="0" y2="0" stroke="{COLOURS["cl"]}" stroke-width="1.5"/>',
+                words.median if latest.chart == "run" else words.mean,
+            )
+        )
     if latest.chart in CONTROL_CHART_KINDS:
         items.append(
             (

@@ -28,9 +28,7 @@ def provisional_markers(
     out = ['<g class="spc-provisional">']
     for index, value, label in marks:
         x, y = frame.x(index), frame.y(value)
-        name = (
-            str(x_labels[index]) if x_labels is not None else words.point % {"number": index + 1}
-        )
+        name = str(x_labels[index]) if x_labels is not None else words.point % {"number": index + 1}
         number = words.with_unit(value, unit, decimals)
         tip = f"{name}: {number} ({label})"
         out.append(
