@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import file_views, views
+from indicators import definition_views, file_views, views
 
 app_name = "indicators"
 urlpatterns: list = [
@@ -11,4 +11,5 @@ urlpatterns: list = [
     path("program/<int:pk>/", views.show_programme_results, name="programme_results"),
     path("indikator/<int:pk>/graf/", views.chart_changes, name="chart_changes"),
     *file_views.urlpatterns,
+    *definition_views.urlpatterns,
 ]
