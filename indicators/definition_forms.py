@@ -44,6 +44,19 @@ class IndicatorForm(CrispyForm, forms.ModelForm):
         )
         self._init_helper()
 
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        programme_id = self.instance.programme_id
+        others = Indicator.objects.filter(programme_id=programme_id, name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("Programmet har allerede en indikator med navnet “%(name)s”."),
+                params={"name": name},
+            )
+        return name
+
     def changed_fields(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in EDITABLE_FIELDS}
 

@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from core.months import add_months
 from core.numbers import trimmed
 from indicators.models import (
     Indicator,
@@ -141,7 +142,9 @@ def indicator_update(
         changes=changes,
         changed_by=by,
         changed_at=now,
-        month=timezone.localdate(now).replace(day=1),
+        # Drawn at last month: its figures are the ones teams register now, under the new
+        # definition (the running month is on no chart yet).
+        month=add_months(timezone.localdate(now).replace(day=1), -1),
         proposal=proposal,
     )
     version.full_clean()

@@ -494,7 +494,10 @@ class IndicatorVersion(CheckedFields):
         related_name="+",
     )
     changed_at = models.DateTimeField(_("ændret"), default=timezone.now)
-    month = models.DateField(_("måned"), help_text=_("Måneden ændringen vises ved på graferne."))
+    month = models.DateField(
+        _("måned"),
+        help_text=_("Måneden ændringen vises ved på graferne: den, teams registrerer for nu."),
+    )
     proposal = models.OneToOneField(
         "IndicatorProposal",
         verbose_name=_("forslag"),
