@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,7 +72,9 @@ def create_indicator(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             add_errors(form, error)
         else:
-            messages.success(request, _("Indikatoren “%(name)s” er oprettet.") % {"name": indicator})
+            messages.success(
+                request, _("Indikatoren “%(name)s” er oprettet.") % {"name": indicator}
+            )
             return redirect("indicators:indicator_detail", indicator.pk)
     context = {"programme": programme, "form": form, "proposing": False}
     return render(request, "indicators/indicator_form.html", context)

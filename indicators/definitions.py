@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, Max
+from django.db.models import DecimalField, Field, Max
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +65,8 @@ def readable_changes(changes: dict[str, list[str | None]]) -> list[tuple[str, st
         try:
             field = Indicator._meta.get_field(name)
         except FieldDoesNotExist:
+            continue
+        if not isinstance(field, Field):
             continue
         rows.append((str(field.verbose_name), _shown(field, before), _shown(field, after)))
     return rows

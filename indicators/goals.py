@@ -59,7 +59,11 @@ def goals_progress(goals: Iterable[ImprovementGoal]) -> list[GoalProgress]:
         against_goal = copy.copy(indicator)
         against_goal.target = goal.target_value
         parts, plotted = analyse_series(
-            against_goal, months, points_of(summary, months), changes.get(indicator.pk, []), lkt=True
+            against_goal,
+            months,
+            points_of(summary, months),
+            changes.get(indicator.pk, []),
+            lkt=True,
         )
         deadline = indicator.programme.data_deadline_day
         complete = [

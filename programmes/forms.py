@@ -91,6 +91,7 @@ class GoalForm(CrispyForm, forms.ModelForm):
                 Q(is_active=True) | chosen
             ).order_by("order", "name")
         else:
+            assert indicator.queryset is not None  # a foreign key's choices
             indicator.queryset = indicator.queryset.none()
         if goal.pk:
             self.submit_label = _("Gem målet")

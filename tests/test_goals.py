@@ -270,9 +270,7 @@ def test_the_programme_page_query_count_does_not_grow_with_goals(
     cast, share, _ = kol
     for n in range(8):
         indicator = IndicatorFactory(programme=cast.kol, name=f"Ekstra {n}", target=50)
-        MeasurementFactory(
-            team=cast.kol_rm, indicator=indicator, period_start=cast.kol.start_date
-        )
+        MeasurementFactory(team=cast.kol_rm, indicator=indicator, period_start=cast.kol.start_date)
         ImprovementGoal.objects.create(
             programme=cast.kol, text=f"Mål {n}", indicator=indicator, target_value=Decimal(n)
         )
