@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyForm
+from core.numbers import trimmed
 from indicators.definitions import EDITABLE_FIELDS
 from indicators.models import Indicator
 from programmes.validators import validate_no_cpr
@@ -36,13 +38,36 @@ class IndicatorForm(CrispyForm, forms.ModelForm):
             "denominator_definition": _("Kun for andele og rater."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, measure_locked: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.target is not None:
+            self.initial["target"] = trimmed(self.instance.target)  # 90, not 90,0000
+        if measure_locked:
+            measure = self.fields["measure"]
+            measure.disabled = True
+            measure.help_text = _("Kan ikke ændres, når teams har registreret data.")
         old = self.fields["multiplier"]
         self.fields["multiplier"] = forms.IntegerField(
             label=old.label, help_text=old.help_text, min_value=1, max_value=MAX_MULTIPLIER
         )
         self._init_helper()
+        self.helper.layout = Layout(*self._rows())
+
+    def _rows(self) -> list:
+        """Related fields side by side on a wide screen, one under the other on a phone."""
+
+        def row(*names: str, width: str = "col-md") -> Row:
+            return Row(*(Column(name, css_class=width) for name in names))
+
+        return [
+            row("name", "kind"),
+            "definition",
+            row("measure", "frequency", "data_source"),
+            row("numerator_definition", "denominator_definition"),
+            row("unit", "multiplier", "better_direction", "target", width="col-sm-6 col-lg-3"),
+            "national_goal",
+            *(["reason"] if "reason" in self.fields else []),
+        ]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]

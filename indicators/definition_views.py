@@ -86,11 +86,12 @@ def edit_indicator(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The lead edits directly; the expert group too until teams have registered data, and
     after that proposes the change with a reason for the lead to accept or decline."""
     indicator = get_indicator_for_user(request.user, pk, CHANGE)
-    proposing = not request.user.has_perm(DECIDE, indicator.programme) and has_data(indicator)
+    measured = has_data(indicator)
+    proposing = measured and not request.user.has_perm(DECIDE, indicator.programme)
     form_class = ProposalForm if proposing else IndicatorForm
     # The form works on a copy: a refused form must not leave its values on the indicator.
     copy = Indicator.objects.get(pk=indicator.pk)
-    form = form_class(request.POST or None, instance=copy)
+    form = form_class(request.POST or None, instance=copy, measure_locked=measured)
     if request.method == "POST" and form.is_valid():
         try:
             if proposing:

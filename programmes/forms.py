@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import CrispyForm
+from core.numbers import trimmed
 from programmes.models import ExpertMember, ImprovementGoal, Programme
 
 
@@ -81,6 +82,8 @@ class GoalForm(CrispyForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in ("indicator", "target_value", "target_date"):
             self.fields[name].required = True
+        if self.instance.target_value is not None:
+            self.initial["target_value"] = trimmed(self.instance.target_value)
         indicator = cast(forms.ModelChoiceField, self.fields["indicator"])
         goal = self.instance
         # The programme's indicators through its relation (programmes imports no indicators):

@@ -8,9 +8,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from core.months import add_months
+from indicators.definitions import indicator_update
 from indicators.models import Indicator, IndicatorProposal, IndicatorVersion, SeriesSummary
 from indicators.summaries import refresh_summaries, signature
 from tests.factories import IndicatorFactory, MeasurementFactory
@@ -204,19 +206,28 @@ def test_an_edit_that_changes_nothing_makes_no_version(client, kol) -> None:
 def test_the_measure_stays_once_teams_have_data(client, kol) -> None:
     cast, measured, fresh = kol
     client.force_login(cast.lead)
+    url = reverse("indicators:indicator_edit", args=[measured.pk])
 
-    refused = client.post(
-        reverse("indicators:indicator_edit", args=[measured.pk]),
-        _fields(measured, measure="count"),
-    )
+    form = client.get(url).content.decode()
+    client.post(url, _fields(measured, measure="count"))
     client.post(
         reverse("indicators:indicator_edit", args=[fresh.pk]), _fields(fresh, measure="count")
     )
 
-    assert "Måltypen kan ikke ændres" in refused.content.decode()
+    assert "Kan ikke ændres, når teams har registreret data" in form
     measured.refresh_from_db()
     fresh.refresh_from_db()
     assert (measured.measure, fresh.measure) == ("proportion", "count")
+
+
+def test_the_service_refuses_a_new_measure_once_teams_have_data(kol) -> None:
+    _, measured, _ = kol
+
+    with pytest.raises(ValidationError, match="Måltypen kan ikke ændres"):
+        indicator_update(indicator=measured, by=None, measure="count", unit="")
+
+    measured.refresh_from_db()
+    assert (measured.measure, measured.unit) == ("proportion", "%")
 
 
 def test_a_refused_edit_leaves_the_indicator_as_it_was(client, kol) -> None:
