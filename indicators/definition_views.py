@@ -48,8 +48,9 @@ def _programme_for_results(request: AuthenticatedRequest, pk: int) -> Programme:
 def indicator_list(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = _programme_for_results(request, pk)
     indicators = programme.indicators.annotate(
-        pending=Count("proposals", filter=Q(proposals__status=ProposalStatus.PENDING)),
-        data=Count("measurements__team", distinct=True),
+        pending=Count(
+            "proposals", filter=Q(proposals__status=ProposalStatus.PENDING), distinct=True
+        ),
     ).order_by("-is_active", "order", "name")
     context = {
         "programme": programme,

@@ -17,6 +17,7 @@ from accounts.models import User
 from core.months import add_months
 from core.numbers import trimmed
 from indicators.models import (
+    DEFINITION_FIELDS,
     Indicator,
     IndicatorProposal,
     IndicatorVersion,
@@ -27,21 +28,7 @@ from indicators.summaries import refresh_summaries
 from programmes.models import Programme
 
 # Every field a person sets on an indicator (the programme and the order are set for them).
-EDITABLE_FIELDS = (
-    "name",
-    "definition",
-    "kind",
-    "measure",
-    "numerator_definition",
-    "denominator_definition",
-    "unit",
-    "multiplier",
-    "better_direction",
-    "target",
-    "frequency",
-    "data_source",
-    "national_goal",
-)
+EDITABLE_FIELDS = ("name", *DEFINITION_FIELDS, "national_goal")
 
 
 def stored(indicator: Indicator, name: str) -> str | None:

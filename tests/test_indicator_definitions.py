@@ -416,12 +416,18 @@ def test_the_indicator_list_query_count_does_not_grow(
     for n in range(15):
         indicator = IndicatorFactory(programme=cast.kol, name=f"Ekstra {n}")
         indicator.proposals.create(changes={"unit": ["%", "‰"]}, reason="r")
+    for status in ("pending", "pending", "declined"):
+        measured.proposals.create(changes={"unit": ["%", "‰"]}, reason="r", status=status)
     client.force_login(cast.lead)
 
     with django_assert_max_num_queries(10):
         response = client.get(reverse("indicators:indicator_list", args=[cast.kol.pk]))
 
-    assert "Ekstra 14" in response.content.decode()
+    page = response.content.decode()
+    assert "Ekstra 14" in page
+    # The measured indicator's twelve months of data do not multiply its two pending proposals.
+    assert page.count("2 forslag afventer") == 1
+    assert page.count("1 forslag afventer") == 15
 
 
 def test_the_proposal_list_query_count_does_not_grow(
