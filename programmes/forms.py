@@ -77,6 +77,7 @@ class GoalForm(CrispyForm, forms.ModelForm):
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
         localized_fields = ["target_value"]
+        labels = {"text": _("Forbedringsmålet")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
