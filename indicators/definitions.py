@@ -183,6 +183,10 @@ def proposal_add(
         raise ValidationError(
             {"measure": _("Måltypen kan ikke ændres, når teams har registreret data.")}
         )
+    Indicator.objects.select_for_update().filter(pk=indicator.pk).first()
+    pending = indicator.proposals.filter(status=ProposalStatus.PENDING, proposed_by=by)
+    if by is not None and any(p.changes == changes for p in pending):
+        raise ValidationError(_("Du har allerede foreslået netop denne ændring. Den afventer."))
     proposal = IndicatorProposal(
         indicator=indicator, changes=changes, reason=reason, proposed_by=by
     )

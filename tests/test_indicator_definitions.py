@@ -306,6 +306,19 @@ def test_an_experts_change_of_an_indicator_with_data_is_a_proposal(client, kol) 
     assert proposal.status == "pending"
 
 
+def test_the_same_proposal_posted_twice_is_kept_once(client, kol) -> None:
+    cast, measured, _ = kol
+    _propose(client, cast, measured, target="95")
+
+    again = client.post(
+        reverse("indicators:indicator_edit", args=[measured.pk]),
+        _fields(measured, target="95", reason="Igen"),
+    )
+
+    assert "Du har allerede foreslået netop denne ændring" in again.content.decode()
+    assert IndicatorProposal.objects.count() == 1
+
+
 def test_a_proposal_needs_a_reason_and_a_change(client, kol) -> None:
     cast, measured, _ = kol
     client.force_login(cast.expert)
