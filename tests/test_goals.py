@@ -238,6 +238,20 @@ def test_the_programme_page_shows_each_goals_progress_against_its_own_target(
     assert f"<span>{assurance}</span>" in page
 
 
+def test_a_reader_outside_the_programme_sees_the_goals_but_not_their_results(client, kol) -> None:
+    cast, share, _ = kol
+    ImprovementGoal.objects.create(
+        programme=cast.kol, text="Rehabilitering til alle", indicator=share, target_value=50
+    )
+    client.force_login(cast.outsider)
+
+    page = client.get(reverse("programmes:detail", args=[cast.kol.pk])).content.decode()
+
+    assert "Rehabilitering til alle" in page
+    assert "Seneste komplette værdi" not in page
+    assert "Målet nås konsekvent" not in page
+
+
 def test_before_the_deadline_the_latest_complete_value_is_the_month_before_last(
     client, kol, clock
 ) -> None:
