@@ -272,8 +272,10 @@ MATRIX: dict[str, rules.Predicate] = {
     "programmes.manage_expert_group": admin | is_national_lead,
     "programmes.view_status_overview": reads_all | is_any_national_lead,
     "programmes.rate_status": admin | is_national_lead,
-    # Indicators: the expert group proposes, the national project lead decides.
-    "indicators.change_indicator": admin | is_national_lead,
+    # Indicators: the national project lead and the expert group create and edit them; once
+    # teams have registered data an expert's change is a proposal the lead decides on.
+    "indicators.change_indicator": admin | is_national_lead | is_expert,
+    "indicators.decide_indicator_change": admin | is_national_lead,
     "indicators.propose_indicator_change": admin | is_national_lead | is_expert,
     # Teams and their results: open inside the programme, closed outside it.
     "teams.view_teams": reads_all | takes_part_in_programme,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.months import add_months
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 def load_detail(loader: Loader, detail: ProgrammeDetail) -> None:
     programme = loader.programmes[detail.slug]
-    load_goals_and_experts(loader, programme, detail)
+    load_experts(loader, programme, detail)
     indicators = {
         spec.name: ensure(
             Indicator,
@@ -49,6 +50,7 @@ def load_detail(loader: Loader, detail: ProgrammeDetail) -> None:
         )
         for order, spec in enumerate(detail.indicators, start=1)
     }
+    load_goals(programme, detail, indicators)
     teams = {spec.name: load_team(loader, programme, spec, indicators) for spec in detail.teams}
     for spec in detail.seminars:
         load_seminar(loader, programme, spec, detail, teams)
@@ -56,15 +58,25 @@ def load_detail(loader: Loader, detail: ProgrammeDetail) -> None:
         load_measurements(loader, programme, detail, teams, indicators)
 
 
-def load_goals_and_experts(loader: Loader, programme: Programme, detail: ProgrammeDetail) -> None:
+def load_goals(
+    programme: Programme, detail: ProgrammeDetail, indicators: dict[str, Indicator]
+) -> None:
     start = programme.start_date
-    for order, (text, due) in enumerate(detail.goals, start=1):
+    for order, (text, due, indicator, target) in enumerate(detail.goals, start=1):
         ensure(
             ImprovementGoal,
-            {"text": text, "target_date": add_months(start, due)},
+            {
+                "text": text,
+                "target_date": add_months(start, due),
+                "indicator": indicators.get(indicator),
+                "target_value": None if target is None else Decimal(str(target)),
+            },
             programme=programme,
             order=order,
         )
+
+
+def load_experts(loader: Loader, programme: Programme, detail: ProgrammeDetail) -> None:
     group = ensure(ExpertGroup, {"mandate": detail.mandate}, programme=programme)
     if not group.mandate:  # programme_create makes the group empty
         group.mandate = detail.mandate

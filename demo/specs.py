@@ -265,7 +265,8 @@ class ProgrammeDetail:
 
     slug: str
     mandate: str
-    goals: tuple[tuple[str, int], ...]  # (text, months after the start it is due)
+    # (text, months after the start it is due, the indicator it is followed on, target value)
+    goals: tuple[tuple[str, int, str, float | None], ...]
     experts: tuple[Expert, ...]
     leads: tuple[tuple[Person, str], ...]
     teams: tuple[TeamSpec, ...]
@@ -323,7 +324,9 @@ def _detail(raw: dict[str, Any], cast: People) -> ProgrammeDetail:
     return ProgrammeDetail(
         slug=raw["slug"],
         mandate=raw["mandate"],
-        goals=tuple((g["text"], g["due"]) for g in raw["goals"]),
+        goals=tuple(
+            (g["text"], g["due"], g.get("indicator", ""), g.get("target")) for g in raw["goals"]
+        ),
         experts=tuple(
             Expert(cast.person(e["name"]), e["role"], e["sector"], e.get("organisation", ""))
             for e in raw["experts"]

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from indicators.models import ChartChange, Indicator, Measurement, SeriesSummary, UploadPreview
+from indicators.models import (
+    ChartChange,
+    Indicator,
+    IndicatorProposal,
+    IndicatorVersion,
+    Measurement,
+    SeriesSummary,
+    UploadPreview,
+)
 
 
 @admin.register(Indicator)
@@ -69,3 +77,29 @@ class UploadPreviewAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:  # noqa: ARG002
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """The indicators' history is written by the portal's pages (indicators/definitions.py)."""
+
+    def has_add_permission(self, request) -> bool:  # noqa: ARG002
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ARG002
+        return False
+
+
+@admin.register(IndicatorVersion)
+class IndicatorVersionAdmin(_ReadOnly):
+    list_display = ["indicator", "changed_by", "changed_at", "month"]
+    list_filter = ["indicator__programme"]
+    search_fields = ["indicator__name"]
+    list_select_related = ["indicator", "changed_by"]
+
+
+@admin.register(IndicatorProposal)
+class IndicatorProposalAdmin(_ReadOnly):
+    list_display = ["indicator", "status", "proposed_by", "proposed_at", "decided_by"]
+    list_filter = ["status", "indicator__programme"]
+    search_fields = ["indicator__name", "reason"]
+    list_select_related = ["indicator", "proposed_by", "decided_by"]

@@ -82,6 +82,7 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
     changes = selectors.chart_changes(programme)
     indicators = list(selectors.active_indicators(programme))
     today = timezone.localdate()
+    definitions = selectors.definition_notes(i.pk for i in indicators)
     results = []
     for indicator in indicators:
         general = [c for c in changes.get(indicator.pk, []) if c.team_id is None]
@@ -93,6 +94,7 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
             title=f"{indicator.name} – {programme.name}",
             kind=kind,
             changes=general,
+            annotations=definitions.get(indicator.pk, []),
             lkt=True,
             provisional=provisional,
         )
@@ -114,6 +116,7 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
                         title=team.name,
                         kind=kind,
                         changes=relevant,
+                        annotations=definitions.get(indicator.pk, []),
                         draw=False,
                     ),
                 )

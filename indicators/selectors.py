@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.months import reporting_months
-from indicators.models import ChartChange, Indicator, Measurement
+from indicators.models import (
+    DEFINITION_FIELDS,
+    ChartChange,
+    Indicator,
+    IndicatorVersion,
+    Measurement,
+)
 from programmes.models import Programme
 from teams.models import ImprovementTeam, PDSACycle, ProgressScore
 
@@ -66,6 +73,21 @@ def chart_changes(programme: Programme) -> dict[int, list[ChartChange]]:
     ):
         changes[change.indicator_id].append(change)
     return changes
+
+
+def definition_notes(indicator_ids: Iterable[int]) -> dict[int, list[tuple[dt.date, str]]]:
+    """Chart annotations "Definition ændret" by indicator id: one per month in which the
+    indicator's definition or target was changed (one query)."""
+    notes: dict[int, list[tuple[dt.date, str]]] = defaultdict(list)
+    versions = IndicatorVersion.objects.filter(indicator_id__in=list(indicator_ids)).order_by(
+        "changed_at"
+    )
+    for indicator_id, month, changes in versions.values_list("indicator_id", "month", "changes"):
+        if set(changes) & set(DEFINITION_FIELDS):
+            note = (month, _("Definition ændret"))
+            if note not in notes[indicator_id]:
+                notes[indicator_id].append(note)
+    return notes
 
 
 def team_pdsa_cycles(team: ImprovementTeam) -> list[PDSACycle]:

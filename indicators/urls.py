@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators import file_views, report_views, views
+from indicators import definition_views, file_views, report_views, views
 
 app_name = "indicators"
 urlpatterns: list = [
@@ -11,4 +11,5 @@ urlpatterns: list = [
     path("indikator/<int:pk>/graf/", views.chart_changes, name="chart_changes"),
     *file_views.urlpatterns,
     *report_views.urlpatterns,
+    *definition_views.urlpatterns,
 ]

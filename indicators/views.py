@@ -38,14 +38,16 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     points = selectors.team_points(team)
     changes = selectors.chart_changes(team.programme)
     cycles = selectors.team_pdsa_cycles(team)
+    indicators = list(selectors.active_indicators(team.programme))
+    definitions = selectors.definition_notes(i.pk for i in indicators)
     charts = []
-    for indicator in selectors.active_indicators(team.programme):
+    for indicator in indicators:
         own = {m: p for (ind, m), p in points.items() if ind == indicator.pk}
         notes = [
             (c.started_on.replace(day=1), f"PDSA: {c.title}")
             for c in cycles
             if c.indicator_id in (None, indicator.pk)
-        ]
+        ] + definitions.get(indicator.pk, [])
         relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
         charts.append(
             build_chart(

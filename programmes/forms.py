@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import CrispyForm
+from core.numbers import trimmed
 from programmes.models import ExpertMember, ImprovementGoal, Programme
 
 
@@ -62,18 +64,41 @@ class StatusChangeForm(CrispyForm, forms.Form):
 
 
 class GoalForm(CrispyForm, forms.ModelForm):
+    """A goal: what, followed on which of the programme's indicators, to what value, by when."""
+
     submit_label = _("Tilføj mål")
 
     class Meta:
         model = ImprovementGoal
-        fields = ["text", "target_date"]
+        fields = ["text", "indicator", "target_value", "target_date"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 2}),
+            "target_value": forms.TextInput(attrs={"inputmode": "decimal"}),
             "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+        localized_fields = ["target_value"]
+        labels = {"text": _("Forbedringsmålet")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name in ("indicator", "target_value", "target_date"):
+            self.fields[name].required = True
+        if self.instance.target_value is not None:
+            self.initial["target_value"] = trimmed(self.instance.target_value)
+        indicator = cast(forms.ModelChoiceField, self.fields["indicator"])
+        goal = self.instance
+        # The programme's indicators through its relation (programmes imports no indicators):
+        # the active ones, and the goal's own even if it has been deactivated since.
+        if goal.programme_id:
+            chosen = Q(pk=goal.indicator_id) if goal.indicator_id else Q(pk__in=[])
+            indicator.queryset = goal.programme.indicators.filter(
+                Q(is_active=True) | chosen
+            ).order_by("order", "name")
+        else:
+            assert indicator.queryset is not None  # a foreign key's choices
+            indicator.queryset = indicator.queryset.none()
+        if goal.pk:
+            self.submit_label = _("Gem målet")
         self._init_helper()
 
 

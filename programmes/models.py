@@ -313,6 +313,24 @@ class ImprovementGoal(CheckedFields):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="goals")
     text = models.TextField(_("mål"), validators=[validate_no_cpr])
+    # Named, not imported: indicators build on programmes (import contracts in pyproject.toml).
+    indicator = models.ForeignKey(
+        "indicators.Indicator",
+        verbose_name=_("indikator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="goals",
+        help_text=_("Indikatoren målet følges på."),
+    )
+    target_value = models.DecimalField(
+        _("målværdi"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("I indikatorens enhed, f.eks. 90 for 90 %."),
+    )
     target_date = models.DateField(_("nås senest"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("rækkefølge"), default=0)
 
@@ -323,6 +341,11 @@ class ImprovementGoal(CheckedFields):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def clean(self) -> None:
+        indicator = self.indicator if self.indicator_id else None
+        if indicator is not None and indicator.programme_id != self.programme_id:
+            raise ValidationError({"indicator": _("Indikatoren hører ikke til programmet.")})
 
 
 class ExpertGroup(models.Model):

@@ -124,6 +124,31 @@ def goal_add(*, programme: Programme, by: User | None, **fields: object) -> Impr
 
 
 @transaction.atomic
+def goal_update(*, goal: ImprovementGoal, by: User | None, **fields: object) -> ImprovementGoal:
+    """Change a goal's text, indicator, target value or date."""
+    for name, value in fields.items():
+        setattr(goal, name, value)
+    goal.full_clean()
+    goal.save()
+    return goal
+
+
+@transaction.atomic
+def goal_move(*, goal: ImprovementGoal, up: bool, by: User | None) -> None:
+    """Move a goal one place up or down; the programme's goals are numbered 1, 2, 3 … anew, so
+    equal positions from older data sort out too. The first goal stays first when moved up."""
+    Programme.objects.select_for_update().filter(pk=goal.programme_id).first()
+    goals = list(ImprovementGoal.objects.filter(programme_id=goal.programme_id))
+    index = next(i for i, g in enumerate(goals) if g.pk == goal.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(goals):
+        goals[index], goals[other] = goals[other], goals[index]
+    for position, each in enumerate(goals, start=1):
+        each.order = position
+    ImprovementGoal.objects.bulk_update(goals, ["order"])
+
+
+@transaction.atomic
 def goal_remove(*, goal: ImprovementGoal, by: User | None) -> None:
     goal.delete()
 

@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/status/", views.change_status, name="status"),
     path("<int:pk>/maal/", views.add_goal, name="add_goal"),
     path("<int:pk>/maal/<int:goal_pk>/fjern/", views.remove_goal, name="remove_goal"),
+    path("<int:pk>/maal/<int:goal_pk>/rediger/", views.edit_goal, name="edit_goal"),
+    path("<int:pk>/maal/<int:goal_pk>/flyt/", views.move_goal, name="move_goal"),
     path("<int:pk>/ekspertgruppe/", views.manage_expert_group, name="expert_group"),
     path(
         "<int:pk>/ekspertgruppe/<int:member_pk>/rolle/",

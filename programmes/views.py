@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,7 +25,9 @@ from programmes.services import (
     expert_group_of,
     expert_remove,
     goal_add,
+    goal_move,
     goal_remove,
+    goal_update,
     programme_change_status,
     programme_create,
     programme_update,
@@ -46,7 +49,7 @@ def show_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     can_see_teams = request.user.has_perm("teams.view_teams", programme)
     context = {
         "programme": programme,
-        "goals": programme.goals.all(),
+        "goals": programme.goals.select_related("indicator__programme"),
         "leads": programme.leads.select_related("user", "organisation"),
         "experts": ExpertMember.objects.filter(group__programme=programme)
         .select_related("user", "organisation")
@@ -55,7 +58,7 @@ def show_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "seminars": programme.seminars.order_by("starts_at"),
         "indicators": programme.indicators.filter(is_active=True),
         "history": programme.status_changes.select_related("changed_by")[:5],
-        "goal_form": GoalForm(),
+        "goal_form": GoalForm(instance=ImprovementGoal(programme=programme)),
     }
     return render(request, "programmes/programme_detail.html", context)
 
@@ -137,6 +140,34 @@ def add_goal(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Målet er tilføjet."))
     return redirect("programmes:detail", programme.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def edit_goal(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk, "programmes.change_programme")
+    goal = get_object_or_404(ImprovementGoal, pk=goal_pk, programme=programme)
+    # The form works on a copy: a refused form must not leave its values on the goal.
+    form = GoalForm(request.POST or None, instance=ImprovementGoal.objects.get(pk=goal.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal_update(goal=goal, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_errors(form, error)
+        else:
+            messages.success(request, _("Målet er gemt."))
+            return redirect(reverse("programmes:detail", args=[programme.pk]) + "#goals")
+    context = {"programme": programme, "goal": goal, "form": form}
+    return render(request, "programmes/goal_form.html", context)
+
+
+@require_POST
+@login_required
+def move_goal(request: AuthenticatedRequest, pk: int, goal_pk: int) -> HttpResponse:
+    programme = get_programme_for_user(request.user, pk, "programmes.change_programme")
+    goal = get_object_or_404(ImprovementGoal, pk=goal_pk, programme=programme)
+    goal_move(goal=goal, up=request.POST.get("retning") != "ned", by=request.user)
+    return redirect(reverse("programmes:detail", args=[programme.pk]) + "#goals")
 
 
 @require_POST

@@ -155,3 +155,15 @@ class SeminarFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + dt.timedelta(days=30))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=7))
     place = "Comwell Kolding"
+
+
+def goal_form_data(programme: Programme) -> dict:
+    """A whole goal form as a browser posts it: the text, a new indicator of the programme to
+    follow it on, a target value and a date."""
+    indicator = IndicatorFactory(programme=programme)
+    return {
+        "text": "Færre fald",
+        "indicator": indicator.pk,
+        "target_value": "5",
+        "target_date": programme.end_date.isoformat(),
+    }

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation
-from indicators.models import ChartChange
+from indicators.definitions import proposal_accept
+from indicators.models import ChartChange, IndicatorProposal
 from indicators.services import upload_preview_keep
 from indicators.summaries import refresh_summaries
 from programmes.models import ImprovementGoal, StatusRating
@@ -88,6 +89,10 @@ def filled_admin(client):
         reason="Baseline før kick-off",
     )
     StatusRating.objects.create(programme=programme, colour="yellow", reason="Data mangler")
+    proposal = IndicatorProposal.objects.create(
+        indicator=measurement.indicator, changes={"target": [None, "90"]}, reason="Målet mangler"
+    )
+    proposal_accept(proposal=proposal, by=None)
     refresh_summaries([measurement.indicator_id])
     upload_preview_keep(user=member.user, filename="data.csv", rows=[])
     material_add(

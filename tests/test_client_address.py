@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.urls import reverse
 
 from accounts.models import SecurityEvent
-from tests.factories import UserFactory
+from tests.factories import UserFactory, goal_form_data
 
 PROXY = "10.0.0.2"  # the innermost proxy: REMOTE_ADDR
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_the_audit_log_has_the_client_address_too(client, settings, cast) -> Non
     client.force_login(cast.lead)
     client.post(
         reverse("programmes:add_goal", args=[cast.kol.pk]),
-        {"text": "Færre fald"},
+        goal_form_data(cast.kol),
         HTTP_X_FORWARDED_FOR=SPOOFED,
         REMOTE_ADDR=PROXY,
     )

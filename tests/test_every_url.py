@@ -55,6 +55,8 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "programmes:status": [("GET", "Looooooooo"), ("POST", "Lofoffffff")],
     "programmes:add_goal": [("POST", "Lofoffffff")],
     "programmes:remove_goal": [("POST", "Lofoffffff")],
+    "programmes:edit_goal": [("GET", "Lofoffffff"), ("POST", "Lofoffffff")],
+    "programmes:move_goal": [("POST", "Lofoffffff")],
     "programmes:expert_group": [("GET", "Looooooooo"), ("POST", "Lofoffffff")],
     "programmes:change_expert_role": [("POST", "Lofoffffff")],
     "programmes:remove_expert": [("POST", "Lofoffffff")],
@@ -106,6 +108,16 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "indicators:monthly_reports": [("GET", "Lonononnnn")],
     "indicators:programme_results": [("GET", "Looooooonn")],
     "indicators:chart_changes": [("GET", "Looooooonn"), ("POST", "Lofoffffnn")],
+    "indicators:indicator_list": [("GET", "Looooooonn")],
+    "indicators:proposal_list": [("GET", "Looooooonn")],
+    "indicators:indicator_create": [("GET", "Lofofoffff"), ("POST", "Lofofoffff")],
+    "indicators:indicator_detail": [("GET", "Looooooonn")],
+    "indicators:indicator_edit": [("GET", "Lofofoffnn"), ("POST", "Lofofoffnn")],
+    "indicators:indicator_deactivate": [("POST", "Lofoffffnn")],
+    "indicators:indicator_activate": [("POST", "Lofoffffnn")],
+    "indicators:indicator_delete": [("POST", "Lofoffffnn")],
+    "indicators:proposal_accept": [("POST", "Lofoffffnn")],
+    "indicators:proposal_decline": [("POST", "Lofoffffnn")],
     "indicators:upload": [("GET", "Loffffooof")],
     "indicators:upload_preview": [("GET", "Looooooooo")],
     "indicators:upload_confirm": [("POST", "Looooooooo")],
@@ -140,6 +152,10 @@ ANOTHER_PROGRAMME: dict[str, list[tuple[str, str]]] = {
     "status:region": [("GET", "Loooofffff")],  # a region is no secret; its teams are filtered
     "indicators:chart_changes": [("GET", "Loononnnon"), ("POST", "Lofnfnnnfn")],
     "indicators:monthly_reports": [("GET", "Lonnnnnnnn")],
+    "indicators:indicator_detail": [("GET", "Loononnnon")],
+    "indicators:indicator_edit": [("GET", "Lofnfnnnfn"), ("POST", "Lofnfnnnfn")],
+    "indicators:indicator_list": [("GET", "Loononnnon")],
+    "indicators:indicator_create": [("GET", "Loffffffff")],
 }
 
 
@@ -172,6 +188,9 @@ class World:
         self.indicator = IndicatorFactory(programme=cast.kol)
         self.month = last_month.strftime("%Y-%m")
         self.goal = cast.kol.goals.create(text="Færre genindlæggelser")
+        self.proposal = self.indicator.proposals.create(
+            changes={"unit": ["", "%"]}, reason="Enheden mangler"
+        )
         self.expert_member = cast.kol.expert_group.members.get(user=cast.expert)
         self.team_member = cast.kol_rm.members.get(user=cast.local_lead)
         self.seminar = SeminarFactory(
@@ -196,6 +215,8 @@ class World:
         c = self.cast
         by_name = {
             "programmes:remove_goal": {"pk": c.kol.pk, "goal_pk": self.goal.pk},
+            "programmes:edit_goal": {"pk": c.kol.pk, "goal_pk": self.goal.pk},
+            "programmes:move_goal": {"pk": c.kol.pk, "goal_pk": self.goal.pk},
             "programmes:change_expert_role": {"pk": c.kol.pk, "member_pk": self.expert_member.pk},
             "programmes:remove_expert": {"pk": c.kol.pk, "member_pk": self.expert_member.pk},
             "teams:create": {"programme_pk": c.kol.pk},
@@ -233,8 +254,18 @@ class World:
             "indicators:programme_results",
             "indicators:export_programme",
             "indicators:monthly_reports",
+            "indicators:indicator_list",
+            "indicators:proposal_list",
+            "indicators:indicator_create",
         }:
             pk = c.kol.pk
+        if name.startswith("indicators:indicator_") and name not in {
+            "indicators:indicator_list",
+            "indicators:indicator_create",
+        }:
+            pk = self.indicator.pk
+        if name.startswith("indicators:proposal_") and name != "indicators:proposal_list":
+            pk = self.proposal.pk
         try:
             return {"pk": pk} if pk and reverse(name, kwargs={"pk": pk}) else {}
         except Exception:  # noqa: BLE001 -- the URL takes no pk
@@ -281,6 +312,8 @@ def test_another_programmes_url_answers_each_role_as_expected(
     kwargs = {
         "status:indicator": {"pk": indicator.pk},
         "indicators:chart_changes": {"pk": indicator.pk},
+        "indicators:indicator_detail": {"pk": indicator.pk},
+        "indicators:indicator_edit": {"pk": indicator.pk},
         "status:region": {"pk": cast.regions["rsd"].pk},
     }.get(name, {"pk": cast.adhd.pk})
     if role != "anonymous":

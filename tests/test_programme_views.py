@@ -13,6 +13,7 @@ from django.urls import reverse
 from programmes.models import ExpertMember, Programme
 from tests.factories import (
     ExpertMemberFactory,
+    IndicatorFactory,
     ProgrammeFactory,
     RegionFactory,
     TeamFactory,
@@ -196,10 +197,16 @@ def test_others_read_the_history_but_cannot_change_status(client, cast) -> None:
 
 
 def test_goals_are_added_and_removed_by_the_lead(client, cast) -> None:
+    indicator = IndicatorFactory(programme=cast.kol)
     client.force_login(cast.lead)
     client.post(
         reverse("programmes:add_goal", args=[cast.kol.pk]),
-        {"text": "Færre genindlæggelser inden for 30 dage"},
+        {
+            "text": "Færre genindlæggelser inden for 30 dage",
+            "indicator": indicator.pk,
+            "target_value": "15",
+            "target_date": cast.kol.end_date.isoformat(),
+        },
     )
     goal = cast.kol.goals.get()
     client.post(reverse("programmes:remove_goal", args=[cast.kol.pk, goal.pk]))

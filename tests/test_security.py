@@ -17,7 +17,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecurityEvent
-from tests.factories import UserFactory
+from tests.factories import UserFactory, goal_form_data
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.django_db
@@ -119,7 +119,7 @@ def test_a_refused_permission_is_in_the_trail(client, cast) -> None:
 
 def test_a_data_change_is_in_the_audit_trail_with_who(client, cast) -> None:
     client.force_login(cast.lead)
-    client.post(reverse("programmes:add_goal", args=[cast.kol.pk]), {"text": "Færre fald"})
+    client.post(reverse("programmes:add_goal", args=[cast.kol.pk]), goal_form_data(cast.kol))
 
     entry = LogEntry.objects.get(content_type__model="improvementgoal")
     assert entry.actor == cast.lead

@@ -49,7 +49,7 @@ def programme_status(programme: Programme, today: dt.date | None = None) -> dict
 
 def lkt_charts(programme: Programme, series: Sequence[SeriesStatus]) -> list[Chart]:
     """The LKT-level control chart of each indicator, drawn from its cached monthly figures."""
-    from indicators.selectors import programme_months
+    from indicators.selectors import definition_notes, programme_months
 
     months = programme_months(programme)
     indicators = [s.indicator for s in series]
@@ -57,6 +57,7 @@ def lkt_charts(programme: Programme, series: Sequence[SeriesStatus]) -> list[Cha
     changes = defaultdict(list)
     for change in ChartChange.objects.filter(indicator__in=indicators, team__isnull=True):
         changes[change.indicator_id].append(change)
+    definitions = definition_notes(i.pk for i in indicators)
     charts = []
     for indicator in indicators:
         summary = summaries[(indicator.pk, None)]
@@ -68,6 +69,7 @@ def lkt_charts(programme: Programme, series: Sequence[SeriesStatus]) -> list[Cha
                 title=f"{indicator.name} – {programme.name}",
                 kind="spc",
                 changes=changes.get(indicator.pk, []),
+                annotations=definitions.get(indicator.pk, []),
                 width=720,
                 height=300,
                 lkt=True,
