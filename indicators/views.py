@@ -16,11 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
 from core.forms import add_errors
+from core.paging import paginate
 from core.months import label_da, parse_month
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
 from indicators.charting import CHART_KINDS, build_chart
 from indicators.forms import ChartChangeForm, PeriodForm
+from indicators.history import measurement_history
 from indicators.models import ChartChange, Indicator, Measurement
 from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record
@@ -112,6 +114,24 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
         "expected": len(months) * len(indicators),
     }
     return render(request, "indicators/enter_data.html", context)
+
+
+@require_GET
+@login_required
+def measurement_history_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Who changed which figure when, old → new; `?maaned=YYYY-MM` narrows it to one month."""
+    team = get_team_for_data(request.user, pk)
+    month = request.GET.get("maaned", "")
+    period = parse_month(month) if month else None
+    if month and period is None:
+        raise Http404
+    context = {
+        "team": team,
+        "programme": team.programme,
+        "period": period,
+        **paginate(request, measurement_history(team, period), per_page=50),
+    }
+    return render(request, "indicators/measurement_history.html", context)
 
 
 def _save_period(

@@ -1,0 +1,12 @@
+"""`/favicon.ico`, which browsers ask for on every page whatever the page's own link says."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.templatetags.static import static
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))
