@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -122,7 +123,7 @@ def measurement_history_page(request: AuthenticatedRequest, pk: int) -> HttpResp
     """Who changed which figure when, old → new; `?maaned=YYYY-MM` narrows it to one month."""
     team = get_team_for_data(request.user, pk)
     month = request.GET.get("maaned", "")
-    period = parse_month(month) if month else None
+    period = parse_month(month) if re.fullmatch(r"\d{4}-\d{2}", month) else None
     if month and period is None:
         raise Http404
     context = {
