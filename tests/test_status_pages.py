@@ -217,6 +217,15 @@ def test_an_unknown_filter_value_is_ignored_not_an_error(client, cast, lkts) -> 
 
 
 @pytest.mark.clock
+def test_the_traffic_light_column_comes_right_after_the_lkt_name(client, cast, lkts) -> None:
+    client.force_login(cast.steering)
+    page = client.get(reverse("status:overview")).content.decode()
+    headings = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page)
+    assert headings[0] == "LKT"
+    assert headings[1].startswith("Trafiklys")
+
+
+@pytest.mark.clock
 def test_the_overview_shows_the_latest_rating_next_to_the_computed_light(
     client, cast, lkts
 ) -> None:
