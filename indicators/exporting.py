@@ -11,8 +11,8 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable, Iterator
-from itertools import chain, islice
 from decimal import Decimal
+from itertools import chain, islice
 from typing import Any
 
 from django.db.models import QuerySet

@@ -40,7 +40,8 @@ def measurement_history(team: ImprovementTeam, period: dt.date | None = None) ->
     rows = Measurement.history.filter(team_id=team.pk).select_related("history_user", "indicator")
     if period is not None:
         rows = rows.filter(period_start=period)
-    labels = {name: str(Measurement._meta.get_field(name).verbose_name) for name in TRACKED}
+    fields = {field.name: field for field in Measurement._meta.concrete_fields}
+    labels = {name: str(fields[name].verbose_name) for name in TRACKED}
     previous: dict[int, object] = {}
     versions: list[Version] = []
     for row in rows.order_by("id", "history_date", "history_id"):
@@ -49,8 +50,12 @@ def measurement_history(team: ImprovementTeam, period: dt.date | None = None) ->
             Change(labels[name], _shown(getattr(before, name, None)), _shown(getattr(row, name)))
             for name in TRACKED
             if row.history_type != "-"
-            and (before is None and getattr(row, name) not in (None, "")
-                 or before is not None and getattr(before, name) != getattr(row, name))
+            and (
+                before is None
+                and getattr(row, name) not in (None, "")
+                or before is not None
+                and getattr(before, name) != getattr(row, name)
+            )
         ]
         previous[row.id] = row
         user = row.history_user

@@ -213,7 +213,8 @@ class Measurement(CheckedFields):
         indexes = [models.Index(fields=["indicator", "period_start"])]
 
     def __str__(self) -> str:
-        return f"{self.team} · {self.indicator} · {date_format(self.period_start, 'YEAR_MONTH_FORMAT')}"
+        month = date_format(self.period_start, "YEAR_MONTH_FORMAT")
+        return f"{self.team} · {self.indicator} · {month}"
 
     def clean(self) -> None:
         errors: dict[str, StrOrPromise] = {}

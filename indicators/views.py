@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
 from core.forms import add_errors
-from core.paging import paginate
 from core.months import parse_month
+from core.paging import paginate
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
 from indicators.charting import CHART_KINDS, build_chart
@@ -97,8 +97,9 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
         # The model's rules run even when a field is refused: every error of the month at once.
         if request.method == "POST" and _save_period(request, team, period, form):
             messages.success(
-                request, _("Data for %(month)s er gemt.")
-                % {"month": date_format(period, "YEAR_MONTH_FORMAT")}
+                request,
+                _("Data for %(month)s er gemt.")
+                % {"month": date_format(period, "YEAR_MONTH_FORMAT")},
             )
             return redirect("indicators:enter_month", team.pk, period.strftime("%Y-%m"))
     grid: list[dict[str, Any]] = [

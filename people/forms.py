@@ -47,7 +47,9 @@ class InviteForm(PortalForm, forms.Form):
         queryset=Organisation.objects.none(),
         required=False,
         empty_label=gettext_lazy("Ingen / ikke angivet"),
-        help_text=gettext_lazy("Hvor personen arbejder. For et team: en af teamets organisationer."),
+        help_text=gettext_lazy(
+            "Hvor personen arbejder. For et team: en af teamets organisationer."
+        ),
     )
     sector = forms.ChoiceField(
         label=gettext_lazy("Sektor"),
@@ -128,15 +130,18 @@ class InviteForm(PortalForm, forms.Form):
             if not data.get("sector"):
                 self.add_error("sector", _("Vælg personens sektor i ekspertgruppen."))
         organisation = data.get("organisation")
-        if isinstance(target, ImprovementTeam) and organisation is not None:
-            if not target.organisations.filter(pk=organisation.pk).exists():
-                self.add_error(
-                    "organisation",
-                    _("%(organisation)s er ikke med i teamet %(team)s. Vælg en af teamets "
-                      "organisationer: %(names)s.")
-                    % {"organisation": organisation, "team": target.name,
-                       "names": ", ".join(o.name for o in target.organisations.order_by("name"))},
-                )  # fmt: skip
+        if (
+            isinstance(target, ImprovementTeam)
+            and organisation is not None
+            and not target.organisations.filter(pk=organisation.pk).exists()
+        ):
+            self.add_error(
+                "organisation",
+                _("%(organisation)s er ikke med i teamet %(team)s. Vælg en af teamets "
+                  "organisationer: %(names)s.")
+                % {"organisation": organisation, "team": target.name,
+                   "names": ", ".join(o.name for o in target.organisations.order_by("name"))},
+            )  # fmt: skip
         return data
 
 

@@ -213,7 +213,10 @@ def _outside_catchment(organisations: list[Organisation]) -> list[str]:
     if not recorded:
         return []
     return [
-        _("%(municipality)s ligger ikke i optageområdet for %(hospitals)s (optageområdet: %(area)s).")
+        _(
+            "%(municipality)s ligger ikke i optageområdet for %(hospitals)s "
+            "(optageområdet: %(area)s)."
+        )
         % {
             "municipality": org.name,
             "hospitals": ", ".join(h.name for h in recorded),

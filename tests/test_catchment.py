@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-
 from django.utils import timezone
 
 from demo.loader import Loader
@@ -42,7 +41,9 @@ def test_the_demo_data_gives_each_hospital_its_catchment(places) -> None:
     assert {m.name for m in org("Hospitalsenheden Horsens").catchment.all()} == {"Horsens Kommune"}
     randers = {m.name for m in org("Regionshospitalet Randers").catchment.all()}
     assert randers == {"Randers Kommune", "Norddjurs Kommune"}
-    assert all(m.kind == "municipality" for h in Organisation.objects.all() for m in h.catchment.all())
+    assert all(
+        m.kind == "municipality" for h in Organisation.objects.all() for m in h.catchment.all()
+    )
 
 
 def test_horsens_hospital_with_norddjurs_is_refused_with_a_clear_message(hip_fracture) -> None:
@@ -62,7 +63,10 @@ def test_horsens_hospital_with_norddjurs_is_refused_with_a_clear_message(hip_fra
 def test_a_department_answers_for_its_hospitals_catchment(hip_fracture) -> None:
     programme, rm = hip_fracture
     department = Organisation.objects.create(
-        name="Ortopædkirurgi, Horsens", kind="department", region=rm, parent=org("Hospitalsenheden Horsens")
+        name="Ortopædkirurgi, Horsens",
+        kind="department",
+        region=rm,
+        parent=org("Hospitalsenheden Horsens"),
     )
     with pytest.raises(ValidationError):
         team_create(
@@ -79,7 +83,9 @@ def test_a_department_answers_for_its_hospitals_catchment(hip_fracture) -> None:
 def test_randers_hospital_with_norddjurs_is_accepted(hip_fracture) -> None:
     programme, rm = hip_fracture
     chosen = [org("Regionshospitalet Randers"), org("Randers Kommune"), org("Norddjurs Kommune")]
-    team = team_create(programme=programme, by=None, name="Randers", region=rm, organisations=chosen)
+    team = team_create(
+        programme=programme, by=None, name="Randers", region=rm, organisations=chosen
+    )
     assert team.organisations.count() == 3
 
 
@@ -91,4 +97,4 @@ def test_the_region_itself_is_never_offered_as_an_organisation(client, cast, pla
     page = response.content.decode()
     assert response.status_code == 200
     assert "Aarhus Universitetshospital" in page
-    assert 'value="%d"' % org("Region Midtjylland").pk not in page
+    assert f'value="{org("Region Midtjylland").pk}"' not in page

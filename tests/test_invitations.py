@@ -387,7 +387,7 @@ def test_an_invited_person_shows_as_pending_on_the_team_until_they_accept(
     person, path = invited
     client.force_login(cast.coordinator)
     page = client.get(reverse("teams:detail", args=[cast.kol_rm.pk])).content.decode()
-    assert "Ny Person <span class=\"badge text-bg-warning\">Inviteret (afventer)</span>" in page
+    assert 'Ny Person <span class="badge text-bg-warning">Inviteret (afventer)</span>' in page
     assert page.count("Inviteret (afventer)") == 1  # the cast's active members are not
 
     client.logout()
@@ -406,9 +406,7 @@ def test_a_person_invited_as_local_lead_sees_that_role_on_their_home_page(
     client.logout()
     path = LINK.search(mailoutbox[0].body).group(1)
 
-    response = client.post(
-        path, {"new_password1": STRONG, "new_password2": STRONG}, follow=True
-    )
+    response = client.post(path, {"new_password1": STRONG, "new_password2": STRONG}, follow=True)
 
     assert TeamMember.objects.get(user__email="ny.person@example.dk").role == "local_lead"
     page = response.content.decode()

@@ -1,4 +1,4 @@
-"""The measurement history page: who changed which figure when, old → new, inside the role matrix."""
+"""The measurement history page: who changed which figure when, old → new, by the role matrix."""
 
 from __future__ import annotations
 
