@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/maal/", views.add_goal, name="add_goal"),
     path("<int:pk>/maal/<int:goal_pk>/fjern/", views.remove_goal, name="remove_goal"),
     path("<int:pk>/ekspertgruppe/", views.manage_expert_group, name="expert_group"),
+    path("<int:pk>/ekspertgruppe/soeg/", views.search_experts, name="search_experts"),
     path(
         "<int:pk>/ekspertgruppe/<int:member_pk>/rolle/",
         views.change_expert_role,

@@ -177,7 +177,7 @@ class TeamMemberForm(CrispyForm, forms.Form):
         self.chosen = str(self.data.get("user", "")) if self.is_bound else ""
         self._init_helper()
         self.helper.layout = Layout(
-            Field("user", template="teams/_person_picker.html"),
+            Field("user", template="includes/_person_picker.html"),
             Row(Column("role", css_class="col-md-5"), Column("organisation", css_class="col-md-7")),
         )
         url = reverse("teams:add_member", args=[team.pk])

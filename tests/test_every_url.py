@@ -57,6 +57,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "programmes:add_goal": [("POST", "Lofoffffff")],
     "programmes:remove_goal": [("POST", "Lofoffffff")],
     "programmes:expert_group": [("GET", "Looooooooo"), ("POST", "Lofoffffff")],
+    "programmes:search_experts": [("GET", "Lofoffffff")],
     "programmes:change_expert_role": [("POST", "Lofoffffff")],
     "programmes:remove_expert": [("POST", "Lofoffffff")],
     "teams:list": [("GET", "Looooooooo")],
