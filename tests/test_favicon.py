@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_favicon_ico_leads_to_the_vendored_icon(client) -> None:
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     found = finders.find(response.url.removeprefix(settings.STATIC_URL).removeprefix("/"))
     assert found, response.url
     assert Path(found).read_bytes()[:4] == b"\x00\x00\x01\x00"  # an ICO file's magic number
