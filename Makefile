@@ -26,6 +26,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	@export DEBUG=$${DEBUG:-True}; set -e; \
+	export SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)}; \
 	$(BIN)/python manage.py migrate --noinput; \
 	$(BIN)/python manage.py load_demo; \
 	$(BIN)/python manage.py reminders; \

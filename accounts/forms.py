@@ -34,7 +34,23 @@ class ProfileForm(PortalForm, forms.ModelForm):
         self._init_helper()
 
 
-class AcceptInvitationForm(PortalForm, auth_forms.SetPasswordForm):
+class PasswordRulesOnFirstField:
+    """The password rules' messages under the password typed, not under its repetition.
+
+    Django's set-password forms put "too short" or "too common" under the second field; the
+    repetition is checked first, and a mismatch is the only error shown for it.
+    """
+
+    cleaned_data: dict[str, Any]
+    errors: Any
+
+    def validate_password_for_user(self, user: User, *args: Any, **kwargs: Any) -> None:
+        if "new_password2" in self.errors:
+            return
+        super().validate_password_for_user(user, "new_password1")  # type: ignore[misc]
+
+
+class AcceptInvitationForm(PasswordRulesOnFirstField, PortalForm, auth_forms.SetPasswordForm):
     submit_label = gettext_lazy("Gem adgangskode og log ind")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -44,7 +60,7 @@ class AcceptInvitationForm(PortalForm, auth_forms.SetPasswordForm):
         self._init_helper()
 
 
-class PasswordChangeForm(PortalForm, auth_forms.PasswordChangeForm):
+class PasswordChangeForm(PasswordRulesOnFirstField, PortalForm, auth_forms.PasswordChangeForm):
     submit_label = gettext_lazy("Skift adgangskode")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -61,7 +77,7 @@ class PasswordResetForm(PortalForm, auth_forms.PasswordResetForm):
         self._init_helper()
 
 
-class SetPasswordForm(PortalForm, auth_forms.SetPasswordForm):
+class SetPasswordForm(PasswordRulesOnFirstField, PortalForm, auth_forms.SetPasswordForm):
     submit_label = gettext_lazy("Gem ny adgangskode")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

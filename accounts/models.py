@@ -91,6 +91,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    @property
+    def awaits_acceptance(self) -> bool:
+        """Invited, and has not yet accepted (set a password); not someone switched off."""
+        return not self.is_active and not self.has_usable_password() and not self.deactivated_by_id
+
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def open(self) -> InvitationQuerySet:

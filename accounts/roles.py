@@ -53,6 +53,7 @@ class Roles:
     teams: frozenset[int] = field(default_factory=frozenset)
     team_programmes: frozenset[int] = field(default_factory=frozenset)
     local_lead_teams: frozenset[int] = field(default_factory=frozenset)
+    local_lead_programmes: frozenset[int] = field(default_factory=frozenset)
     regions: frozenset[int] = field(default_factory=frozenset)
 
     @property
@@ -78,6 +79,9 @@ def roles_of(user: Any) -> Roles:
         teams=frozenset(team for team, _, _ in memberships),
         team_programmes=frozenset(programme for _, programme, _ in memberships),
         local_lead_teams=frozenset(team for team, _, role in memberships if role == LOCAL_LEAD),
+        local_lead_programmes=frozenset(
+            programme for _, programme, role in memberships if role == LOCAL_LEAD
+        ),
         regions=frozenset(user.coordinated_regions.values_list("region_id", flat=True)),
     )
     user._lkt_roles = roles

@@ -94,6 +94,10 @@ class Loader:
                     self.organisation(name, kind, code)
         for item in data["national"]:
             self.organisation(item["name"], item["kind"], None)
+        for hospital, municipalities in data["catchment"].items():
+            self.organisations[hospital].catchment.set(
+                [self.organisations[name] for name in municipalities]
+            )
 
     def organisation(
         self, name: str, kind: str, region: str | None, parent: Organisation | None = None

@@ -294,7 +294,7 @@ def _shown_row(row: dict[str, Any]) -> dict[str, Any]:
         **row,
         "shown_new": _figures(row),
         "shown_old": _figures(row, old=True),
-        "shown_period": date_format(dt.date.fromisoformat(period), "F Y")
+        "shown_period": date_format(dt.date.fromisoformat(period), "YEAR_MONTH_FORMAT")
         if period
         else row["period_label"],
     }

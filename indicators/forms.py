@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import TextRules
-from core.months import label_da
 from core.numbers import trimmed
 from indicators.models import ChartChange, Indicator, Measurement
 
@@ -127,7 +127,7 @@ class ChartChangeForm(TextRules, forms.ModelForm):
         self.instance.indicator = indicator
         self.fields["period_start"] = forms.TypedChoiceField(
             label=_("Måned"),
-            choices=[(m.isoformat(), label_da(m)) for m in months],
+            choices=[(m.isoformat(), date_format(m, "YEAR_MONTH_FORMAT")) for m in months],
             coerce=dt.date.fromisoformat,
             help_text=self.Meta.help_texts["period_start"],
             widget=forms.Select(attrs={"class": "form-select"}),

@@ -213,7 +213,8 @@ class Measurement(CheckedFields):
         indexes = [models.Index(fields=["indicator", "period_start"])]
 
     def __str__(self) -> str:
-        return f"{self.team} · {self.indicator} · {date_format(self.period_start, 'F Y')}"
+        month = date_format(self.period_start, "YEAR_MONTH_FORMAT")
+        return f"{self.team} · {self.indicator} · {month}"
 
     def clean(self) -> None:
         errors: dict[str, StrOrPromise] = {}
@@ -247,9 +248,9 @@ class Measurement(CheckedFields):
             errors["period_start"] = _(
                 "Perioden %(period)s ligger uden for programmets periode (%(start)s–%(end)s)."
             ) % {
-                "period": date_format(self.period_start, "F Y"),
-                "start": date_format(programme.start_date, "F Y"),
-                "end": date_format(programme.end_date, "F Y"),
+                "period": date_format(self.period_start, "YEAR_MONTH_FORMAT"),
+                "start": date_format(programme.start_date, "YEAR_MONTH_FORMAT"),
+                "end": date_format(programme.end_date, "YEAR_MONTH_FORMAT"),
             }
         if errors:
             raise ValidationError(errors)

@@ -7,6 +7,7 @@ urlpatterns: list = [
     path("team/<int:pk>/", views.team_results, name="team_results"),
     path("team/<int:pk>/registrer/", views.enter_data, name="enter"),
     path("team/<int:pk>/registrer/<str:month>/", views.enter_data, name="enter_month"),
+    path("team/<int:pk>/historik/", views.measurement_history_page, name="history"),
     path("program/<int:pk>/", views.show_programme_results, name="programme_results"),
     path("indikator/<int:pk>/graf/", views.chart_changes, name="chart_changes"),
     *file_views.urlpatterns,

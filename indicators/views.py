@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -11,16 +12,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
 from core.forms import add_errors
-from core.months import label_da, parse_month
+from core.months import parse_month
+from core.paging import paginate
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
 from indicators.charting import CHART_KINDS, build_chart
 from indicators.forms import ChartChangeForm, PeriodForm
+from indicators.history import measurement_history
 from indicators.models import ChartChange, Indicator, Measurement
 from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record
@@ -95,7 +99,9 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
         # The model's rules run even when a field is refused: every error of the month at once.
         if request.method == "POST" and _save_period(request, team, period, form):
             messages.success(
-                request, _("Data for %(month)s er gemt.") % {"month": label_da(period)}
+                request,
+                _("Data for %(month)s er gemt.")
+                % {"month": date_format(period, "YEAR_MONTH_FORMAT")},
             )
             return redirect("indicators:enter_month", team.pk, period.strftime("%Y-%m"))
     grid: list[dict[str, Any]] = [
@@ -114,6 +120,24 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
         "expected": len(months) * len(indicators),
     }
     return render(request, "indicators/enter_data.html", context)
+
+
+@require_GET
+@login_required
+def measurement_history_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Who changed which figure when, old → new; `?maaned=YYYY-MM` narrows it to one month."""
+    team = get_team_for_data(request.user, pk)
+    month = request.GET.get("maaned", "")
+    period = parse_month(month) if re.fullmatch(r"\d{4}-\d{2}", month) else None
+    if month and period is None:
+        raise Http404
+    context = {
+        "team": team,
+        "programme": team.programme,
+        "period": period,
+        **paginate(request, measurement_history(team, period), per_page=50),
+    }
+    return render(request, "indicators/measurement_history.html", context)
 
 
 def _save_period(

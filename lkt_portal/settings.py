@@ -131,6 +131,8 @@ LANGUAGES = [("da", _("Dansk")), ("en", _("Engelsk"))]
 LOCALE_PATHS = [BASE_DIR / "lkt_portal" / "locale"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
+# Dates in one style per language: lkt_portal/formats/<language>/formats.py.
+FORMAT_MODULE_PATH = ["lkt_portal.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

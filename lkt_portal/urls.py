@@ -8,6 +8,7 @@ import accounts.urls
 import people.urls
 from accounts.forms import LoginForm
 from lkt_portal import views
+from lkt_portal.favicon import favicon
 
 admin.site.site_header = "LKT-portalen – administration"
 admin.site.site_title = "LKT-portalen"
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("soeg/", views.search, name="search"),
+    path("favicon.ico", favicon, name="favicon"),
     path(
         "login/",
         auth_views.LoginView.as_view(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -13,7 +13,7 @@ from accounts.forms import PortalForm
 from core.forms import TextRules
 from core.params import id_from
 from people.selectors import ACTIVE, DEACTIVATED, EXPIRED, INVITED
-from programmes.models import ExpertGroup, ExpertMember
+from programmes.models import ExpertGroup, ExpertMember, Organisation
 from teams.models import ImprovementTeam, TeamMember
 
 TEAM, GROUP = "team", "group"
@@ -41,6 +41,15 @@ class InviteForm(PortalForm, forms.Form):
             (gettext_lazy("Roller i et forbedringsteam"), TeamMember.Role.choices),
             (gettext_lazy("Roller i en ekspertgruppe"), ExpertMember.Role.choices),
         ],
+    )
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("Ingen / ikke angivet"),
+        help_text=gettext_lazy(
+            "Hvor personen arbejder. For et team: en af teamets organisationer."
+        ),
     )
     sector = forms.ChoiceField(
         label=gettext_lazy("Sektor"),
@@ -70,8 +79,27 @@ class InviteForm(PortalForm, forms.Form):
         if group_choices:
             choices.append((_("Ekspertgrupper"), group_choices))
         self.fields["target"].widget.choices = choices
+        self._offer_organisations(teams, any_organisation=bool(group_choices))
         self.fields["email"].widget.attrs["autocomplete"] = "off"
         self._init_helper()
+
+    def _offer_organisations(
+        self, teams: QuerySet[ImprovementTeam], *, any_organisation: bool
+    ) -> None:
+        """The offered teams' organisations (every organisation when an expert group is offered:
+        its members come from anywhere), grouped by kind; never a region."""
+        field = cast(forms.ModelChoiceField, self.fields["organisation"])
+        offered = Organisation.objects.exclude(kind=Organisation.Kind.REGION)
+        if not any_organisation:
+            offered = offered.filter(teams__in=teams).distinct()
+        field.queryset = offered.order_by("kind", "name")
+        field.error_messages["invalid_choice"] = _("Vælg en organisation på listen.")
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for organisation in field.queryset:
+            groups.setdefault(organisation.get_kind_display(), []).append(
+                (organisation.pk, organisation.name)
+            )
+        field.choices = [("", field.empty_label), *groups.items()]
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
@@ -101,6 +129,19 @@ class InviteForm(PortalForm, forms.Form):
                 self.add_error("role", _("Vælg en af rollerne for en ekspertgruppe."))
             if not data.get("sector"):
                 self.add_error("sector", _("Vælg personens sektor i ekspertgruppen."))
+        organisation = data.get("organisation")
+        if (
+            isinstance(target, ImprovementTeam)
+            and organisation is not None
+            and not target.organisations.filter(pk=organisation.pk).exists()
+        ):
+            self.add_error(
+                "organisation",
+                _("%(organisation)s er ikke med i teamet %(team)s. Vælg en af teamets "
+                  "organisationer: %(names)s.")
+                % {"organisation": organisation, "team": target.name,
+                   "names": ", ".join(o.name for o in target.organisations.order_by("name"))},
+            )  # fmt: skip
         return data
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import Invitation, User
 from accounts.roles import forget_roles
 from accounts.services import absolute_url, issue_invitation, mail_on_commit
-from programmes.models import ExpertGroup, ExpertMember
+from programmes.models import ExpertGroup, ExpertMember, Organisation
 from programmes.services import check_one_chair, lock_expert_group
 from teams.models import ImprovementTeam, TeamMember
 from teams.services import team_member_refusal
@@ -61,6 +61,7 @@ def user_invite(
     target: InviteTarget,
     role: str,
     sector: str = "",
+    organisation: Organisation | None = None,
     site_url: str,
 ) -> InviteResult:
     """Attach a person to a team or expert group, inviting them by e-mail when they are new.
@@ -85,7 +86,9 @@ def user_invite(
         person.set_unusable_password()
         person.full_clean()
         person.save()
-    _add_membership(person=person, target=target, role=role, sector=sector, by=by)
+    _add_membership(
+        person=person, target=target, role=role, sector=sector, organisation=organisation, by=by
+    )
     with translation.override(settings.LANGUAGE_CODE):  # stored, and mailed, in Danish
         described = describe_target(target, role)
     if person.is_active:
@@ -102,7 +105,13 @@ def user_invite(
 
 
 def _add_membership(
-    *, person: User, target: InviteTarget, role: str, sector: str, by: User
+    *,
+    person: User,
+    target: InviteTarget,
+    role: str,
+    sector: str,
+    organisation: Organisation | None,
+    by: User,
 ) -> None:
     member: TeamMember | ExpertMember
     if isinstance(target, ImprovementTeam):
@@ -111,7 +120,7 @@ def _add_membership(
                 {"email": _("%(person)s er allerede med i teamet %(team)s.")
                  % {"person": person, "team": target.name}}
             )  # fmt: skip
-        member = TeamMember(team=target, user=person, role=role)
+        member = TeamMember(team=target, user=person, role=role, organisation=organisation)
         refusal = team_member_refusal(member, by=by)  # the role matrix's rule for adding
         if refusal:
             raise ValidationError({"email": refusal})
@@ -123,7 +132,9 @@ def _add_membership(
                  % {"person": person, "programme": target.programme.name}}
             )  # fmt: skip
         check_one_chair(target, role)
-        member = ExpertMember(group=target, user=person, role=role, sector=sector)
+        member = ExpertMember(
+            group=target, user=person, role=role, sector=sector, organisation=organisation
+        )
     member.full_clean()
     member.save()
     forget_roles(person)

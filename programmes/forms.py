@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from crispy_forms.layout import Field, Layout
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.forms import CrispyForm
 from core.numbers import trimmed
 from programmes.models import ExpertMember, ImprovementGoal, Programme
+from programmes.selectors import expert_candidates
 
 
 class ProgrammeForm(CrispyForm, forms.ModelForm):
@@ -103,15 +106,40 @@ class GoalForm(CrispyForm, forms.ModelForm):
 
 
 class ExpertMemberForm(CrispyForm, forms.ModelForm):
+    """Add a person to the expert group: picked from a search (an htmx field, a few results at a
+    time, as for team members); without JavaScript the search runs when the form is sent."""
+
     submit_label = _("Tilføj til ekspertgruppen")
+
+    q = forms.CharField(label=_("Søg person"), required=False, max_length=100)
 
     class Meta:
         model = ExpertMember
         fields = ["user", "role", "sector", "organisation"]
         labels = {"user": _("Person")}
+        help_texts = {"user": _("Søg på navn eller e-mail. Nye personer inviteres under Brugere.")}
+        error_messages = {
+            "user": {
+                "required": _("Søg personen frem, og vælg dem på listen."),
+                "invalid_choice": _("Vælg en person fra søgningen."),
+            }
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user_field = cast(forms.ModelChoiceField, self.fields["user"])
         user_field.queryset = User.objects.filter(is_active=True)
+        group = self.instance.group
+        self.search_url = reverse("programmes:search_experts", args=[group.programme_id])
+        query = str(self.data.get("q", "")) if self.is_bound else ""
+        self.results = expert_candidates(group, query[:100])
+        self.chosen = str(self.data.get("user", "")) if self.is_bound else ""
         self._init_helper()
+        self.helper.layout = Layout(
+            Field("user", template="includes/_person_picker.html"), "role", "sector", "organisation"
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned.pop("q", None)  # the search, not a field of the membership
+        return cleaned

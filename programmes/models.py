@@ -95,6 +95,15 @@ class Organisation(CheckedFields):
         blank=True,
         related_name="children",
     )
+    catchment = models.ManyToManyField(
+        "self",
+        verbose_name=_("optageområde"),
+        symmetrical=False,
+        blank=True,
+        related_name="catchment_hospitals",
+        limit_choices_to={"kind": OrganisationKind.MUNICIPALITY},
+        help_text=_("For et hospital: kommunerne i dets optageområde."),
+    )
 
     class Meta:
         verbose_name = _("organisation")

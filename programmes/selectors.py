@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.models import User
-from programmes.models import Organisation, Programme
+from accounts.search import PICKER_RESULTS, people_matching
+from programmes.models import ExpertGroup, Organisation, Programme
 
 
 def programme_list(user: User) -> QuerySet[Programme]:
@@ -44,3 +45,10 @@ def teams_by_region(programme: Programme) -> list[RegionTeams]:
     for group in groups.values():
         group.sectors = dict(group.sectors)
     return list(groups.values())
+
+
+def expert_candidates(group: ExpertGroup, query: str) -> list[User]:
+    """The first few active people outside the expert group whose name or e-mail matches every
+    word of `query` (two characters at least); nobody for a shorter query."""
+    people = User.objects.filter(is_active=True).exclude(expert_memberships__group=group)
+    return list(people_matching(people, query)[:PICKER_RESULTS])

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/maal/<int:goal_pk>/rediger/", views.edit_goal, name="edit_goal"),
     path("<int:pk>/maal/<int:goal_pk>/flyt/", views.move_goal, name="move_goal"),
     path("<int:pk>/ekspertgruppe/", views.manage_expert_group, name="expert_group"),
+    path("<int:pk>/ekspertgruppe/soeg/", views.search_experts, name="search_experts"),
     path(
         "<int:pk>/ekspertgruppe/<int:member_pk>/rolle/",
         views.change_expert_role,

@@ -18,7 +18,7 @@ from programmes.access import get_programme_for_user
 from programmes.filters import ProgrammeFilter
 from programmes.forms import ExpertMemberForm, GoalForm, ProgrammeForm, StatusChangeForm
 from programmes.models import ExpertMember, ImprovementGoal
-from programmes.selectors import programme_list, teams_by_region
+from programmes.selectors import expert_candidates, programme_list, teams_by_region
 from programmes.services import (
     expert_add,
     expert_change_role,
@@ -207,6 +207,16 @@ def manage_expert_group(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "roles": ExpertMember.Role.choices,
     }
     return render(request, "programmes/expert_group.html", context)
+
+
+@require_GET
+@login_required
+def search_experts(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """htmx: the first few people matching the search who could join the expert group."""
+    programme = get_programme_for_user(request.user, pk, "programmes.manage_expert_group")
+    query = request.GET.get("q", "")[:100]
+    people = expert_candidates(expert_group_of(programme), query)
+    return render(request, "includes/_person_results.html", {"people": people, "query": query})
 
 
 @require_POST

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from core.months import add_months, data_deadline, label_da
+from core.months import add_months, data_deadline
 from indicators.models import DataSource, Frequency, Indicator, Measurement
 from programmes.models import Programme, ProgrammeLead, RegionalCoordinator
 from reminders import config, ics
@@ -100,7 +100,7 @@ def prepare_seminar(due: Due, recipient: User) -> Draft | None:
         return None  # another mail (a notice, a reminder) has shown them the new time already
     # A reminder to someone whose last mail showed another time or place says so (one mail).
     updating = due.occasion.startswith("update-") or shown not in (None, fingerprint)
-    day = date_format(timezone.localtime(seminar.starts_at), "j. F Y")
+    day = date_format(timezone.localtime(seminar.starts_at), "DATE_FORMAT")
     if cancelling:
         subject = _("Aflyst: %(seminar)s den %(day)s") % {"seminar": seminar, "day": day}
         template, method = "seminar_cancelled", ics.CANCEL
@@ -177,11 +177,11 @@ def prepare_data(due: Due, recipient: User) -> Draft | None:
     if not missing:
         return None
     deadline = data_deadline(period, team.programme.data_deadline_day)
-    month = label_da(period)
+    month = date_format(period, "YEAR_MONTH_FORMAT")
     subject = _("Påmindelse: %(team)s mangler data for %(month)s (frist %(deadline)s)") % {
         "team": team,
         "month": month,
-        "deadline": date_format(deadline, "j. F"),
+        "deadline": date_format(deadline, "MONTH_DAY_FORMAT"),
     }
     url = config.site_url() + reverse(
         "indicators:enter_month", args=[team.pk, period.strftime("%Y-%m")]
@@ -212,7 +212,7 @@ def prepare_data_late(due: Due, recipient: User) -> Draft | None:
         teams = [team for team in teams if team.region_id in regions]
     if not teams:
         return None
-    month = label_da(period)
+    month = date_format(period, "YEAR_MONTH_FORMAT")
     subject = ngettext(
         "%(programme)s: %(count)s team mangler data for %(month)s",
         "%(programme)s: %(count)s teams mangler data for %(month)s",
@@ -242,7 +242,7 @@ def prepare_milestone(due: Due, recipient: User) -> Draft | None:
         return None
     subject = _("%(programme)s slutter %(end)s – tid til planen for fastholdelse") % {
         "programme": programme,
-        "end": date_format(programme.end_date, "j. F Y"),
+        "end": date_format(programme.end_date, "DATE_FORMAT"),
     }
     url = config.site_url() + reverse("programmes:detail", args=[programme.pk])
     context = {"programme": programme, "url": url}

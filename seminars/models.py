@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.models import CheckedFields
@@ -86,6 +86,22 @@ class Seminar(CheckedFields):
             return self.title
         label = self.get_kind_display()
         return f"{label} {self.number}" if self.number else str(label)
+
+    @property
+    def kind_badge(self) -> str:
+        """The kind beside a title that does not already say it, else "".
+
+        Titles are written in Danish, so the title is compared with the kind's Danish name: an
+        English page must not show "Afslutningsseminar" beside "Closing seminar 1".
+        """
+        if not self.title:
+            return ""
+        with translation.override("da"):
+            danish = str(self.get_kind_display())
+        if danish.lower() in self.title.lower():
+            return ""
+        label = str(self.get_kind_display())
+        return f"{label} {self.number}" if self.number else label
 
     @property
     def is_cancelled(self) -> bool:

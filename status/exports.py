@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +11,7 @@ from django.utils import timezone
 from indicators.exporting import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_lines, xlsx_bytes
 from status.selectors.overview import StatusRow
 
+# The columns before each LKT's indicators, one column per indicator ("indikator 1", …).
 HEADER = [
     "LKT",
     "klinisk område",
@@ -31,7 +32,6 @@ HEADER = [
     "indikatorer med forbedring",
     "indikatorer med forværring",
     "indikatorer med for få data",
-    "indikatorer (vurdering; målopfyldelse)",
     "trafiklys (beregnet)",
     "begrundelse (beregnet)",
     "projektledelsens vurdering",
@@ -41,7 +41,18 @@ HEADER = [
 ]
 
 
-def overview_rows(rows: Iterable[StatusRow]) -> Iterator[list[Any]]:
+INDICATORS_AFTER = HEADER.index("indikatorer med for få data") + 1
+
+
+def overview_header(rows: list[StatusRow]) -> list[str]:
+    """The header with as many indicator columns as the LKT with the most indicators needs."""
+    widest = max((len(row.indicators) for row in rows), default=0)
+    indicators = [f"indikator {n} (vurdering; målopfyldelse)" for n in range(1, widest + 1)]
+    return [*HEADER[:INDICATORS_AFTER], *indicators, *HEADER[INDICATORS_AFTER:]]
+
+
+def overview_rows(rows: list[StatusRow]) -> Iterator[list[Any]]:
+    widest = max((len(row.indicators) for row in rows), default=0)
     for row in rows:
         programme, rating, light = row.programme, row.rating, row.light
         assert light is not None  # status_rows gives every row its light
@@ -66,7 +77,8 @@ def overview_rows(rows: Iterable[StatusRow]) -> Iterator[list[Any]]:
             verdicts.count("improvement"),
             verdicts.count("deterioration"),
             verdicts.count("too_few_data"),
-            " | ".join(_indicator_text(s) for s in row.indicators),
+            *(_indicator_text(s) for s in row.indicators),
+            *([""] * (widest - len(row.indicators))),
             light.label,
             " ".join(light.reasons),
             rating.get_colour_display() if rating else "",
@@ -87,11 +99,12 @@ def overview_file(request: HttpRequest, rows: list[StatusRow]) -> HttpResponse:
     """CSV for Danish Excel by default, an .xlsx workbook with `?format=xlsx`."""
     stamp = timezone.localdate().isoformat()
     if request.GET.get("format") == "xlsx":
-        body = xlsx_bytes(HEADER, overview_rows(rows), "LKT-status")
+        body = xlsx_bytes(overview_header(rows), overview_rows(rows), "LKT-status")
         response = HttpResponse(body, content_type=XLSX_CONTENT_TYPE)
         name = f"lkt-status-{stamp}.xlsx"
     else:
-        response = HttpResponse("".join(csv_lines(HEADER, overview_rows(rows))).encode("utf-8"))
+        lines = csv_lines(overview_header(rows), overview_rows(rows))
+        response = HttpResponse("".join(lines).encode("utf-8"))
         response["Content-Type"] = CSV_CONTENT_TYPE
         name = f"lkt-status-{stamp}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

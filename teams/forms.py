@@ -28,7 +28,6 @@ KIND_GROUPS = {
     Organisation.Kind.MUNICIPALITY: _("Kommuner"),
     Organisation.Kind.GENERAL_PRACTICE: _("Almen praksis"),
     Organisation.Kind.HEALTH_CLUSTER: _("Sundhedsklynger"),
-    Organisation.Kind.REGION: _("Region"),
     Organisation.Kind.KL: _("KL"),
     Organisation.Kind.OTHER: _("Andre"),
 }
@@ -95,7 +94,12 @@ class TeamForm(CrispyForm, forms.ModelForm):
 
     def _offer_organisations(self, region: Region | None) -> None:
         field = cast(forms.ModelMultipleChoiceField, self.fields["organisations"])
-        field.queryset = Organisation.objects.filter(region=region).order_by("kind", "name")
+        # The region is where the team lives, not one of its members' workplaces.
+        field.queryset = (
+            Organisation.objects.filter(region=region)
+            .exclude(kind=Organisation.Kind.REGION)
+            .order_by("kind", "name")
+        )
         field.error_messages["invalid_choice"] = _("Vælg organisationer fra teamets region.")
         if region is None:
             field.help_text = _("Vælg først en region; så vises regionens organisationer.")
@@ -173,7 +177,7 @@ class TeamMemberForm(CrispyForm, forms.Form):
         self.chosen = str(self.data.get("user", "")) if self.is_bound else ""
         self._init_helper()
         self.helper.layout = Layout(
-            Field("user", template="teams/_person_picker.html"),
+            Field("user", template="includes/_person_picker.html"),
             Row(Column("role", css_class="col-md-5"), Column("organisation", css_class="col-md-7")),
         )
         url = reverse("teams:add_member", args=[team.pk])

@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import roles_of, team_member_candidates
+from accounts.search import PICKER_RESULTS, people_matching
 from core.months import first_of_month, months
-from core.text import one_line
 from programmes.models import Organisation, Programme, Region
 from teams.models import (
     RATING_GAP,
@@ -100,21 +100,11 @@ def team_members(team: ImprovementTeam) -> QuerySet[TeamMember]:
     )
 
 
-PICKER_RESULTS = 8  # a few at a time: the picker is a search, not a directory
-
-
 def member_candidates(user: User, team: ImprovementTeam, query: str) -> list[User]:
     """The first few active people `user` may add to `team` whose name or e-mail matches every
     word of `query` (two characters at least); nobody for a shorter query."""
-    words = one_line(query).split()  # a NUL or control character typed or posted is a space
-    if len("".join(words)) < 2:
-        return []
     people = User.objects.filter(is_active=True).exclude(team_memberships__team=team)
-    for word in words[:5]:
-        people = people.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
-        )
-    candidates = team_member_candidates(user, team, people)
+    candidates = team_member_candidates(user, team, people_matching(people, query))
     return list(candidates.order_by("first_name", "last_name", "email")[:PICKER_RESULTS])
 
 

@@ -189,7 +189,42 @@ def _organisation_errors(team: ImprovementTeam, organisations: list[Organisation
         kinds = {org.kind for org in organisations}
         if not kinds & HOSPITAL_KINDS or Organisation.Kind.MUNICIPALITY not in kinds:
             errors.append(cross_sector_message())
+        else:
+            errors.extend(_outside_catchment(organisations))
     return errors
+
+
+def _outside_catchment(organisations: list[Organisation]) -> list[str]:
+    """The municipalities outside every chosen hospital's catchment area (optageområde).
+
+    A department stands for its hospital. Only hospitals whose catchment is recorded can refuse:
+    a hospital without one yet leaves the team to the two-sector rule above.
+    """
+    hospital_ids = {
+        org.pk if org.kind == Organisation.Kind.HOSPITAL else org.parent_id
+        for org in organisations
+        if org.kind in HOSPITAL_KINDS
+    }
+    hospitals = Organisation.objects.filter(pk__in=hospital_ids - {None}).prefetch_related(
+        "catchment"
+    )
+    served = {m.pk for h in hospitals for m in h.catchment.all()}
+    recorded = [h for h in hospitals if h.catchment.all()]
+    if not recorded:
+        return []
+    return [
+        _(
+            "%(municipality)s ligger ikke i optageområdet for %(hospitals)s "
+            "(optageområdet: %(area)s)."
+        )
+        % {
+            "municipality": org.name,
+            "hospitals": ", ".join(h.name for h in recorded),
+            "area": ", ".join(sorted({m.name for h in recorded for m in h.catchment.all()})),
+        }
+        for org in organisations
+        if org.kind == Organisation.Kind.MUNICIPALITY and org.pk not in served
+    ]
 
 
 def _name_taken(team: ImprovementTeam) -> bool:

@@ -121,7 +121,7 @@ def search_people(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_user(request.user, pk, "teams.manage_team_members")
     query = request.GET.get("q", "")[:100]
     context = {"people": member_candidates(request.user, team, query), "query": query}
-    return render(request, "teams/_person_results.html", context)
+    return render(request, "includes/_person_results.html", context)
 
 
 @require_POST

@@ -45,6 +45,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "home": [("GET", "oooooooooo")],
     "healthz": [("GET", "oooooooooo")],
     "search": [("GET", "Looooooooo")],
+    "favicon": [("GET", "oooooooooo")],
     "login": [("GET", "oooooooooo")],
     "logout": [("POST", "oooooooooo")],
     "set_language": [("POST", "oooooooooo")],
@@ -58,6 +59,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "programmes:edit_goal": [("GET", "Lofoffffff"), ("POST", "Lofoffffff")],
     "programmes:move_goal": [("POST", "Lofoffffff")],
     "programmes:expert_group": [("GET", "Looooooooo"), ("POST", "Lofoffffff")],
+    "programmes:search_experts": [("GET", "Lofoffffff")],
     "programmes:change_expert_role": [("POST", "Lofoffffff")],
     "programmes:remove_expert": [("POST", "Lofoffffff")],
     "teams:list": [("GET", "Looooooooo")],
@@ -100,6 +102,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "indicators:team_results": [("GET", "Looooooonn")],
     "indicators:enter": [("GET", "Looooooonn"), ("POST", "Loffffofnn")],
     "indicators:enter_month": [("GET", "Looooooonn"), ("POST", "Loffffofnn")],
+    "indicators:history": [("GET", "Looooooonn")],
     "indicators:progress_score": [("POST", "Loffffofnn")],
     "indicators:expert_score": [("POST", "Lofffoffnn")],
     "indicators:delete_score": [("POST", "Loffffofnn")],  # the team's own score of last month

@@ -195,6 +195,23 @@ def test_the_excel_export_opens_with_openpyxl_and_has_the_header(client, data) -
     assert formula[10].data_type == "s"  # text, never run as a formula
 
 
+def test_the_excel_export_keeps_its_header_in_view_with_a_filter_and_wide_columns(
+    client, data
+) -> None:
+    client.force_login(data.cast.steering)
+
+    response = client.get(programme_url(data.cast.kol) + "?format=xlsx")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:M5"
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLM"}
+    team_names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert widths["C"] >= max(len(name) for name in team_names)
+    assert widths["L"] >= len("registreret af")
+    assert all(8 <= width <= 60 for width in widths.values())
+
+
 def test_the_query_count_does_not_grow_with_the_rows(
     client, data, django_assert_max_num_queries
 ) -> None:

@@ -339,3 +339,91 @@ def test_withdrawing_an_invitation_makes_the_link_stop_working(cast, client, inv
     response = client.get(path)
     assert response.status_code == 410
     assert "Invitationen er udløbet" in response.content.decode()
+
+
+# --- Rough edges coordinators hit (issue 17) ----------------------------------------------------
+
+
+def test_the_invitation_records_the_persons_organisation_in_the_team(cast, client) -> None:
+    auh = f.OrganisationFactory(region=cast.regions["rm"], kind="hospital", name="AUH")
+    cast.kol_rm.organisations.add(auh)
+    client.force_login(cast.coordinator)
+
+    response = invite(client, team(cast.kol_rm), organisation=auh.pk)
+
+    assert response.status_code == 302
+    member = TeamMember.objects.get(user__email="ny.person@example.dk")
+    assert member.organisation == auh
+
+
+def test_it_refuses_an_organisation_outside_the_team_and_writes_nothing(cast, client) -> None:
+    auh = f.OrganisationFactory(region=cast.regions["rm"], kind="hospital", name="AUH")
+    randers = f.OrganisationFactory(region=cast.regions["rm"], kind="hospital", name="Randers")
+    cast.kol_rm.organisations.add(auh)
+    f.TeamFactory(programme=cast.kol, region=cast.regions["rm"]).organisations.add(randers)
+    client.force_login(cast.coordinator)
+
+    response = invite(client, team(cast.kol_rm), organisation=randers.pk)
+
+    assert response.status_code == 200
+    assert "Randers er ikke med i teamet Lungemedicin AUH" in response.content.decode()
+    assert not User.objects.filter(email="ny.person@example.dk").exists()
+
+
+def test_the_invitation_form_offers_no_region_as_organisation(cast, client) -> None:
+    region = f.OrganisationFactory(
+        region=cast.regions["rm"], kind="region", name="Region Midtjylland"
+    )
+    cast.kol_rm.organisations.add(region)
+    client.force_login(cast.coordinator)
+    page = client.get(INVITE).content.decode()
+    assert 'name="organisation"' in page
+    assert f'value="{region.pk}"' not in page
+
+
+def test_an_invited_person_shows_as_pending_on_the_team_until_they_accept(
+    cast, client, invited
+) -> None:
+    person, path = invited
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("teams:detail", args=[cast.kol_rm.pk])).content.decode()
+    assert 'Ny Person <span class="badge text-bg-warning">Inviteret (afventer)</span>' in page
+    assert page.count("Inviteret (afventer)") == 1  # the cast's active members are not
+
+    client.logout()
+    client.post(path, {"new_password1": STRONG, "new_password2": STRONG})
+    client.force_login(cast.coordinator)
+    page = client.get(reverse("teams:detail", args=[cast.kol_rm.pk])).content.decode()
+    assert "Inviteret (afventer)" not in page
+
+
+def test_a_person_invited_as_local_lead_sees_that_role_on_their_home_page(
+    cast, client, django_capture_on_commit_callbacks, mailoutbox
+) -> None:
+    client.force_login(cast.coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        invite(client, team(cast.kol_rm), role="local_lead")
+    client.logout()
+    path = LINK.search(mailoutbox[0].body).group(1)
+
+    response = client.post(path, {"new_password1": STRONG, "new_password2": STRONG}, follow=True)
+
+    assert TeamMember.objects.get(user__email="ny.person@example.dk").role == "local_lead"
+    page = response.content.decode()
+    assert "Lokal projektleder" in page
+    assert "Teammedlem" not in page
+
+
+def test_password_rules_show_under_the_password_not_its_repetition(client, invited) -> None:
+    person, path = invited
+    response = client.post(path, {"new_password1": "12345678", "new_password2": "12345678"})
+    form = response.context["form"]
+    assert "Denne adgangskode er for kort" in " ".join(form.errors["new_password1"])
+    assert "new_password2" not in form.errors
+
+
+def test_a_mismatch_shows_under_the_repetition_only(client, invited) -> None:
+    person, path = invited
+    response = client.post(path, {"new_password1": "12345678", "new_password2": "1234567x"})
+    form = response.context["form"]
+    assert list(form.errors) == ["new_password2"]

@@ -202,7 +202,7 @@ def test_the_late_list_shows_a_coordinator_only_the_teams_of_their_region(data) 
         send(Due(ReminderKind.DATA_LATE, data.programme.pk, person.pk, "2026-11"))
     to_lead, to_coordinator = mail.outbox
     assert data.late.name in to_lead.body and also_late.name in to_lead.body
-    assert "2 teams mangler data for nov 2026" in to_lead.subject
+    assert "2 teams mangler data for november 2026" in to_lead.subject
     assert data.late.name in to_coordinator.body
     assert also_late.name not in to_coordinator.body
     assert "1 team mangler" in to_coordinator.subject

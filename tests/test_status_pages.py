@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.months import add_months
+from indicators.models import Indicator
 from indicators.services import Entry, measurements_record_many
 from programmes.models import Organisation, Programme, StatusRating
 from programmes.services import programme_rate_status
@@ -213,6 +214,15 @@ def test_an_unknown_filter_value_is_ignored_not_an_error(client, cast, lkts) -> 
     response = overview(client, cast.steering, status="nonsense", region="abc", light="blue")
     assert response.status_code == 200
     assert len(rows_by_name(response)) == 6
+
+
+@pytest.mark.clock
+def test_the_traffic_light_column_comes_right_after_the_lkt_name(client, cast, lkts) -> None:
+    client.force_login(cast.steering)
+    page = client.get(reverse("status:overview")).content.decode()
+    headings = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', page)
+    assert headings[0] == "LKT"
+    assert headings[1].startswith("Trafiklys")
 
 
 @pytest.mark.clock
@@ -498,7 +508,7 @@ def test_the_overview_exports_as_csv_for_danish_excel(client, cast, lkts) -> Non
     beta = dict(zip(header, body[0], strict=True))
     assert beta["trafiklys (beregnet)"] == "Rød"
     assert beta["komplethed (%)"] == "100"
-    assert "Beta outcome 0: Forværring" in beta["indikatorer (vurdering; målopfyldelse)"]
+    assert beta["indikator 1 (vurdering; målopfyldelse)"].startswith("Beta outcome 0: Forværring")
 
 
 @pytest.mark.clock
@@ -514,6 +524,23 @@ def test_the_overview_exports_as_excel(client, cast, lkts) -> None:
     assert {row[0] for row in values[1:]} == {"KOL", "ADHD", "Alfa", "Beta", "Gamma", "Delta"}
     alfa = next(row for row in values if row[0] == "Alfa")
     assert alfa[values[0].index("trafiklys (beregnet)")] == "Grøn"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(values[0])).column_letter}7"
+
+
+@pytest.mark.clock
+def test_the_overview_export_gives_each_indicator_its_own_column(client, cast, lkts) -> None:
+    from openpyxl import load_workbook
+
+    client.force_login(cast.steering)
+    response = client.get(reverse("status:export"), {"format": "xlsx"})
+    values = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    header = values[0]
+    columns = [i for i, name in enumerate(header) if name.startswith("indikator ")]
+    beta = next(row for row in values if row[0] == "Beta")
+    cells = [beta[i] for i in columns if beta[i]]
+    assert len(cells) == Indicator.objects.filter(programme__name="Beta").count() > 0
+    assert all("|" not in cell and cell.startswith("Beta ") for cell in cells)
 
 
 def pdf_pages(pdf: bytes) -> int:
