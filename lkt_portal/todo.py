@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import Promise
@@ -23,12 +23,19 @@ from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from accounts.models import User
 from accounts.roles import Roles, roles_of
-from core.months import add_months, data_deadline, due_months, first_of_month
+from core.months import RECENT_PERIODS, add_months, data_deadline, due_months, first_of_month
+from indicators.models import IndicatorProposal
 from people.selectors import EXPIRED, INVITED, user_list
 from programmes.models import Programme, Region
 from reminders.scanner import late_teams
 from seminars.models import Registration, Seminar, SeminarInvitation
-from teams.models import ImprovementTeam, PDSACycle, ProgressScore
+from teams.models import ImprovementTeam, PDSACycle
+from teams.selectors import (
+    programme_rating_gaps,
+    reportable_months,
+    teams_without_expert_score,
+)
+from teams.selectors import teams_without_monthly_report as unreported_teams
 
 NAMES_SHOWN = 4  # teams named in one item; "(+3)" counts the rest
 
@@ -197,6 +204,32 @@ def seminar_invitations(situation: Situation) -> list[Item]:
     ]
 
 
+def monthly_report_to_give(situation: Situation) -> list[Item]:
+    """The teams I am local project lead of that have not reported the owed month."""
+    teams = ImprovementTeam.objects.filter(
+        pk__in=situation.roles.local_lead_teams, programme__status=Programme.Status.ACTIVE
+    ).select_related("programme")
+    programmes = {team.programme_id: team.programme for team in teams}
+    months = report_months(programmes.values(), situation.today)
+    mine = situation.roles.local_lead_teams
+    grouped = teams_by_programme(
+        months, lambda month, of: unreported_teams(month, of.filter(pk__in=mine))
+    )
+    items = []
+    for programme_id, unreported in sorted(grouped.items(), key=lambda kv: months[kv[0]]):
+        month = months[programme_id]
+        for team in unreported:
+            url = reverse("indicators:monthly_report", args=[team.pk])
+            items.append(
+                Item(
+                    _("Månedsrapport for %(month)s mangler (%(team)s).")
+                    % {"month": month_label(month), "team": team.name},
+                    f"{url}?{urlencode({'maaned': f'{month:%Y-%m}'})}",
+                )
+            )
+    return items
+
+
 def next_seminar_item(seminar: Seminar | None) -> list[Item]:
     if seminar is None:
         return []
@@ -264,42 +297,84 @@ def late_teams_of_programmes(situation: Situation) -> list[Item]:
     return items
 
 
-def teams_without_monthly_report(situation: Situation) -> list[Item]:
-    """Per programme I lead: active teams with no IHI progress score for the newest due month."""
-    programmes = active_programmes(situation.roles.lead_programmes)
-    months = {p.pk: m for p in programmes if (m := latest_due_month(p, situation.today))}
-    if not months:
-        return []
-    teams = ImprovementTeam.objects.filter(
-        programme_id__in=list(months), status=ImprovementTeam.Status.ACTIVE
-    ).only("pk", "name", "programme_id")
-    scored = set(
-        ProgressScore.objects.filter(
-            team__programme_id__in=list(months), month__in=set(months.values())
-        ).values_list("team_id", "month")
-    )
+def report_month(programme: Programme, today: dt.date) -> dt.date | None:
+    """The month whose monthly report is owed: the newest whose data deadline has passed, if
+    the programme's monthly reports page offers it (it offers the months up to the current)."""
+    month = latest_due_month(programme, today)
+    return month if month in reportable_months(programme) else None
+
+
+def report_months(programmes: Iterable[Programme], today: dt.date) -> dict[int, dt.date]:
+    return {p.pk: m for p in programmes if (m := report_month(p, today))}
+
+
+def teams_by_programme(
+    months: dict[int, dt.date], select: Callable[[dt.date, QuerySet], QuerySet]
+) -> dict[int, list[ImprovementTeam]]:
+    """The teams `select` picks of each programme for its month: one query per distinct month."""
+    by_month: dict[dt.date, list[int]] = defaultdict(list)
+    for programme_id, month in months.items():
+        by_month[month].append(programme_id)
     grouped: dict[int, list[ImprovementTeam]] = defaultdict(list)
-    for team in teams:
-        if (team.pk, months[team.programme_id]) not in scored:
+    for month, programme_ids in by_month.items():
+        teams = ImprovementTeam.objects.filter(programme_id__in=programme_ids)
+        for team in select(month, teams.only("pk", "name", "programme_id")).order_by("name"):
             grouped[team.programme_id].append(team)
+    return grouped
+
+
+def reports_url(programme_id: int, month: dt.date, anchor: str = "") -> str:
+    url = reverse("indicators:monthly_reports", args=[programme_id])
+    return f"{url}?{urlencode({'maaned': f'{month:%Y-%m}'})}{anchor}"
+
+
+def teams_without_monthly_report(situation: Situation) -> list[Item]:
+    """Per programme I lead: teams without their own score and note for the owed month."""
+    programmes = active_programmes(situation.roles.lead_programmes)
+    months = report_months(programmes, situation.today)
+    grouped = teams_by_programme(months, unreported_teams)
     items = []
     for programme in programmes:
         if missing := grouped.get(programme.pk):
+            month = months[programme.pk]
             values = {
                 "n": len(missing),
                 "programme": programme.name,
-                "month": month_label(months[programme.pk]),
+                "month": month_label(month),
                 "teams": names(missing),
             }
             text = ngettext(
-                "%(programme)s: %(n)d team har ikke givet fremdriftsscore for %(month)s: "
-                "%(teams)s.",
-                "%(programme)s: %(n)d teams har ikke givet fremdriftsscore for %(month)s: "
-                "%(teams)s.",
+                "%(programme)s: %(n)d team mangler månedsrapporten for %(month)s: %(teams)s.",
+                "%(programme)s: %(n)d teams mangler månedsrapporten for %(month)s: %(teams)s.",
                 len(missing),
             )
-            items.append(Item(text % values, reverse("status:programme", args=[programme.pk])))
+            items.append(Item(text % values, reports_url(programme.pk, month)))
     return items
+
+
+def proposals_waiting(situation: Situation) -> list[Item]:
+    """Per programme I lead: the expert group's indicator proposals waiting for my decision."""
+    waiting = (
+        IndicatorProposal.objects.filter(
+            status=IndicatorProposal.Status.PENDING,
+            indicator__programme_id__in=situation.roles.lead_programmes,
+        )
+        .values("indicator__programme_id", "indicator__programme__name")
+        .annotate(n=Count("pk"))
+        .order_by("indicator__programme__name")
+    )
+    return [
+        Item(
+            ngettext(
+                "%(programme)s: %(n)d ændringsforslag til indikatorerne venter på din beslutning.",
+                "%(programme)s: %(n)d ændringsforslag til indikatorerne venter på din beslutning.",
+                row["n"],
+            )
+            % {"programme": row["indicator__programme__name"], "n": row["n"]},
+            reverse("indicators:proposal_list", args=[row["indicator__programme_id"]]),
+        )
+        for row in waiting
+    ]
 
 
 def next_programme_seminar(situation: Situation) -> list[Item]:
@@ -310,6 +385,60 @@ def next_programme_seminar(situation: Situation) -> list[Item]:
         if seminar.programme_id not in seen:
             seen.add(seminar.programme_id)
             items += next_seminar_item(seminar)
+    return items
+
+
+def teams_to_rate(situation: Situation) -> list[Item]:
+    """Per programme whose expert group I sit in: teams the group has not scored for the owed
+    month."""
+    programmes = active_programmes(situation.roles.expert_programmes)
+    months = report_months(programmes, situation.today)
+    grouped = teams_by_programme(months, teams_without_expert_score)
+    items = []
+    for programme in programmes:
+        if unrated := grouped.get(programme.pk):
+            month = months[programme.pk]
+            values = {
+                "n": len(unrated),
+                "programme": programme.name,
+                "month": month_label(month),
+                "teams": names(unrated),
+            }
+            text = ngettext(
+                "%(programme)s: %(n)d team mangler ekspertgruppens vurdering for %(month)s: "
+                "%(teams)s.",
+                "%(programme)s: %(n)d teams mangler ekspertgruppens vurdering for %(month)s: "
+                "%(teams)s.",
+                len(unrated),
+            )
+            items.append(Item(text % values, reports_url(programme.pk, month)))
+    return items
+
+
+def rating_gaps_to_discuss(situation: Situation) -> list[Item]:
+    """Per programme whose expert group I sit in: a whole point or more between a team's own
+    score and the group's, in the owed month and the two before (as the reports page shows)."""
+    programmes = active_programmes(situation.roles.expert_programmes)
+    items = []
+    for programme in programmes:
+        month = report_month(programme, situation.today)
+        if month is None:
+            continue
+        recent = [m for m in reportable_months(programme) if m <= month][-RECENT_PERIODS:]
+        if gaps := programme_rating_gaps(programme, recent):
+            values = {
+                "n": len(gaps),
+                "programme": programme.name,
+                "teams": names({gap.team.pk: gap.team for gap in gaps}.values()),
+            }
+            text = ngettext(
+                "%(programme)s: %(n)d forskel på et point eller mere mellem teamets og "
+                "ekspertgruppens score skal drøftes på næste seminar: %(teams)s.",
+                "%(programme)s: %(n)d forskelle på et point eller mere mellem teamets og "
+                "ekspertgruppens score skal drøftes på næste seminar: %(teams)s.",
+                len(gaps),
+            )
+            items.append(Item(text % values, reports_url(programme.pk, month, "#gaps-heading")))
     return items
 
 
@@ -397,13 +526,24 @@ SECTIONS: tuple[Section, ...] = (
         "team",
         gettext_lazy("Dit forbedringsteam"),
         lambda s: bool(s.roles.teams),
-        (months_to_register, cycles_to_study, seminar_invitations, next_team_seminar),
+        (
+            months_to_register,
+            monthly_report_to_give,
+            cycles_to_study,
+            seminar_invitations,
+            next_team_seminar,
+        ),
     ),
     Section(
         "lead",
         gettext_lazy("National projektledelse"),
         lambda s: bool(s.roles.lead_programmes),
-        (late_teams_of_programmes, teams_without_monthly_report, next_programme_seminar),
+        (
+            late_teams_of_programmes,
+            teams_without_monthly_report,
+            proposals_waiting,
+            next_programme_seminar,
+        ),
     ),
     Section(
         "coordinator",
@@ -415,7 +555,7 @@ SECTIONS: tuple[Section, ...] = (
         "expert",
         gettext_lazy("Ekspertgruppe"),
         lambda s: bool(s.roles.expert_programmes),
-        (next_expert_seminar,),
+        (teams_to_rate, rating_gaps_to_discuss, next_expert_seminar),
     ),
     Section(
         "administrator",

@@ -187,6 +187,18 @@ def teams_without_monthly_report(
     )
 
 
+def teams_without_expert_score(
+    month: dt.date, teams: QuerySet[ImprovementTeam] | None = None
+) -> QuerySet[ImprovementTeam]:
+    """Of `teams` (all teams by default), those expected to report that the expert group has
+    not scored for `month` (the first of a month). One query."""
+    teams = ImprovementTeam.objects.all() if teams is None else teams
+    expert = ProgressScore.objects.filter(
+        team=OuterRef("pk"), month=month, rater=ProgressScore.Rater.EXPERT
+    )
+    return teams.filter(status__in=REPORTING_STATUSES).exclude(Exists(expert))
+
+
 def programme_monthly_reports(programme: Programme, month: dt.date) -> list[MonthlyReport]:
     """Every team of the programme expected to report (or that did) for `month`. Three queries."""
     scores = ProgressScore.objects.filter(team__programme=programme, month=month)

@@ -5,14 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
 from core.months import add_months, first_of_month
+from indicators.definitions import proposal_decline
+from indicators.models import IndicatorProposal
 from lkt_portal import todo
 from people.services import user_invite
 from seminars.models import Registration, SeminarInvitation
-from teams.models import ImprovementTeam, PDSACycle, ProgressScore
+from teams.models import ImprovementTeam, MonthlyNote, PDSACycle, ProgressScore, Rater
+from teams.selectors import reportable_months
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -169,12 +174,169 @@ def test_before_the_deadline_the_lead_is_told_of_the_month_before(kol, clock) ->
     assert todo.late_teams_of_programmes(situation(kol.lead)) == []  # last month still open
 
 
+def report(team, month: dt.date, *, score: str = "2.0", note: bool = True) -> None:
+    """The team's own monthly report: its score and (unless told otherwise) its note."""
+    ProgressScore.objects.create(team=team, month=month, rater=Rater.TEAM, score=score)
+    if note:
+        MonthlyNote.objects.create(
+            team=team, month=month, tried="Tjekliste", learned="Virker", next_steps="Mere"
+        )
+
+
+def reports_url(programme, month: dt.date) -> str:
+    return reverse("indicators:monthly_reports", args=[programme.pk]) + f"?maaned={month:%Y-%m}"
+
+
 @pytest.mark.clock
-def test_the_lead_sees_teams_without_a_progress_score(kol, clock) -> None:
+def test_the_lead_sees_teams_without_a_monthly_report(kol, clock) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
-    ProgressScore.objects.create(team=kol.kol_rm, month=clock.month(-1), score="2.0")
+    last = clock.month(-1)
+    report(kol.kol_rm, last)
+    report(kol.kol_rsd, last, note=False)  # a score without its note is no report
     [item] = todo.teams_without_monthly_report(situation(kol.lead))
     assert kol.kol_rsd.name in item.text and kol.kol_rm.name not in item.text
+    assert item.url == reports_url(kol.kol, last)
+    MonthlyNote.objects.create(
+        team=kol.kol_rsd, month=last, tried="Ny rutine", learned="Ja", next_steps="Fortsæt"
+    )
+    assert todo.teams_without_monthly_report(situation(kol.lead)) == []
+
+
+@pytest.mark.clock
+def test_the_experts_score_is_not_the_teams_report(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    last = clock.month(-1)
+    for team in (kol.kol_rm, kol.kol_rsd):
+        ProgressScore.objects.create(team=team, month=last, rater=Rater.EXPERT, score="3.0")
+        MonthlyNote.objects.create(team=team, month=last, tried="a", learned="b", next_steps="c")
+    [item] = todo.teams_without_monthly_report(situation(kol.lead))
+    assert kol.kol_rsd.name in item.text and kol.kol_rm.name in item.text
+
+
+@pytest.mark.clock
+def test_before_the_deadline_the_report_owed_is_the_month_before_last(kol, clock, client) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 10))
+    before_last = clock.month(-2)
+    [item] = todo.teams_without_monthly_report(situation(kol.lead))
+    assert item.url == reports_url(kol.kol, before_last)
+    client.force_login(kol.lead)
+    response = client.get(item.url)  # the page shows the month the item names
+    assert response.status_code == 200 and response.context["month"] == before_last
+    assert todo.report_month(kol.kol, clock.today()) in reportable_months(kol.kol)
+
+
+@pytest.mark.clock
+def test_a_programme_ended_long_ago_owes_no_report(kol, clock) -> None:
+    kol.kol.end_date = add_months(first_of_month(clock.today()), -6)
+    kol.kol.save()
+    last = kol.kol.end_date.replace(day=1)  # the programme's last month, on its page still
+    assert todo.report_month(kol.kol, clock.today()) == last
+    kol.kol.start_date = add_months(first_of_month(clock.today()), 1)
+    kol.kol.end_date = add_months(first_of_month(clock.today()), 24)
+    kol.kol.save()
+    assert todo.report_month(kol.kol, clock.today()) is None
+
+
+def propose(indicator, by) -> IndicatorProposal:
+    return IndicatorProposal.objects.create(
+        indicator=indicator, changes={"name": [indicator.name, "Nyt navn"]}, reason="Klarere",
+        proposed_by=by,
+    )  # fmt: skip
+
+
+def test_the_lead_sees_the_proposals_waiting_per_programme(kol) -> None:
+    assert todo.proposals_waiting(situation(kol.lead)) == []
+    first = propose(kol.indicator, kol.expert)
+    propose(f.IndicatorFactory(programme=kol.kol), kol.expert)
+    propose(f.IndicatorFactory(programme=kol.adhd), kol.expert)  # not the lead's programme
+    [item] = todo.proposals_waiting(situation(kol.lead))
+    assert item.url == reverse("indicators:proposal_list", args=[kol.kol.pk])
+    assert item.text.startswith("KOL: 2 ")
+    proposal_decline(proposal=first, by=kol.lead)
+    [item] = todo.proposals_waiting(situation(kol.lead))
+    assert item.text.startswith("KOL: 1 ")
+    IndicatorProposal.objects.update(status=IndicatorProposal.Status.ACCEPTED)
+    assert todo.proposals_waiting(situation(kol.lead)) == []
+    assert todo.proposals_waiting(situation(kol.expert)) == []
+
+
+@pytest.mark.clock
+def test_the_local_lead_is_asked_for_the_monthly_report_until_it_is_given(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    last = clock.month(-1)
+    [item] = todo.monthly_report_to_give(situation(kol.local_lead))
+    url = reverse("indicators:monthly_report", args=[kol.kol_rm.pk]) + f"?maaned={last:%Y-%m}"
+    assert item.url == url
+    assert kol.kol_rm.name in item.text and item.text.startswith("Månedsrapport for ")
+    assert todo.monthly_report_to_give(situation(kol.member)) == []  # not a local lead
+    report(kol.kol_rm, last, note=False)
+    assert len(todo.monthly_report_to_give(situation(kol.local_lead))) == 1
+    MonthlyNote.objects.create(team=kol.kol_rm, month=last, tried="a", learned="b", next_steps="c")
+    assert todo.monthly_report_to_give(situation(kol.local_lead)) == []
+
+
+@pytest.mark.clock
+def test_the_expert_sees_the_teams_the_group_has_not_rated(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    last = clock.month(-1)
+    [item] = todo.teams_to_rate(situation(kol.expert))
+    assert item.url == reports_url(kol.kol, last)
+    assert kol.kol_rm.name in item.text and kol.kol_rsd.name in item.text
+    ProgressScore.objects.create(team=kol.kol_rm, month=last, rater=Rater.EXPERT, score="2.0")
+    ProgressScore.objects.create(team=kol.kol_rsd, month=last, rater=Rater.TEAM, score="2.0")
+    [item] = todo.teams_to_rate(situation(kol.expert))
+    assert kol.kol_rsd.name in item.text and kol.kol_rm.name not in item.text
+    ProgressScore.objects.create(team=kol.kol_rsd, month=last, rater=Rater.EXPERT, score="2.0")
+    assert todo.teams_to_rate(situation(kol.expert)) == []
+    assert todo.teams_to_rate(situation(kol.lead)) == []  # the lead is not in the group
+
+
+@pytest.mark.clock
+def test_the_expert_sees_rating_gaps_of_a_point_or_more(kol, clock) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    last = clock.month(-1)
+    assert todo.rating_gaps_to_discuss(situation(kol.expert)) == []
+    ProgressScore.objects.create(team=kol.kol_rm, month=last, rater=Rater.TEAM, score="1.0")
+    expert = ProgressScore.objects.create(
+        team=kol.kol_rm, month=last, rater=Rater.EXPERT, score="2.0"
+    )
+    [item] = todo.rating_gaps_to_discuss(situation(kol.expert))
+    assert item.url == reports_url(kol.kol, last) + "#gaps-heading"
+    assert kol.kol_rm.name in item.text and kol.kol_rsd.name not in item.text
+    expert.score = "1.5"
+    expert.save()
+    assert todo.rating_gaps_to_discuss(situation(kol.expert)) == []
+
+
+@pytest.mark.clock
+@pytest.mark.parametrize("who", ["lead", "local_lead", "expert"])
+def test_the_report_rules_queries_do_not_grow_with_the_teams(kol, clock, who) -> None:
+    clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
+    rules = {
+        "lead": [todo.teams_without_monthly_report, todo.proposals_waiting],
+        "local_lead": [todo.monthly_report_to_give],
+        "expert": [todo.teams_to_rate, todo.rating_gaps_to_discuss],
+    }[who]
+    person = situation(getattr(kol, who))
+
+    def count() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            items = [item for rule in rules for item in rule(person)]
+        return len(queries), len(items)
+
+    before, items = count()
+    assert items  # the rules have something to say
+    last = clock.month(-1)
+    for _ in range(4):
+        team = f.TeamFactory(
+            programme=kol.kol, region=kol.regions["rm"], status=ImprovementTeam.Status.ACTIVE
+        )
+        ProgressScore.objects.create(team=team, month=last, rater=Rater.TEAM, score="1.0")
+        ProgressScore.objects.create(team=team, month=last, rater=Rater.EXPERT, score="3.0")
+        f.TeamMemberFactory(team=team, user=kol.local_lead, role="local_lead")
+        propose(kol.indicator, kol.expert)
+    person = situation(getattr(kol, who))
+    assert count()[0] == before
 
 
 @pytest.mark.clock
@@ -204,23 +366,23 @@ def test_the_coordinator_sees_pending_invitations(cast) -> None:
 
 @pytest.mark.clock
 @pytest.mark.parametrize(
-    "who,sections",
+    "who,sections,queries",
     [
-        ("steering", []),
-        ("administrator", ["administrator"]),
-        ("lead", ["lead"]),
-        ("coordinator", ["coordinator"]),
-        ("expert", ["expert"]),
-        ("local_lead", ["team"]),
-        ("nobody", []),
+        ("steering", [], 19),
+        ("administrator", ["administrator"], 19),
+        ("lead", ["lead"], 18),
+        ("coordinator", ["coordinator"], 18),
+        ("expert", ["expert"], 15),
+        ("local_lead", ["team"], 26),
+        ("nobody", [], 8),
     ],
 )
 def test_each_role_gets_its_sections(
-    kol, clock, client, who, sections, django_assert_max_num_queries
+    kol, clock, client, who, sections, queries, django_assert_max_num_queries
 ) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
     client.force_login(getattr(kol, who))
-    with django_assert_max_num_queries(30):  # 8 (nobody) to 24 (a team member) today
+    with django_assert_max_num_queries(queries):  # the rules' items all present (none done)
         response = client.get(reverse("home"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -255,4 +417,4 @@ def test_the_lead_gets_both_late_data_and_missing_scores_for_one_programme(kol, 
     [section] = todo.todo_sections(situation(kol.lead))
     texts = [item.text for item in section.items]
     assert any("mangler data" in text for text in texts)
-    assert any("fremdriftsscore" in text for text in texts)
+    assert any("månedsrapporten" in text for text in texts)
