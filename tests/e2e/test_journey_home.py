@@ -2,8 +2,9 @@
 
 The team member follows "missing month", registers it, and the item is gone; the coordinator
 follows "invitation not accepted" to the user list, the person accepts, and the item is gone; the
-national lead follows a late team to the programme's status page; the steering group member goes
-from the overview on the home page to an LKT's status page.
+national lead follows a late team to the programme's status page; the local project lead follows
+the missing monthly report, gives it, and the item is gone; the steering group member goes from the
+overview on the home page to an LKT's status page.
 """
 
 from __future__ import annotations
@@ -124,6 +125,43 @@ def test_a_national_lead_follows_a_late_team_to_the_status_page(page, axe, world
     item.first.click()
     page.wait_for_url(re.compile(reverse("status:programme", args=[world.programme.pk])))
     page.get_by_role("heading", name=re.compile("Sammenhængende Hoftebrudsforløb")).first.wait_for()
+    axe.check(page)
+    axe.assert_clean()
+
+
+@pytest.mark.clock
+def test_a_local_lead_gives_the_missing_monthly_report_from_the_home_page(
+    page, axe, world, clock
+) -> None:
+    today = clock.today()
+    clock.move_to(dt.datetime(today.year, today.month, 20, 10, 0))  # last month's report owed
+    last = clock.month(-1)
+    lead = f.TeamMemberFactory(
+        team=world.kolding_vejle, role=TeamMember.Role.LOCAL_LEAD,
+        user__email="sygeplejerske@kolding.example.dk", user__password=PASSWORD,
+    ).user  # fmt: skip
+    log_in(page, lead.email)
+    axe.check(page)
+    section = todo_section(page, "Dit forbedringsteam")
+    item = section.get_by_role("link", name=re.compile("Månedsrapport for .* mangler"))
+    assert "Hoftebrud Kolding-Vejle" in item.inner_text()
+    item.click()
+    page.locator("#id_own-score").wait_for()
+    axe.check(page)
+    assert page.locator("#id_own-month").input_value() == last.isoformat()
+    page.locator("#id_own-score").select_option("2.0")
+    page.locator("#id_own-comment").fill("Teamet er i gang med de første test.")
+    page.get_by_role("button", name="Gem teamets vurdering").click()
+    page.get_by_text("er gemt.").first.wait_for()
+    page.locator("#id_note-month").select_option(last.isoformat())
+    page.locator("#id_note-tried").fill("Tjekliste ved indlæggelse.")
+    page.locator("#id_note-learned").fill("Den tager to minutter.")
+    page.locator("#id_note-next_steps").fill("Alle vagter i næste måned.")
+    page.get_by_role("button", name="Gem noten").click()
+    page.get_by_text("Månedsnoten er gemt.").wait_for()
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mit arbejde").click()
+    todo_section(page, "Dit forbedringsteam").wait_for()
+    assert page.get_by_text(re.compile("Månedsrapport for .* mangler")).count() == 0
     axe.check(page)
     axe.assert_clean()
 
