@@ -14,6 +14,21 @@ from core.months import add_months, first_of_month
 from indicators.definitions import proposal_decline
 from indicators.models import IndicatorProposal
 from lkt_portal import todo
+from lkt_portal.todo.base import report_month
+from lkt_portal.todo.coordinator import pending_invitations, region_teams_missing_data
+from lkt_portal.todo.expert import rating_gaps_to_discuss, teams_to_rate
+from lkt_portal.todo.lead import (
+    late_teams_of_programmes,
+    proposals_waiting,
+    teams_without_monthly_report,
+)
+from lkt_portal.todo.team import (
+    cycles_to_study,
+    monthly_report_to_give,
+    months_to_register,
+    next_team_seminar,
+    seminar_invitations,
+)
 from people.services import user_invite
 from seminars.models import Registration, SeminarInvitation
 from teams.models import ImprovementTeam, MonthlyNote, PDSACycle, ProgressScore, Rater
@@ -54,7 +69,7 @@ def test_it_asks_for_last_month_with_its_deadline_before_the_deadline_day(kol, c
     last = clock.month(-1)
     for month in [add_months(last, -3), add_months(last, -2), add_months(last, -1)]:
         register(kol.kol_rm, kol.indicator, month)
-    items = todo.months_to_register(situation(kol.local_lead))
+    items = months_to_register(situation(kol.local_lead))
     assert len(items) == 1
     item = items[0]
     assert not item.late
@@ -70,7 +85,7 @@ def test_it_is_gone_once_the_month_is_registered(kol, clock) -> None:
     last = clock.month(-1)
     for month in [add_months(last, -3), add_months(last, -2), add_months(last, -1), last]:
         register(kol.kol_rm, kol.indicator, month)
-    assert todo.months_to_register(situation(kol.local_lead)) == []
+    assert months_to_register(situation(kol.local_lead)) == []
 
 
 @pytest.mark.clock
@@ -81,10 +96,10 @@ def test_on_the_deadline_day_the_month_is_still_open_and_the_day_after_it_is_lat
     for previous in [-4, -3, -2]:
         register(kol.kol_rm, kol.indicator, clock.month(previous))
     clock.move_to(dt.datetime(year, month, 15, 23, 30))
-    [item] = todo.months_to_register(situation(kol.local_lead))
+    [item] = months_to_register(situation(kol.local_lead))
     assert not item.late
     clock.move_to(dt.datetime(year, month, 16, 0, 30))
-    [item] = todo.months_to_register(situation(kol.local_lead))
+    [item] = months_to_register(situation(kol.local_lead))
     assert item.late and "fristen var" in item.text
 
 
@@ -94,7 +109,7 @@ def test_on_the_first_of_january_december_is_open_and_november_late(kol, clock) 
     kol.kol.end_date = dt.date(new_year.year + 1, 12, 31)
     kol.kol.save()
     clock.move_to(new_year)
-    items = todo.months_to_register(situation(kol.local_lead))
+    items = months_to_register(situation(kol.local_lead))
     urls = {item.url: item for item in items}
     december = reverse("indicators:enter_month", args=[kol.kol_rm.pk, f"{new_year.year - 1}-12"])
     november = reverse("indicators:enter_month", args=[kol.kol_rm.pk, f"{new_year.year - 1}-11"])
@@ -105,7 +120,7 @@ def test_on_the_first_of_january_december_is_open_and_november_late(kol, clock) 
 @pytest.mark.clock
 def test_it_lists_only_the_persons_own_teams(kol, clock) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 10))
-    items = todo.months_to_register(situation(kol.member))  # kol_rsd's member
+    items = months_to_register(situation(kol.member))  # kol_rsd's member
     assert items and all(f"/team/{kol.kol_rsd.pk}/" in item.url for item in items)
 
 
@@ -131,7 +146,7 @@ def test_it_lists_a_cycle_that_ended_without_a_study(kol, clock) -> None:
         team=kol.kol_rsd, title="Andet team", started_on=today - dt.timedelta(days=20),
         ended_on=today - dt.timedelta(days=2),
     )  # fmt: skip
-    items = todo.cycles_to_study(situation(kol.local_lead))
+    items = cycles_to_study(situation(kol.local_lead))
     assert [item.url for item in items] == [
         reverse("teams:detail", args=[kol.kol_rm.pk]) + f"#pdsa-{ended.pk}"
     ]
@@ -142,12 +157,12 @@ def test_it_lists_seminar_invitations_until_the_person_registers(kol) -> None:
     seminar = f.SeminarFactory(programme=kol.kol, place="Comwell Aarhus")
     SeminarInvitation.objects.create(seminar=seminar, team=kol.kol_rm)
     other = f.SeminarFactory(programme=kol.kol)  # kol_rm not invited
-    items = todo.seminar_invitations(situation(kol.local_lead))
+    items = seminar_invitations(situation(kol.local_lead))
     assert [item.url for item in items] == [reverse("seminars:detail", args=[seminar.pk])]
     Registration.objects.create(seminar=seminar, user=kol.local_lead, team=kol.kol_rm)
-    assert todo.seminar_invitations(situation(kol.local_lead)) == []
+    assert seminar_invitations(situation(kol.local_lead)) == []
     # the next seminar of the programme is then the one item of that kind
-    nxt = todo.next_team_seminar(situation(kol.local_lead))
+    nxt = next_team_seminar(situation(kol.local_lead))
     assert [item.url for item in nxt] == [
         reverse("seminars:detail", args=[min([seminar, other], key=lambda s: s.starts_at).pk])
     ]
@@ -160,10 +175,10 @@ def test_it_lists_seminar_invitations_until_the_person_registers(kol) -> None:
 def test_the_lead_sees_the_teams_late_with_the_newest_due_month(kol, clock) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
     register(kol.kol_rm, kol.indicator, clock.month(-1))
-    [item] = todo.late_teams_of_programmes(situation(kol.lead))
+    [item] = late_teams_of_programmes(situation(kol.lead))
     assert item.url == reverse("status:programme", args=[kol.kol.pk])
     assert kol.kol_rsd.name in item.text and kol.kol_rm.name not in item.text
-    assert todo.late_teams_of_programmes(situation(kol.coordinator)) == []
+    assert late_teams_of_programmes(situation(kol.coordinator)) == []
 
 
 @pytest.mark.clock
@@ -171,7 +186,7 @@ def test_before_the_deadline_the_lead_is_told_of_the_month_before(kol, clock) ->
     clock.move_to(dt.date(clock.today().year, clock.today().month, 10))
     register(kol.kol_rm, kol.indicator, clock.month(-2))
     register(kol.kol_rsd, kol.indicator, clock.month(-2))
-    assert todo.late_teams_of_programmes(situation(kol.lead)) == []  # last month still open
+    assert late_teams_of_programmes(situation(kol.lead)) == []  # last month still open
 
 
 def report(team, month: dt.date, *, score: str = "2.0", note: bool = True) -> None:
@@ -193,13 +208,13 @@ def test_the_lead_sees_teams_without_a_monthly_report(kol, clock) -> None:
     last = clock.month(-1)
     report(kol.kol_rm, last)
     report(kol.kol_rsd, last, note=False)  # a score without its note is no report
-    [item] = todo.teams_without_monthly_report(situation(kol.lead))
+    [item] = teams_without_monthly_report(situation(kol.lead))
     assert kol.kol_rsd.name in item.text and kol.kol_rm.name not in item.text
     assert item.url == reports_url(kol.kol, last)
     MonthlyNote.objects.create(
         team=kol.kol_rsd, month=last, tried="Ny rutine", learned="Ja", next_steps="Fortsæt"
     )
-    assert todo.teams_without_monthly_report(situation(kol.lead)) == []
+    assert teams_without_monthly_report(situation(kol.lead)) == []
 
 
 @pytest.mark.clock
@@ -209,7 +224,7 @@ def test_the_experts_score_is_not_the_teams_report(kol, clock) -> None:
     for team in (kol.kol_rm, kol.kol_rsd):
         ProgressScore.objects.create(team=team, month=last, rater=Rater.EXPERT, score="3.0")
         MonthlyNote.objects.create(team=team, month=last, tried="a", learned="b", next_steps="c")
-    [item] = todo.teams_without_monthly_report(situation(kol.lead))
+    [item] = teams_without_monthly_report(situation(kol.lead))
     assert kol.kol_rsd.name in item.text and kol.kol_rm.name in item.text
 
 
@@ -217,12 +232,12 @@ def test_the_experts_score_is_not_the_teams_report(kol, clock) -> None:
 def test_before_the_deadline_the_report_owed_is_the_month_before_last(kol, clock, client) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 10))
     before_last = clock.month(-2)
-    [item] = todo.teams_without_monthly_report(situation(kol.lead))
+    [item] = teams_without_monthly_report(situation(kol.lead))
     assert item.url == reports_url(kol.kol, before_last)
     client.force_login(kol.lead)
     response = client.get(item.url)  # the page shows the month the item names
     assert response.status_code == 200 and response.context["month"] == before_last
-    assert todo.report_month(kol.kol, clock.today()) in reportable_months(kol.kol)
+    assert report_month(kol.kol, clock.today()) in reportable_months(kol.kol)
 
 
 @pytest.mark.clock
@@ -230,11 +245,11 @@ def test_a_programme_ended_long_ago_owes_no_report(kol, clock) -> None:
     kol.kol.end_date = add_months(first_of_month(clock.today()), -6)
     kol.kol.save()
     last = kol.kol.end_date.replace(day=1)  # the programme's last month, on its page still
-    assert todo.report_month(kol.kol, clock.today()) == last
+    assert report_month(kol.kol, clock.today()) == last
     kol.kol.start_date = add_months(first_of_month(clock.today()), 1)
     kol.kol.end_date = add_months(first_of_month(clock.today()), 24)
     kol.kol.save()
-    assert todo.report_month(kol.kol, clock.today()) is None
+    assert report_month(kol.kol, clock.today()) is None
 
 
 def propose(indicator, by) -> IndicatorProposal:
@@ -245,67 +260,67 @@ def propose(indicator, by) -> IndicatorProposal:
 
 
 def test_the_lead_sees_the_proposals_waiting_per_programme(kol) -> None:
-    assert todo.proposals_waiting(situation(kol.lead)) == []
+    assert proposals_waiting(situation(kol.lead)) == []
     first = propose(kol.indicator, kol.expert)
     propose(f.IndicatorFactory(programme=kol.kol), kol.expert)
     propose(f.IndicatorFactory(programme=kol.adhd), kol.expert)  # not the lead's programme
-    [item] = todo.proposals_waiting(situation(kol.lead))
+    [item] = proposals_waiting(situation(kol.lead))
     assert item.url == reverse("indicators:proposal_list", args=[kol.kol.pk])
     assert item.text.startswith("KOL: 2 ")
     proposal_decline(proposal=first, by=kol.lead)
-    [item] = todo.proposals_waiting(situation(kol.lead))
+    [item] = proposals_waiting(situation(kol.lead))
     assert item.text.startswith("KOL: 1 ")
     IndicatorProposal.objects.update(status=IndicatorProposal.Status.ACCEPTED)
-    assert todo.proposals_waiting(situation(kol.lead)) == []
-    assert todo.proposals_waiting(situation(kol.expert)) == []
+    assert proposals_waiting(situation(kol.lead)) == []
+    assert proposals_waiting(situation(kol.expert)) == []
 
 
 @pytest.mark.clock
 def test_the_local_lead_is_asked_for_the_monthly_report_until_it_is_given(kol, clock) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
     last = clock.month(-1)
-    [item] = todo.monthly_report_to_give(situation(kol.local_lead))
+    [item] = monthly_report_to_give(situation(kol.local_lead))
     url = reverse("indicators:monthly_report", args=[kol.kol_rm.pk]) + f"?maaned={last:%Y-%m}"
     assert item.url == url
     assert kol.kol_rm.name in item.text and item.text.startswith("Månedsrapport for ")
-    assert todo.monthly_report_to_give(situation(kol.member)) == []  # not a local lead
+    assert monthly_report_to_give(situation(kol.member)) == []  # not a local lead
     report(kol.kol_rm, last, note=False)
-    assert len(todo.monthly_report_to_give(situation(kol.local_lead))) == 1
+    assert len(monthly_report_to_give(situation(kol.local_lead))) == 1
     MonthlyNote.objects.create(team=kol.kol_rm, month=last, tried="a", learned="b", next_steps="c")
-    assert todo.monthly_report_to_give(situation(kol.local_lead)) == []
+    assert monthly_report_to_give(situation(kol.local_lead)) == []
 
 
 @pytest.mark.clock
 def test_the_expert_sees_the_teams_the_group_has_not_rated(kol, clock) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
     last = clock.month(-1)
-    [item] = todo.teams_to_rate(situation(kol.expert))
+    [item] = teams_to_rate(situation(kol.expert))
     assert item.url == reports_url(kol.kol, last)
     assert kol.kol_rm.name in item.text and kol.kol_rsd.name in item.text
     ProgressScore.objects.create(team=kol.kol_rm, month=last, rater=Rater.EXPERT, score="2.0")
     ProgressScore.objects.create(team=kol.kol_rsd, month=last, rater=Rater.TEAM, score="2.0")
-    [item] = todo.teams_to_rate(situation(kol.expert))
+    [item] = teams_to_rate(situation(kol.expert))
     assert kol.kol_rsd.name in item.text and kol.kol_rm.name not in item.text
     ProgressScore.objects.create(team=kol.kol_rsd, month=last, rater=Rater.EXPERT, score="2.0")
-    assert todo.teams_to_rate(situation(kol.expert)) == []
-    assert todo.teams_to_rate(situation(kol.lead)) == []  # the lead is not in the group
+    assert teams_to_rate(situation(kol.expert)) == []
+    assert teams_to_rate(situation(kol.lead)) == []  # the lead is not in the group
 
 
 @pytest.mark.clock
 def test_the_expert_sees_rating_gaps_of_a_point_or_more(kol, clock) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
     last = clock.month(-1)
-    assert todo.rating_gaps_to_discuss(situation(kol.expert)) == []
+    assert rating_gaps_to_discuss(situation(kol.expert)) == []
     ProgressScore.objects.create(team=kol.kol_rm, month=last, rater=Rater.TEAM, score="1.0")
     expert = ProgressScore.objects.create(
         team=kol.kol_rm, month=last, rater=Rater.EXPERT, score="2.0"
     )
-    [item] = todo.rating_gaps_to_discuss(situation(kol.expert))
+    [item] = rating_gaps_to_discuss(situation(kol.expert))
     assert item.url == reports_url(kol.kol, last) + "#gaps-heading"
     assert kol.kol_rm.name in item.text and kol.kol_rsd.name not in item.text
     expert.score = "1.5"
     expert.save()
-    assert todo.rating_gaps_to_discuss(situation(kol.expert)) == []
+    assert rating_gaps_to_discuss(situation(kol.expert)) == []
 
 
 @pytest.mark.clock
@@ -313,9 +328,9 @@ def test_the_expert_sees_rating_gaps_of_a_point_or_more(kol, clock) -> None:
 def test_the_report_rules_queries_do_not_grow_with_the_teams(kol, clock, who) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
     rules = {
-        "lead": [todo.teams_without_monthly_report, todo.proposals_waiting],
-        "local_lead": [todo.monthly_report_to_give],
-        "expert": [todo.teams_to_rate, todo.rating_gaps_to_discuss],
+        "lead": [teams_without_monthly_report, proposals_waiting],
+        "local_lead": [monthly_report_to_give],
+        "expert": [teams_to_rate, rating_gaps_to_discuss],
     }[who]
     person = situation(getattr(kol, who))
 
@@ -342,21 +357,21 @@ def test_the_report_rules_queries_do_not_grow_with_the_teams(kol, clock, who) ->
 @pytest.mark.clock
 def test_the_coordinator_sees_the_regions_late_teams_only(kol, clock) -> None:
     clock.move_to(dt.date(clock.today().year, clock.today().month, 20))
-    items = todo.region_teams_missing_data(situation(kol.coordinator))  # Region Midtjylland
+    items = region_teams_missing_data(situation(kol.coordinator))  # Region Midtjylland
     assert [item.url for item in items] == [
         reverse("indicators:team_results", args=[kol.kol_rm.pk])
     ]
     register(kol.kol_rm, kol.indicator, clock.month(-1))
-    assert todo.region_teams_missing_data(situation(kol.coordinator)) == []
+    assert region_teams_missing_data(situation(kol.coordinator)) == []
 
 
 def test_the_coordinator_sees_pending_invitations(cast) -> None:
-    assert todo.pending_invitations(situation(cast.coordinator)) == []
+    assert pending_invitations(situation(cast.coordinator)) == []
     user_invite(
         by=cast.coordinator, email="ny@example.dk", first_name="Ny", last_name="Person",
         target=cast.kol_rm, role="member", site_url="http://testserver",
     )  # fmt: skip
-    [item] = todo.pending_invitations(situation(cast.coordinator))
+    [item] = pending_invitations(situation(cast.coordinator))
     assert item.url == reverse("accounts:list") + "?status=inviteret"
     assert item.text.startswith("1 invitation")
 
