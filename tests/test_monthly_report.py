@@ -358,6 +358,20 @@ def test_the_overview_says_who_has_reported_in_a_fixed_number_of_queries(
     assert len(response.context["gaps"]) == 12
 
 
+def test_the_overview_opens_a_teams_report_at_the_chosen_month(client, kol, clock):
+    month = clock.month(-2)
+    client.force_login(kol.expert)
+    overview = client.get(
+        reverse("indicators:monthly_reports", args=[kol.kol.pk]), {"maaned": f"{month:%Y-%m}"}
+    )
+    link = reverse("indicators:monthly_report", args=[kol.kol_rm.pk]) + f"?maaned={month:%Y-%m}"
+    assert f'href="{link}"' in overview.content.decode()
+
+    form = client.get(link).context["expert_form"]
+
+    assert form["month"].value() == month.isoformat()
+
+
 def test_the_overview_is_closed_to_those_outside_the_lead_and_the_expert_group(client, kol):
     url = reverse("indicators:monthly_reports", args=[kol.kol.pk])
     for role in ("steering", "coordinator", "local_lead", "member"):
