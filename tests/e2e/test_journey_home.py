@@ -2,9 +2,11 @@
 
 The team member follows "missing month", registers it, and the item is gone; the coordinator
 follows "invitation not accepted" to the user list, the person accepts, and the item is gone; the
-national lead follows a late team to the programme's status page; the local project lead follows
-the missing monthly report, gives it, and the item is gone; the steering group member goes from the
-overview on the home page to an LKT's status page.
+national lead follows a late team to the programme's status page, then decides the proposal
+waiting for them, and that item is gone; the local project lead follows the missing monthly
+report, gives it, and the item is gone; the expert group member follows "teams not yet rated",
+rates one team with a reason, and that team is no longer named; the steering group member goes
+from the overview on the home page to an LKT's status page.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from indicators.models import Measurement
+from indicators.definitions import proposal_add
+from indicators.models import IndicatorProposal, Measurement
 from indicators.services import Entry, measurements_record_many
 from people.services import user_invite
-from teams.models import ImprovementTeam, TeamMember
+from teams.models import ImprovementTeam, ProgressScore, Rater, TeamMember
 from tests import factories as f
 from tests.e2e.conftest import PASSWORD, log_in
 from tests.e2e.test_journey_member import fill_indicator
@@ -114,9 +117,16 @@ def test_a_coordinator_follows_an_invitation_until_it_is_accepted(
 
 
 @pytest.mark.clock
-def test_a_national_lead_follows_a_late_team_to_the_status_page(page, axe, world, clock) -> None:
+def test_a_national_lead_follows_a_late_team_and_decides_the_waiting_proposal(
+    page, axe, world, clock
+) -> None:
     today = clock.today()
     clock.move_to(dt.datetime(today.year, today.month, 20, 10, 0))  # last month's deadline passed
+    expert = f.ExpertMemberFactory(group__programme=world.programme).user
+    proposal = proposal_add(
+        indicator=world.indicators.surgery, reason="Den nationale kliniske retningslinje",
+        by=expert, target=Decimal(95),
+    )  # fmt: skip
     log_in(page, world.lead.email)
     axe.check(page)
     section = todo_section(page, "National projektledelse")
@@ -125,6 +135,26 @@ def test_a_national_lead_follows_a_late_team_to_the_status_page(page, axe, world
     item.first.click()
     page.wait_for_url(re.compile(reverse("status:programme", args=[world.programme.pk])))
     page.get_by_role("heading", name=re.compile("Sammenhængende Hoftebrudsforløb")).first.wait_for()
+    axe.check(page)
+
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mit arbejde").click()
+    section = todo_section(page, "National projektledelse")
+    waiting = re.compile("ændringsforslag til indikatorerne venter på din beslutning")
+    item = section.get_by_role("link", name=waiting)
+    assert "Sammenhængende Hoftebrudsforløb: 1 ændringsforslag" in item.inner_text()
+    item.click()
+    page.get_by_role("heading", name="Ændringsforslag til indikatorerne").wait_for()
+    axe.check(page)
+    page.get_by_label("Bemærkning (valgfri)").fill("Vi venter på den reviderede retningslinje.")
+    page.get_by_role("button", name="Afvis").click()
+    page.get_by_text("Forslaget er afvist. Indikatoren er uændret.").wait_for()
+    proposal.refresh_from_db()
+    assert proposal.status == IndicatorProposal.Status.DECLINED
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mit arbejde").click()
+    section = todo_section(page, "National projektledelse")
+    section.wait_for()
+    assert section.get_by_text(waiting).count() == 0
+    assert section.get_by_role("link", name=re.compile("Hoftebrud Kolding-Vejle")).count() >= 1
     axe.check(page)
     axe.assert_clean()
 
@@ -162,6 +192,57 @@ def test_a_local_lead_gives_the_missing_monthly_report_from_the_home_page(
     page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mit arbejde").click()
     todo_section(page, "Dit forbedringsteam").wait_for()
     assert page.get_by_text(re.compile("Månedsrapport for .* mangler")).count() == 0
+    axe.check(page)
+    axe.assert_clean()
+
+
+@pytest.mark.clock
+def test_an_expert_rates_a_team_not_yet_rated_from_the_home_page(page, axe, world, clock) -> None:
+    today = clock.today()
+    clock.move_to(dt.datetime(today.year, today.month, 20, 10, 0))  # last month's rating owed
+    last = clock.month(-1)
+    odense = f.TeamFactory(
+        programme=world.programme, region=world.rsd, name="Hoftebrud Odense",
+        status=ImprovementTeam.Status.ACTIVE,
+    )  # fmt: skip
+    expert = f.ExpertMemberFactory(
+        group__programme=world.programme, user__email="ekspert@example.dk",
+        user__first_name="Erik", user__password=PASSWORD,
+    ).user  # fmt: skip
+    unrated = re.compile("mangler ekspertgruppens vurdering")
+    log_in(page, expert.email)
+    axe.check(page)
+    section = todo_section(page, "Ekspertgruppe")
+    item = section.get_by_role("link", name=unrated)
+    text = item.inner_text()
+    assert "2 teams" in text
+    assert "Hoftebrud Kolding-Vejle" in text
+    assert odense.name in text
+    item.click()
+    page.wait_for_url(re.compile(rf"maaned={last:%Y-%m}"))
+    heading = "Månedsrapporter for Sammenhængende Hoftebrudsforløb"
+    page.get_by_role("heading", name=heading).wait_for()
+    axe.check(page)
+    teams = page.get_by_role("region", name="Teams")
+    teams.get_by_role("link", name="Hoftebrud Kolding-Vejle").click()
+    page.locator("#id_expert-score").wait_for()
+    axe.check(page)
+    assert page.locator("#id_expert-month").input_value() == last.isoformat()
+    page.locator("#id_expert-score").select_option("2.5")
+    page.locator("#id_expert-comment").fill("Tjeklisten er afprøvet, men data viser ingen effekt.")
+    page.get_by_role("button", name="Gem ekspertgruppens vurdering").click()
+    page.get_by_text("er gemt.").first.wait_for()
+    score = ProgressScore.objects.get(team=world.kolding_vejle, month=last, rater=Rater.EXPERT)
+    assert (score.score, score.set_by) == (Decimal("2.5"), expert)
+    assert score.comment == "Tjeklisten er afprøvet, men data viser ingen effekt."
+
+    page.get_by_role("navigation", name="Hovedmenu").get_by_role("link", name="Mit arbejde").click()
+    section = todo_section(page, "Ekspertgruppe")
+    item = section.get_by_role("link", name=unrated)
+    text = item.inner_text()
+    assert "1 team mangler" in text
+    assert odense.name in text
+    assert "Kolding-Vejle" not in text
     axe.check(page)
     axe.assert_clean()
 
