@@ -159,7 +159,7 @@ def next_seminar_item(seminar: Seminar | None) -> list[Item]:
     }
     return [
         Item(
-            _("Næste seminar: %(seminar)s (%(programme)s) %(day)s, %(place)s.") % values,
+            _("Næste seminar: %(seminar)s (%(programme)s) den %(day)s, %(place)s.") % values,
             reverse("seminars:detail", args=[seminar.pk]),
             fyi=True,
         )
