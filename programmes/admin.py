@@ -1,6 +1,9 @@
 from django.contrib import admin
 
 from programmes.models import (
+    ChangeIdea,
+    DiagramRevision,
+    Driver,
     ExpertGroup,
     ExpertMember,
     ImprovementGoal,
@@ -132,3 +135,27 @@ class StatusRatingAdmin(admin.ModelAdmin):
     search_fields = ["programme__name", "reason"]
     list_select_related = ["programme", "rated_by"]
     readonly_fields = ["rated_at"]
+
+
+@admin.register(Driver)
+class DriverAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "parent", "position"]
+    list_filter = ["programme"]
+    search_fields = ["title"]
+    list_select_related = ["programme", "parent"]
+
+
+@admin.register(ChangeIdea)
+class ChangeIdeaAdmin(admin.ModelAdmin):
+    list_display = ["title", "programme", "driver", "status", "source"]
+    list_filter = ["programme", "status", "source"]
+    search_fields = ["title"]
+    list_select_related = ["programme", "driver"]
+    filter_horizontal = ["indicators"]
+
+
+@admin.register(DiagramRevision)
+class DiagramRevisionAdmin(admin.ModelAdmin):
+    list_display = ["programme", "changed_at", "changed_by", "summary"]
+    list_filter = ["programme"]
+    readonly_fields = ["programme", "changed_at", "changed_by", "summary", "snapshot"]

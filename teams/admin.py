@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from teams.models import ImprovementTeam, MonthlyNote, PDSACycle, ProgressScore, TeamMember
+from teams.models import (
+    ImprovementTeam,
+    MonthlyNote,
+    PDSACycle,
+    ProgressScore,
+    SustainmentPlan,
+    TeamMember,
+)
 
 
 class TeamMemberInline(admin.TabularInline):
@@ -56,3 +63,10 @@ class MonthlyNoteAdmin(admin.ModelAdmin):
     date_hierarchy = "month"
     autocomplete_fields = ["team"]
     list_select_related = ["team", "written_by"]
+
+
+@admin.register(SustainmentPlan)
+class SustainmentPlanAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "programme", "team", "state", "approved_at"]
+    list_filter = ["programme", "state"]
+    list_select_related = ["programme", "team"]

@@ -134,11 +134,42 @@ class TeamMember(CheckedFields):
         return f"{self.user} ({self.get_role_display()})"
 
 
+class PDSAState(models.TextChoices):
+    PLANNED = "planned", _("Planlagt")
+    RUNNING = "running", _("I gang")
+    STUDIED = "studied", _("Studeret")
+    DECIDED = "decided", _("Besluttet")
+
+
+class PDSADecision(models.TextChoices):
+    ADOPT = "adopt", _("Indfør (adopt)")
+    ADAPT = "adapt", _("Tilpas (adapt)")
+    ABANDON = "abandon", _("Opgiv (abandon)")
+
+
 class PDSACycle(CheckedFields):
-    """A Plan-Do-Study-Act test of change, optionally aimed at one indicator."""
+    """A Plan-Do-Study-Act test of a change idea (from the programme's change package or the
+    team's own), optionally aimed at an indicator; cycles can build on each other (a ramp)."""
+
+    State = PDSAState
+    Decision = PDSADecision
 
     team = models.ForeignKey(ImprovementTeam, on_delete=models.CASCADE, related_name="pdsa_cycles")
     title = models.CharField(_("titel"), max_length=200)
+    change_idea = models.ForeignKey(
+        "programmes.ChangeIdea",
+        verbose_name=_("forandringsidé"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cycles",
+    )
+    own_idea = models.CharField(
+        _("teamets egen idé"),
+        max_length=200,
+        blank=True,
+        help_text=_("Når cyklussen afprøver en idé, der ikke (endnu) er i forandringspakken."),
+    )
     indicator = models.ForeignKey(
         "indicators.Indicator",
         verbose_name=_("indikator"),
@@ -147,10 +178,42 @@ class PDSACycle(CheckedFields):
         blank=True,
         related_name="pdsa_cycles",
     )
+    builds_on = models.ForeignKey(
+        "self",
+        verbose_name=_("bygger på cyklus"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="followed_by",
+    )
+    inspired_by = models.ForeignKey(
+        "self",
+        verbose_name=_("inspireret af"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inspired",
+        help_text=_("Et andet teams cyklus, som teamet også vil prøve."),
+    )
+    state = models.CharField(
+        _("tilstand"), max_length=10, choices=PDSAState.choices, default=PDSAState.PLANNED
+    )
+    prediction = models.TextField(
+        _("forudsigelse"),
+        blank=True,
+        max_length=2000,
+        validators=[validate_no_cpr],
+        help_text=_("Vi forventer, at …"),
+    )
+    who = models.CharField(_("hvem"), max_length=200, blank=True)
+    where = models.CharField(_("hvor"), max_length=200, blank=True)
     plan = models.TextField(_("plan"), blank=True, validators=[validate_no_cpr])
     do = models.TextField(_("udfør"), blank=True, validators=[validate_no_cpr])
     study = models.TextField(_("studér"), blank=True, validators=[validate_no_cpr])
     act = models.TextField(_("handl"), blank=True, validators=[validate_no_cpr])
+    decision = models.CharField(
+        _("beslutning"), max_length=10, choices=PDSADecision.choices, blank=True
+    )
     started_on = models.DateField(_("startdato"))
     ended_on = models.DateField(_("slutdato"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -160,6 +223,7 @@ class PDSACycle(CheckedFields):
         blank=True,
         related_name="+",
     )
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
     class Meta:
         verbose_name = _("PDSA-cyklus")
@@ -170,6 +234,26 @@ class PDSACycle(CheckedFields):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
                 name="pdsa_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(state__in=PDSAState.values), name="pdsa_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(decision__in=PDSADecision.values),
+                name="pdsa_decision_valid",
+            ),
+            # A decision only after the study, and a decided cycle has one.
+            models.CheckConstraint(
+                condition=(Q(state=PDSAState.DECIDED) & ~Q(decision="") & ~Q(study=""))
+                | (~Q(state=PDSAState.DECIDED) & Q(decision="")),
+                name="pdsa_decision_after_study",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=PDSAState.STUDIED) | ~Q(study=""),
+                name="pdsa_studied_has_study",
+            ),
+            models.CheckConstraint(
+                condition=~Q(builds_on=models.F("id")), name="pdsa_not_built_on_itself"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -178,13 +262,107 @@ class PDSACycle(CheckedFields):
     def clean(self) -> None:
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": _("Slutdatoen kan ikke ligge før startdatoen.")})
+        if not self.team_id:
+            return
+        programme_id = self.team.programme_id
         indicator = self.indicator if self.indicator_id else None
-        if (
-            indicator is not None
-            and self.team_id
-            and indicator.programme_id != self.team.programme_id
-        ):
+        if indicator is not None and indicator.programme_id != programme_id:
             raise ValidationError({"indicator": _("Indikatoren hører ikke til teamets program.")})
+        idea = self.change_idea if self.change_idea_id else None
+        if idea is not None and idea.programme_id != programme_id:
+            raise ValidationError(
+                {"change_idea": _("Forandringsidéen hører ikke til teamets program.")}
+            )
+        earlier = self.builds_on if self.builds_on_id else None
+        if earlier is not None and (earlier.team_id != self.team_id or earlier.pk == self.pk):
+            raise ValidationError(
+                {"builds_on": _("En cyklus kan kun bygge på en anden af teamets egne cyklusser.")}
+            )
+        if self.decision and not self.study.strip():
+            raise ValidationError(
+                {"decision": _("Beslut først, når cyklussen er studeret (udfyld “Studér”).")}
+            )
+        if self.state == PDSAState.DECIDED and not self.decision:
+            raise ValidationError(
+                {"decision": _("Vælg en beslutning: indfør, tilpas eller opgiv.")}
+            )
+        if self.state == PDSAState.STUDIED and not self.study.strip():
+            raise ValidationError({"study": _("Udfyld “Studér”: resultatet mod forudsigelsen.")})
+        if self.decision and self.state != PDSAState.DECIDED:
+            raise ValidationError({"state": _("En cyklus med en beslutning er besluttet.")})
+
+
+class SustainmentPlanState(models.TextChoices):
+    DRAFT = "draft", _("Udkast")
+    APPROVED = "approved", _("Godkendt")
+
+
+class SustainmentPlan(CheckedFields):
+    """How the gains are held after the LKT (seed 003): the programme's national plan (no team)
+    or a team's local plan, approved by the team's formal leader."""
+
+    State = SustainmentPlanState
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="sustainment_plans"
+    )
+    team = models.OneToOneField(
+        ImprovementTeam,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sustainment_plan",
+    )
+    criteria = models.TextField(
+        _("fastholdelseskriterier"), blank=True, max_length=4000, validators=[validate_no_cpr]
+    )
+    roles = models.TextField(
+        _("roller og ansvar"), blank=True, max_length=4000, validators=[validate_no_cpr]
+    )
+    anchoring = models.TextField(
+        _("forankring"), blank=True, max_length=4000, validators=[validate_no_cpr]
+    )
+    resources = models.TextField(
+        _("ressourcer"), blank=True, max_length=4000, validators=[validate_no_cpr]
+    )
+    state = models.CharField(
+        _("tilstand"),
+        max_length=10,
+        choices=SustainmentPlanState.choices,
+        default=SustainmentPlanState.DRAFT,
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("godkendt af"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("godkendt"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("fastholdelsesplan")
+        verbose_name_plural = _("fastholdelsesplaner")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme"],
+                condition=Q(team__isnull=True),
+                name="sustainment_plan_one_national",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=SustainmentPlanState.values),
+                name="sustainment_plan_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=SustainmentPlanState.DRAFT) | Q(approved_at__isnull=False),
+                name="sustainment_plan_approved_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.team or self.programme)
 
 
 # The IHI Breakthrough Series progress scale, as used in Danish collaboratives.

@@ -16,11 +16,17 @@ from indicators.definitions import proposal_accept
 from indicators.models import ChartChange, IndicatorProposal
 from indicators.services import upload_preview_keep
 from indicators.summaries import refresh_summaries
-from programmes.models import ImprovementGoal, StatusRating
+from programmes.models import (
+    ChangeIdea,
+    DiagramRevision,
+    Driver,
+    ImprovementGoal,
+    StatusRating,
+)
 from programmes.services import programme_change_status
 from seminars.materials import material_add
 from seminars.models import Registration
-from teams.models import MonthlyNote, PDSACycle, ProgressScore
+from teams.models import MonthlyNote, PDSACycle, ProgressScore, SustainmentPlan
 from tests.factories import (
     ExpertMemberFactory,
     MeasurementFactory,
@@ -65,12 +71,21 @@ def filled_admin(client):
     seminar.invited_teams.add(team)
     Registration.objects.create(seminar=seminar, user=member.user, team=team)
     ImprovementGoal.objects.create(programme=programme, text="Færre genindlæggelser")
+    primary = Driver.objects.create(programme=programme, title="Sikker overgang")
+    secondary = Driver.objects.create(
+        programme=programme, parent=primary, title="Plan ved udskrivelse"
+    )
+    idea = ChangeIdea.objects.create(programme=programme, driver=secondary, title="Tjekliste")
+    idea.indicators.add(measurement.indicator)
+    DiagramRevision.objects.create(programme=programme, summary="Idé tilføjet", snapshot={})
     PDSACycle.objects.create(
         team=team,
         title="Tjekliste ved udskrivelse",
+        change_idea=idea,
         indicator=measurement.indicator,
         started_on=dt.date(2024, 3, 4),
     )
+    SustainmentPlan.objects.create(programme=programme, team=team, anchoring="Kvalitetsrådet")
     programme_change_status(programme=programme, status="paused", by=None, reason="Test")
     Invitation.objects.create(
         user=member.user,

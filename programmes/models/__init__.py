@@ -146,6 +146,11 @@ class ProgrammeStatus(models.TextChoices):
     SUSTAINMENT = "sustainment", _("Fastholdelse")
 
 
+class SustainmentFrequency(models.TextChoices):
+    MONTHLY = "monthly", _("Månedlig")
+    QUARTERLY = "quarterly", _("Kvartalsvis")
+
+
 class Programme(CheckedFields):
     """A national learning and quality team (LKT): one clinical area, about two years."""
 
@@ -233,6 +238,20 @@ class Programme(CheckedFields):
             "adskilt af komma, f.eks. 7,1."
         ),
     )
+    aim = models.TextField(
+        _("målsætning (aim)"),
+        blank=True,
+        max_length=2000,
+        validators=[validate_no_cpr],
+        help_text=_("Driverdiagrammets mål: hvad, hvor meget, for hvem og hvornår."),
+    )
+    sustainment_start = models.DateField(_("fastholdelse fra"), null=True, blank=True)
+    sustainment_frequency = models.CharField(
+        _("målefrekvens i fastholdelse"),
+        max_length=10,
+        choices=SustainmentFrequency.choices,
+        default=SustainmentFrequency.MONTHLY,
+    )
     created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
 
@@ -253,6 +272,10 @@ class Programme(CheckedFields):
             models.CheckConstraint(
                 condition=Q(data_deadline_day__gte=1, data_deadline_day__lte=28),
                 name="programme_deadline_day_1_28",
+            ),
+            models.CheckConstraint(
+                condition=Q(sustainment_frequency__in=SustainmentFrequency.values),
+                name="programme_sustainment_frequency_valid",
             ),
         ]
 
@@ -489,5 +512,10 @@ class RegionalCoordinator(models.Model):
 
 
 # Defined in its own module to keep this one short; imported here so Django finds it.
+from programmes.models.changes import ChangeIdea as ChangeIdea  # noqa: E402
+from programmes.models.changes import ChangeIdeaStatus as ChangeIdeaStatus  # noqa: E402
+from programmes.models.changes import ChangeSource as ChangeSource  # noqa: E402
+from programmes.models.changes import DiagramRevision as DiagramRevision  # noqa: E402
+from programmes.models.changes import Driver as Driver  # noqa: E402
 from programmes.models.ratings import StatusColour as StatusColour  # noqa: E402
 from programmes.models.ratings import StatusRating as StatusRating  # noqa: E402
