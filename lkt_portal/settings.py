@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "status",
     "reminders",
     "demo",
+    "learning",
+    "api",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,10 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 import accounts.urls
+import learning.urls
 import people.urls
+import programmes.urls
+import teams.urls
 from accounts.forms import LoginForm
 from lkt_portal import views
 from lkt_portal.favicon import favicon
@@ -27,8 +30,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("programmer/", include("programmes.urls")),
-    path("teams/", include("teams.urls")),
+    path(
+        "programmer/",
+        include((programmes.urls.urlpatterns + learning.urls.programme_patterns, "programmes")),
+    ),
+    path("teams/", include((teams.urls.urlpatterns + learning.urls.team_patterns, "teams"))),
     path("seminarer/", include("seminars.urls")),
     path(
         "brugere/",
