@@ -80,3 +80,14 @@ def due_months(
         if data_deadline(month, deadline_day) < today
     ]
     return due[-count:]
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    """The first day of `day`'s calendar quarter: 17 May 2026 → 1 April 2026."""
+    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def period_start(day: dt.date, frequency: str) -> dt.date:
+    """The first day of the measuring period `day` falls in: its month ("monthly") or its
+    calendar quarter ("quarterly", as in a programme's sustainment frequency)."""
+    return quarter_start(day) if frequency == "quarterly" else first_of_month(day)
