@@ -74,6 +74,7 @@ class StatusChangeForm(CrispyForm, forms.Form):
     sustainment_frequency = forms.ChoiceField(
         label=_("Målefrekvens i fastholdelse"),
         choices=SustainmentFrequency.choices,
+        required=False,
         help_text=_(
             "Kun ved fastholdelse: hvor ofte teams registrerer data. Opfølgninger planlægges "
             "6, 12 og 24 måneder efter slutdatoen og kan ændres bagefter."
