@@ -21,47 +21,10 @@ from programmes.models.changes import (
     DiagramRevision,
     Driver,
 )
+from programmes.snapshots import diagram_snapshot
 from teams.models import ImprovementTeam
 
 SUMMARY_LENGTH = 300
-
-
-def diagram_snapshot(programme: Programme) -> dict[str, Any]:
-    """The whole diagram as plain data: aim, drivers in order, ideas with status and indicators."""
-    drivers = list(Driver.objects.filter(programme=programme).order_by("position", "id"))
-    ideas = list(
-        ChangeIdea.objects.filter(programme=programme)
-        .order_by("position", "id")
-        .prefetch_related("indicators")
-    )
-    return {
-        "aim": programme.aim,
-        "drivers": [
-            {
-                "id": d.pk,
-                "parent": d.parent_id,
-                "title": d.title,
-                "description": d.description,
-                "position": d.position,
-            }
-            for d in drivers
-        ],
-        "ideas": [
-            {
-                "id": i.pk,
-                "driver": i.driver_id,
-                "title": i.title,
-                "description": i.description,
-                "source": i.source,
-                "source_detail": i.source_detail,
-                "status": i.status,
-                "proposed_by_team": i.proposed_by_team_id,
-                "indicators": sorted(ind.pk for ind in i.indicators.all()),
-                "position": i.position,
-            }
-            for i in ideas
-        ],
-    }
 
 
 def _revise(programme: Programme, by: User | None, summary: str) -> DiagramRevision:
