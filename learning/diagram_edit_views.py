@@ -65,7 +65,6 @@ def diagram_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "secondary_form": DriverForm(
             instance=Driver(programme=programme), secondary=True, prefix="secondary"
         ),
-        "decide_form": DecideForm(programme=programme),
     }
     return render(request, "learning/diagram_edit.html", context)
 

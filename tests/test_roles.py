@@ -77,6 +77,13 @@ EXPECTED = {
     ("accounts.deactivate_user", None): "100100000",
     ("accounts.view_audit_trail", None): "100000000",
     ("indicators.upload_team_data", None): "100001110",
+    # The driver diagram: everyone in the programme reads it (the coordinator of Midtjylland
+    # reads KOL's, which has a team there, not ADHD's); the lead and the expert group edit it.
+    ("learning.view_diagram", "kol"): "111111100",
+    ("learning.view_diagram", "adhd"): "110000010",
+    ("learning.view_diagram", "kol_rsd"): "111111100",
+    ("learning.change_diagram", "kol"): "101010000",
+    ("learning.change_diagram", "adhd"): "100000000",
 }
 
 
