@@ -109,7 +109,7 @@ def _box(level: int, item: Item) -> Box:
     room = w - 2 * PAD
     bold = level < 2
     lines: list[TextLine] = []
-    y = PAD
+    y: float = PAD
     for text in wrap(item.title, SIZE, room, bold):
         y += SIZE * LINE
         lines.append(TextLine(text, x + PAD, y - SIZE * 0.3, SIZE, bold))
