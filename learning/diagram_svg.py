@@ -158,10 +158,11 @@ def layout(aim: Item) -> Layout:
 
 
 def render(aim: Item, *, headings: tuple[str, str, str, str], title: str, desc: str) -> str:
-    """The diagram as an accessible SVG element (role img, title and description)."""
+    """The diagram as an accessible SVG element: a labelled group (its boxes hold links, so
+    not an image), with a title and a description."""
     plan = layout(aim)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="driver-diagram" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="driver-diagram" role="group" '
         f'viewBox="0 0 {WIDTH} {px(plan.height)}" width="{WIDTH}" height="{px(plan.height)}" '
         f'aria-labelledby="dd-title dd-desc" font-family="{escape(FONT_FAMILY)}">',
         f'<title id="dd-title">{escape(title)}</title>',

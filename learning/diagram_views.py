@@ -119,5 +119,9 @@ def change_idea(request: AuthenticatedRequest, pk: int, idea_pk: int) -> HttpRes
 @login_required
 def diagram_history(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_diagram_programme(request.user, pk)
-    context = {"programme": programme, **paginate(request, revisions_of(programme))}
+    context = {
+        "programme": programme,
+        "may_change": request.user.has_perm("learning.change_diagram", programme),
+        **paginate(request, revisions_of(programme)),
+    }
     return render(request, "learning/diagram_history.html", context)

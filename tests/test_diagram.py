@@ -179,7 +179,7 @@ def test_the_diagram_page_shows_the_aim_goals_drivers_and_ideas(client, cast, tr
 
     content = response.content.decode()
     assert response.status_code == 200
-    assert "<svg" in content and 'role="img"' in content
+    assert "<svg" in content and 'aria-labelledby="dd-title dd-desc"' in content
     for text in ("Færre genindlæggelser", "Mindst 90 % får en handleplan", primary.title):
         assert text in content
     assert url("change_idea", cast.kol.pk, idea.pk) in content

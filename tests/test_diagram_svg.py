@@ -77,10 +77,10 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def test_it_is_an_accessible_image_with_a_title_and_a_description() -> None:
+def test_it_is_an_accessible_figure_with_a_title_and_a_description() -> None:
     aim, _ = _tree(2)
     root = _parse(render(aim, headings=("A", "B", "C", "D"), title="Titel", desc="Beskrivelse"))
-    assert root.get("role") == "img"
+    assert root.get("role") == "group"  # not "img": it holds the ideas' links
     assert root.find(f"{SVG}title").text == "Titel"
     assert root.find(f"{SVG}desc").text == "Beskrivelse"
     assert root.get("aria-labelledby") == "dd-title dd-desc"
