@@ -150,6 +150,22 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "status:indicator": [("GET", "Loooofffff")],
     "status:regions": [("GET", "Loooofffff")],
     "status:region": [("GET", "Loooofffff")],
+    # The driver diagram: read by everyone in the programme (a coordinator of a region with one
+    # of its teams), edited by the national lead and the expert group.
+    "programmes:driver_diagram": [("GET", "Looooooonn")],
+    "programmes:diagram_history": [("GET", "Looooooonn")],
+    "programmes:change_package": [("GET", "Looooooonn")],
+    "programmes:change_idea": [("GET", "Looooooonn")],
+    "programmes:diagram_edit": [("GET", "Lofofoffnn"), ("POST", "Lofofoffnn")],
+    "programmes:driver_add": [("POST", "Lofofoffnn")],
+    "programmes:driver_edit": [("GET", "Lofofoffnn"), ("POST", "Lofofoffnn")],
+    "programmes:driver_move": [("POST", "Lofofoffnn")],
+    "programmes:driver_delete": [("POST", "Lofofoffnn")],
+    "programmes:idea_create": [("GET", "Lofofoffnn"), ("POST", "Lofofoffnn")],
+    "programmes:idea_edit": [("GET", "Lofofoffnn"), ("POST", "Lofofoffnn")],
+    "programmes:idea_move": [("POST", "Lofofoffnn")],
+    "programmes:idea_delete": [("POST", "Lofofoffnn")],
+    "programmes:idea_decide": [("POST", "Lofofoffnn")],
 }
 
 
@@ -169,6 +185,12 @@ ANOTHER_PROGRAMME: dict[str, list[tuple[str, str]]] = {
     "indicators:indicator_edit": [("GET", "Lofnfnnnfn"), ("POST", "Lofnfnnnfn")],
     "indicators:indicator_list": [("GET", "Loononnnon")],
     "indicators:indicator_create": [("GET", "Loffffffff")],
+    # ADHD's diagram: open to its own team (the outsider), closed to KOL's people and to the
+    # coordinator of Midtjylland, where ADHD has no team.
+    "programmes:driver_diagram": [("GET", "Loonnnnnon")],
+    "programmes:change_package": [("GET", "Loonnnnnon")],
+    "programmes:diagram_edit": [("GET", "Lofnnnnnfn"), ("POST", "Lofnnnnnfn")],
+    "programmes:idea_create": [("GET", "Lofnnnnnfn")],
 }
 
 
@@ -212,6 +234,15 @@ class World:
         self.seminar.invited_teams.add(cast.kol_rm)
         self.own_score = cast.kol_rm.progress_scores.create(
             month=last_month, rater="team", score="2.0", comment="Godt i gang"
+        )
+        self.primary = cast.kol.drivers.create(title="Patienten kan klare sig hjemme")
+        self.secondary = cast.kol.drivers.create(title="Handleplan", parent=self.primary)
+        self.idea = cast.kol.change_ideas.create(
+            title="Handleplan gennemgås", driver=self.secondary
+        )
+        self.idea.indicators.add(self.indicator)
+        self.proposed_idea = cast.kol.change_ideas.create(
+            title="Pårørende med", status="proposed", proposed_by_team=cast.kol_rm
         )
         self.registration = self.seminar.registrations.create(
             user=cast.local_lead, team=cast.kol_rm
@@ -258,6 +289,12 @@ class World:
         }
         if name in by_name:
             return by_name[name]
+        if name in {"programmes:driver_edit", "programmes:driver_move", "programmes:driver_delete"}:
+            return {"pk": c.kol.pk, "driver_pk": self.secondary.pk}
+        if name in {"programmes:change_idea", "programmes:idea_edit", "programmes:idea_move"}:
+            return {"pk": c.kol.pk, "idea_pk": self.idea.pk}
+        if name in {"programmes:idea_delete", "programmes:idea_decide"}:
+            return {"pk": c.kol.pk, "idea_pk": self.proposed_idea.pk}
         app, _, view = name.partition(":")
         pk = {
             "programmes": c.kol.pk,

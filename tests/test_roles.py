@@ -91,6 +91,13 @@ EXPECTED = {
     ("teams.change_sustainment_plan", "kol_rm"): "100001000",
     ("teams.change_sustainment_plan", "kol_rsd"): "100000100",
     ("teams.approve_sustainment_plan", "kol_rm"): "000000000",
+    # The driver diagram: everyone in the programme reads it (the coordinator of Midtjylland
+    # reads KOL's, which has a team there, not ADHD's); the lead and the expert group edit it.
+    ("learning.view_diagram", "kol"): "111111100",
+    ("learning.view_diagram", "adhd"): "110000010",
+    ("learning.view_diagram", "kol_rsd"): "111111100",
+    ("learning.change_diagram", "kol"): "101010000",
+    ("learning.change_diagram", "adhd"): "100000000",
 }
 
 
