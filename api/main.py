@@ -144,4 +144,3 @@ def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
 def _server_error(request: HttpRequest, error: Exception) -> HttpResponse:
     log.exception("API request %s %s failed", request.method, request.path)
     return problem(500, instance=request.path[:500])
-
