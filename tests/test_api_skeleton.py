@@ -89,4 +89,4 @@ def test_the_docs_page_loads_swagger_from_our_own_static_files(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "vendor/swagger-ui/swagger-ui-bundle.js" in html
-    assert "<script src=\"http" not in html and "stylesheet\" href=\"http" not in html
+    assert '<script src="http' not in html and 'stylesheet" href="http' not in html

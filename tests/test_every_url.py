@@ -19,6 +19,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.tokens import token_create
 from core.months import add_months
 from seminars.materials import material_add
 from tests.factories import IndicatorFactory, SeminarFactory
@@ -98,6 +99,10 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "accounts:resend_invitation": [("POST", "Lofoofffff")],
     "accounts:accept_invitation": [("GET", "nnnnnnnnnn")],
     "accounts:profile": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
+    "accounts:token_create": [("POST", "Looooooooo")],
+    "accounts:token_revoke": [("POST", "Lnnnnnonnn")],
+    "accounts:calendar_create": [("POST", "Looooooooo")],
+    "accounts:calendar_revoke": [("POST", "Looooooooo")],
     "accounts:my_data": [("GET", "Looooooooo")],
     "accounts:two_factor_setup": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
     "accounts:two_factor_verify": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
@@ -260,6 +265,9 @@ class World:
             title="Program",
             by=cast.lead,
         )
+        self.token, _secret = token_create(
+            user=cast.local_lead, name="Datavarehus", scope="read", days=30
+        )
 
     def kwargs(self, name: str) -> dict:
         c = self.cast
@@ -280,6 +288,7 @@ class World:
             "seminars:material_download": {"pk": self.seminar.pk, "material_pk": self.material.pk},
             "seminars:material_delete": {"pk": self.seminar.pk, "material_pk": self.material.pk},
             "accounts:accept_invitation": {"token": "no-such-token"},
+            "accounts:token_revoke": {"pk": self.token.pk},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
             "indicators:enter_month": {"pk": c.kol_rm.pk, "month": self.month},
             "indicators:chart_changes": {"pk": self.indicator.pk},
