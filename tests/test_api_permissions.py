@@ -23,21 +23,10 @@ from django.test import Client
 
 from accounts.tokens import calendar_feed_create, token_create
 from tests.factories import IndicatorFactory, SeminarFactory
+from tests.test_every_url import ROLES  # the same roles, in the same order
 
 pytestmark = pytest.mark.django_db
 
-ROLES = [
-    "anonymous",
-    "administrator",
-    "steering",
-    "lead",
-    "coordinator",
-    "expert",
-    "local_lead",
-    "member",
-    "outsider",
-    "nobody",
-]
 
 # operationId: codes per role. Objects: programme KOL, its team in Region Midtjylland (the local
 # lead's), an indicator of KOL, a seminar of KOL. The outsider's team is in ADHD; `nobody` is
