@@ -41,6 +41,7 @@ CHECKS = ",".join(
 
 
 def run_schemathesis(url: str, token: str, report: Path) -> tuple[int, str]:
+    # In the test's own folder: schemathesis keeps a cache of past failures where it runs.
     completed = subprocess.run(
         [
             str(ST),
@@ -70,6 +71,7 @@ def run_schemathesis(url: str, token: str, report: Path) -> tuple[int, str]:
         text=True,
         timeout=600,
         check=False,
+        cwd=report.parent,
     )
     return completed.returncode, completed.stdout + completed.stderr
 
