@@ -130,10 +130,9 @@ def load_team(
         )
     lead = loader.users[spec.lead.person.address] if spec.lead else None
     for pdsa in spec.pdsa:
-        ensure(
+        cycle = ensure(
             PDSACycle,
             {
-                "indicator": indicators[pdsa.indicator],
                 "plan": pdsa.plan,
                 "do": pdsa.do,
                 "study": pdsa.study,
@@ -145,6 +144,8 @@ def load_team(
             team=team,
             title=pdsa.title,
         )
+        if not cycle.indicators.exists():
+            cycle.indicators.add(indicators[pdsa.indicator])
     return team
 
 

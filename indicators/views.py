@@ -50,7 +50,7 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         notes = [
             (c.started_on.replace(day=1), f"PDSA: {c.title}")
             for c in cycles
-            if c.indicator_id in (None, indicator.pk)
+            if not c.indicators.all() or indicator in c.indicators.all()
         ] + definitions.get(indicator.pk, [])
         relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
         charts.append(
