@@ -305,6 +305,9 @@ MATRIX: dict[str, rules.Predicate] = {
     "indicators.view_team_data": reads_all | takes_part_in_programme,
     "indicators.change_team_data": admin | is_team_member,
     "indicators.upload_team_data": admin | is_any_team_member,
+    # PDSA cycles: read by everyone in the programme (openness is part of the LKT commitment),
+    # written by the team's own members, whatever their role on it.
+    "teams.view_pdsa": reads_all | takes_part_in_programme,
     "teams.change_pdsa": admin | is_team_member,
     # The monthly report: the local project lead gives the team's own IHI score and note, the
     # programme's expert group its score of the team; the lead and the experts read them all.

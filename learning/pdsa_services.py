@@ -122,9 +122,11 @@ def _write(
             raise ValidationError(
                 {"own_idea": _("Skriv teamets egen idé for at foreslå den til forandringspakken.")}
             )
+        # The cycle now tests the proposed idea; the text lives on as the idea's title.
         cycle.change_idea = idea_propose(
             team=cycle.team, title=cycle.own_idea, description=cycle.plan[:4000], by=by
         )
+        cycle.own_idea = ""
     # One history version per write, with the indicators as they end: the first save and the
     # indicators' change go unrecorded, the second save records the whole.
     cycle.skip_history_when_saving = True  # type: ignore[attr-defined]

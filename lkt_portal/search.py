@@ -205,7 +205,7 @@ KINDS: tuple[Kind, ...] = (
         visible_cycles,
         ("title", "plan", "do", "study", "act"),
         lambda c: Hit(
-            c.title, c.team.name, reverse("teams:detail", args=[c.team_id]) + f"#pdsa-{c.pk}"
+            c.title, c.team.name, reverse("teams:pdsa_detail", args=[c.team_id, c.pk])
         ),
     ),
 )

@@ -164,6 +164,7 @@ def test_it_proposes_the_teams_own_idea_to_the_change_package(cast) -> None:
 
     idea = cycle.change_idea
     assert idea is not None
+    assert cycle.own_idea == ""
     assert (idea.title, idea.status, idea.proposed_by_team) == (
         "Pjece om åndenød",
         ChangeIdeaStatus.PROPOSED,
