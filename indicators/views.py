@@ -30,7 +30,9 @@ from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record
 from indicators.summaries import refresh_summaries
 from programmes.access import get_programme_for_user
-from teams.models import ImprovementTeam, ProgressScore
+from teams.models import ImprovementTeam, PDSACycle, ProgressScore
+
+PREDICTION_IN_NOTE = 240  # characters of a cycle's prediction in its chart note
 
 
 @require_GET
@@ -47,11 +49,12 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     charts = []
     for indicator in indicators:
         own = {m: p for (ind, m), p in points.items() if ind == indicator.pk}
-        notes = [
-            (c.started_on.replace(day=1), f"PDSA: {c.title}")
+        notes: list[tuple[dt.date, str] | tuple[dt.date, str, str]] = [
+            (c.started_on.replace(day=1), f"PDSA: {c.title}", cycle_note(c))
             for c in cycles
             if not c.indicators.all() or indicator in c.indicators.all()
-        ] + definitions.get(indicator.pk, [])
+        ]
+        notes += definitions.get(indicator.pk, [])
         relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
         charts.append(
             build_chart(
@@ -74,6 +77,21 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "latest_score": own_scores.order_by("-month").first(),
     }
     return render(request, "indicators/team_results.html", context)
+
+
+def cycle_note(cycle: PDSACycle) -> str:
+    """A cycle's chart note in words: its prediction and its decision (or how far it is)."""
+    parts = []
+    if cycle.prediction:
+        prediction = " ".join(cycle.prediction.split())
+        if len(prediction) > PREDICTION_IN_NOTE:
+            prediction = prediction[: PREDICTION_IN_NOTE - 1] + "…"
+        parts.append(_("Forudsigelse: %(prediction)s") % {"prediction": prediction})
+    if cycle.decision:
+        parts.append(_("Beslutning: %(decision)s") % {"decision": cycle.get_decision_display()})
+    else:
+        parts.append(_("Tilstand: %(state)s") % {"state": cycle.get_state_display()})
+    return ". ".join(parts)
 
 
 @require_http_methods(["GET", "POST"])

@@ -137,7 +137,8 @@ class CycleForm(CrispyForm, forms.ModelForm):
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         idea, own = data.get("change_idea"), (data.get("own_idea") or "").strip()
         if idea is not None and own:
             self.add_error(
