@@ -91,7 +91,10 @@ def cycle_note(cycle: PDSACycle) -> str:
         parts.append(_("Beslutning: %(decision)s") % {"decision": cycle.get_decision_display()})
     else:
         parts.append(_("Tilstand: %(state)s") % {"state": cycle.get_state_display()})
-    return ". ".join(parts)
+    text = parts[0]
+    for part in parts[1:]:  # a prediction may end its own sentence
+        text += (" " if text.endswith((".", "!", "?", "…")) else ". ") + part
+    return text
 
 
 @require_http_methods(["GET", "POST"])

@@ -106,6 +106,8 @@ class CycleForm(CrispyForm, forms.ModelForm):
         fields["change_idea"].queryset = ideas_for_team(team, current)  # type: ignore[attr-defined]
         fields["indicators"].queryset = indicators_for_team(team)  # type: ignore[attr-defined]
         fields["builds_on"].queryset = earlier_cycles(team, self.instance)  # type: ignore[attr-defined]
+        fields["change_idea"].empty_label = _("Ingen idé fra pakken")  # type: ignore[attr-defined]
+        fields["builds_on"].empty_label = _("Ingen (en ny afprøvning)")  # type: ignore[attr-defined]
         fields["decision"].choices = [("", _("Ingen beslutning endnu"))] + list(  # type: ignore[attr-defined]
             PDSACycle.Decision.choices
         )

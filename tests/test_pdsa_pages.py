@@ -404,4 +404,5 @@ def test_a_cycle_on_the_chart_shows_its_prediction_and_decision(
         assert "PDSA: Tjekliste" in text
         assert f"{prediction} Vi forventer, at flere bliver ringet op." in text
         assert decision in text
+        assert ".." not in text
     assert notes in desc
