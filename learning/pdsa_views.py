@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -55,7 +56,9 @@ def show_cycle(request: AuthenticatedRequest, pk: int, cycle_pk: int) -> HttpRes
 def create_cycle(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_pdsa_team_for_user(request.user, pk, write=True)
     earlier = request.GET.get("bygger_paa", "")
-    initial = {"builds_on": int(earlier)} if earlier.isdigit() and len(earlier) < 12 else {}
+    initial: dict[str, object] = {"started_on": timezone.localdate()}
+    if earlier.isdigit() and len(earlier) < 12:
+        initial["builds_on"] = int(earlier)
     form = CycleForm(request.POST or None, team=team, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
