@@ -344,14 +344,20 @@ def test_a_cycle_is_not_reached_through_another_team(client, cast) -> None:
     assert response.status_code == 404
 
 
-def test_the_team_page_links_to_the_cycles(client, cast) -> None:
-    cycle = cycle_create(team=cast.kol_rm, by=None, title="Alfa", started_on=DAY)
+def test_the_team_page_shows_the_newest_five_cycles_and_links_to_all(client, cast) -> None:
+    cycles = [
+        cycle_create(
+            team=cast.kol_rm, by=None, title=f"Cyklus {n}", started_on=DAY + dt.timedelta(n)
+        )
+        for n in range(7)
+    ]
     client.force_login(cast.local_lead)
 
     page = client.get(reverse("teams:detail", args=[cast.kol_rm.pk])).text
 
     assert list_url(cast.kol_rm) in page and create_url(cast.kol_rm) in page
-    assert reverse("teams:pdsa_detail", args=[cast.kol_rm.pk, cycle.pk]) in page
+    shown = [c for c in cycles if reverse("teams:pdsa_detail", args=[c.team_id, c.pk]) in page]
+    assert shown == cycles[2:]
 
 
 # --- The charts ------------------------------------------------------------------------------
