@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("teams", "0005_pdsa_change_ideas_sustainment_plan")]
-AFTER = [("teams", "0006_pdsa_indicators_history")]
+BEFORE = [("teams", "0006_sustainment_log")]
+AFTER = [("teams", "0007_pdsa_indicators_history")]
 
 
 @pytest.mark.django_db(transaction=True)
