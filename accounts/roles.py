@@ -319,6 +319,9 @@ MATRIX: dict[str, rules.Predicate] = {
     "indicators.view_team_data": reads_all | takes_part_in_programme,
     "indicators.change_team_data": admin | is_team_member,
     "indicators.upload_team_data": admin | is_any_team_member,
+    # PDSA cycles: read by everyone in the programme (openness is part of the LKT commitment),
+    # written by the team's own members, whatever their role on it.
+    "teams.view_pdsa": reads_all | takes_part_in_programme,
     "teams.change_pdsa": admin | is_team_member,
     # The driver diagram and change package: read by everyone in the programme (openness is part
     # of the LKT commitment), edited by the national project lead and the expert group.

@@ -144,10 +144,9 @@ def load_team(
     lead = loader.users[spec.lead.person.address] if spec.lead else None
     cycles: dict[str, PDSACycle] = {}
     for pdsa in spec.pdsa:
-        cycles[pdsa.title] = ensure(
+        cycle = cycles[pdsa.title] = ensure(
             PDSACycle,
             {
-                "indicator": indicators.get(pdsa.indicator),
                 "change_idea": ideas.get(pdsa.idea),
                 "own_idea": pdsa.own_idea,
                 "builds_on": cycles.get(pdsa.builds_on),
@@ -167,6 +166,8 @@ def load_team(
             team=team,
             title=pdsa.title,
         )
+        if pdsa.indicator in indicators and not cycle.indicators.exists():
+            cycle.indicators.add(indicators[pdsa.indicator])
     return team
 
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
 from indicators import selectors
 from indicators.charting import Chart, build_chart
-from teams.models import ImprovementTeam
+from teams.models import ImprovementTeam, PDSACycle
+
+PREDICTION_IN_NOTE = 240  # characters of a cycle's prediction in its chart note
 
 
 def team_charts(team: ImprovementTeam, *, kind: str = "run", draw: bool = True) -> list[Chart]:
@@ -18,11 +24,12 @@ def team_charts(team: ImprovementTeam, *, kind: str = "run", draw: bool = True) 
     charts = []
     for indicator in indicators:
         own = {m: p for (ind, m), p in points.items() if ind == indicator.pk}
-        notes = [
-            (c.started_on.replace(day=1), f"PDSA: {c.title}")
+        notes: list[tuple[dt.date, str] | tuple[dt.date, str, str]] = [
+            (c.started_on.replace(day=1), f"PDSA: {c.title}", cycle_note(c))
             for c in cycles
-            if c.indicator_id in (None, indicator.pk)
-        ] + definitions.get(indicator.pk, [])
+            if not c.indicators.all() or indicator in c.indicators.all()
+        ]
+        notes += definitions.get(indicator.pk, [])
         relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
         charts.append(
             build_chart(
@@ -37,3 +44,21 @@ def team_charts(team: ImprovementTeam, *, kind: str = "run", draw: bool = True) 
             )
         )
     return charts
+
+
+def cycle_note(cycle: PDSACycle) -> str:
+    """A cycle's chart note in words: its prediction and its decision (or how far it is)."""
+    parts = []
+    if cycle.prediction:
+        prediction = " ".join(cycle.prediction.split())
+        if len(prediction) > PREDICTION_IN_NOTE:
+            prediction = prediction[: PREDICTION_IN_NOTE - 1] + "…"
+        parts.append(_("Forudsigelse: %(prediction)s") % {"prediction": prediction})
+    if cycle.decision:
+        parts.append(_("Beslutning: %(decision)s") % {"decision": cycle.get_decision_display()})
+    else:
+        parts.append(_("Tilstand: %(state)s") % {"state": cycle.get_state_display()})
+    text = parts[0]
+    for part in parts[1:]:  # a prediction may end its own sentence
+        text += (" " if text.endswith((".", "!", "?", "…")) else ". ") + part
+    return text

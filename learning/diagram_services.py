@@ -187,9 +187,7 @@ def idea_delete(*, idea: ChangeIdea, by: User | None) -> None:
 def idea_move(*, idea: ChangeIdea, up: bool, by: User | None) -> None:
     """Move an idea one place up or down among the ideas of its driver."""
     _lock(idea.programme_id)
-    siblings = list(
-        ChangeIdea.objects.filter(programme_id=idea.programme_id, driver=idea.driver)
-    )
+    siblings = list(ChangeIdea.objects.filter(programme_id=idea.programme_id, driver=idea.driver))
     ChangeIdea.objects.bulk_update(_renumber_with_move(siblings, idea.pk, up), ["position"])
     _revise(idea.programme, by, _("Forandringsidé flyttet: %(title)s") % {"title": idea.title})
 

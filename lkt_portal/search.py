@@ -204,9 +204,7 @@ KINDS: tuple[Kind, ...] = (
         _("PDSA-cyklusser"),
         visible_cycles,
         ("title", "plan", "do", "study", "act"),
-        lambda c: Hit(
-            c.title, c.team.name, reverse("teams:detail", args=[c.team_id]) + f"#pdsa-{c.pk}"
-        ),
+        lambda c: Hit(c.title, c.team.name, reverse("teams:pdsa_detail", args=[c.team_id, c.pk])),
     ),
 )
 

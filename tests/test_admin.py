@@ -83,9 +83,8 @@ def filled_admin(client):
         team=team,
         title="Tjekliste ved udskrivelse",
         change_idea=idea,
-        indicator=measurement.indicator,
         started_on=dt.date(2024, 3, 4),
-    )
+    ).indicators.add(measurement.indicator)
     plan = SustainmentPlan.objects.create(
         programme=programme, team=team, anchoring="Kvalitetsrådet"
     )

@@ -22,6 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.tokens import token_create
 from core.months import add_months
 from seminars.materials import material_add
+from teams.models import PDSACycle
 from tests.factories import IndicatorFactory, SeminarFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,11 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     # tests/test_sustainment_plans.py), not even an administrator.
     "teams:approve_sustainment_plan": [("POST", "Lfffffffnn")],
     "teams:add_sustainment_log": [("POST", "Loffffofnn")],
+    # PDSA cycles: read in the programme, written by the team's own members only.
+    "teams:pdsa_list": [("GET", "Looooooonn")],
+    "teams:pdsa_detail": [("GET", "Looooooonn")],
+    "teams:pdsa_create": [("GET", "Loffffofnn"), ("POST", "Loffffofnn")],
+    "teams:pdsa_edit": [("GET", "Loffffofnn"), ("POST", "Loffffofnn")],
     "seminars:calendar": [("GET", "Looooooooo")],
     "seminars:create": [("GET", "Lofoofffff"), ("POST", "Lofoofffff")],
     "seminars:detail": [("GET", "Looooooooo")],
@@ -258,6 +264,9 @@ class World:
             user=cast.local_lead, team=cast.kol_rm
         )
         self.review = cast.kol.sustainment_reviews.create(due_on=add_months(last_month, 20))
+        self.cycle = PDSACycle.objects.create(
+            team=cast.kol_rm, title="Opringning efter 48 timer", started_on=clock.today()
+        )
         self.material = material_add(
             seminar=self.seminar,
             upload=SimpleUploadedFile("program.pdf", b"%PDF-1.4\n%%EOF\n"),
@@ -282,6 +291,8 @@ class World:
             "teams:create": {"programme_pk": c.kol.pk},
             "teams:change_member_role": {"pk": c.kol_rm.pk, "member_pk": self.team_member.pk},
             "teams:remove_member": {"pk": c.kol_rm.pk, "member_pk": self.team_member.pk},
+            "teams:pdsa_detail": {"pk": c.kol_rm.pk, "cycle_pk": self.cycle.pk},
+            "teams:pdsa_edit": {"pk": c.kol_rm.pk, "cycle_pk": self.cycle.pk},
             "indicators:delete_score": {"pk": c.kol_rm.pk, "score_pk": self.own_score.pk},
             "seminars:create": {"programme_pk": c.kol.pk},
             "seminars:unregister": {"pk": self.seminar.pk, "registration_pk": self.registration.pk},

@@ -61,7 +61,11 @@ EXPECTED = {
     ("indicators.view_team_data", "adhd_rsd"): "110100010",
     ("indicators.change_team_data", "kol_rm"): "100001000",
     ("indicators.change_team_data", "kol_rsd"): "100000100",
+    ("teams.view_pdsa", "kol_rm"): "111111100",
+    ("teams.view_pdsa", "adhd_rsd"): "110100010",
     ("teams.change_pdsa", "kol_rm"): "100001000",
+    ("teams.change_pdsa", "kol_rsd"): "100000100",
+    ("teams.change_pdsa", "adhd_rsd"): "100000010",
     ("teams.set_progress_score", "kol_rm"): "100001000",
     ("teams.set_progress_score", "kol_rsd"): "100000000",
     # The expert group rates the teams of its own programme only; the lead reads the reports.

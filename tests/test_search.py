@@ -65,11 +65,11 @@ def test_every_result_opens_for_the_person_who_got_it(world, client, role) -> No
 
 def test_a_team_member_does_not_find_another_programmes_teams_or_cycles(world, client) -> None:
     links = results(client, world.member, WORD)  # member of KOL's Syddanmark team
-    assert reverse("teams:detail", args=[world.kol_rm.pk]) + f"#pdsa-{world.kol_cycle.pk}" in links
-    assert not [link for link in links if f"#pdsa-{world.adhd_cycle.pk}" in link]
+    assert reverse("teams:pdsa_detail", args=[world.kol_rm.pk, world.kol_cycle.pk]) in links
+    assert not [link for link in links if f"/pdsa/{world.adhd_cycle.pk}/" in link]
     assert reverse("teams:detail", args=[world.adhd_rsd.pk]) not in links
     outsider = results(client, world.outsider, WORD)  # ADHD's team
-    assert not [link for link in outsider if f"#pdsa-{world.kol_cycle.pk}" in link]
+    assert not [link for link in outsider if f"/pdsa/{world.kol_cycle.pk}/" in link]
     assert reverse("teams:detail", args=[world.kol_rm.pk]) not in outsider
 
 
