@@ -29,7 +29,7 @@ from status.access import (
 )
 from status.cache import cached_block
 from status.forms import OverviewFilterForm, RatingForm
-from status.pdf import pdf_response
+from core.pdf import pdf_response
 from status.selectors.overview import filter_choices, status_programmes, status_rows
 from status.selectors.programme import indicator_status, programme_status
 from status.selectors.regions import region_rows, region_team_statuses, region_teams

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import textsearch
 from lkt_portal import search
 from people.services import user_invite
 from programmes.models import Programme
@@ -101,18 +102,18 @@ def test_a_coordinator_finds_the_person_they_invited(world, client) -> None:
 @pytest.mark.postgres
 def test_postgres_finds_a_word_by_its_beginning_in_danish(world) -> None:
     assert connection_vendor() == "postgresql"
-    found = search.full_text(Programme.objects.all(), ("name", "clinical_area"), ["lunge"])
+    found = textsearch.full_text(Programme.objects.all(), ("name", "clinical_area"), ["lunge"])
     assert list(found) == [world.kol]
     # Danish stemming: the plural finds the singular
-    stemmed = search.full_text(Programme.objects.all(), ("description",), ["tjeklisterne"])
+    stemmed = textsearch.full_text(Programme.objects.all(), ("description",), ["tjeklisterne"])
     assert set(stemmed) == {world.kol, world.adhd}
 
 
 def test_the_fallback_finds_every_word_anywhere(world) -> None:
     fields = ("name", "clinical_area", "description")
-    assert list(search.contains(Programme.objects.all(), fields, ["lunge"])) == [world.kol]
-    assert list(search.contains(Programme.objects.all(), fields, ["tjek", "børn"])) == [world.adhd]
-    assert list(search.contains(Programme.objects.all(), fields, ["tjek", "ukendt"])) == []
+    assert list(textsearch.contains(Programme.objects.all(), fields, ["lunge"])) == [world.kol]
+    assert list(textsearch.contains(Programme.objects.all(), fields, ["tjek", "børn"])) == [world.adhd]
+    assert list(textsearch.contains(Programme.objects.all(), fields, ["tjek", "ukendt"])) == []
 
 
 def connection_vendor() -> str:

@@ -23,7 +23,7 @@ from indicators.services import Entry, measurements_record_many
 from programmes.models import Organisation, Programme, StatusRating
 from programmes.services import programme_rate_status
 from status import views
-from status.pdf import RefusedURL, static_file
+from core.pdf import RefusedURL, static_file
 from tests.factories import (
     IndicatorFactory,
     OrganisationFactory,
