@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 
 from core.text import one_line
 
+MAX_LENGTH = 200  # characters of a search
 MAX_WORDS = 8
 _WORD = re.compile(r"[^\W_]+")  # letters and digits: no tsquery operator, no LIKE wildcard
 

@@ -29,7 +29,6 @@ from seminars.models import Seminar
 from teams.models import ImprovementTeam, PDSACycle, TeamMember
 from teams.selectors import team_list
 
-MAX_LENGTH = 200  # characters of a search
 PER_KIND = 10  # results shown of each kind
 
 

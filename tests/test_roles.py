@@ -62,6 +62,9 @@ EXPECTED = {
     ("indicators.change_team_data", "kol_rm"): "100001000",
     ("indicators.change_team_data", "kol_rsd"): "100000100",
     ("teams.change_pdsa", "kol_rm"): "100001000",
+    # Everyone in the programme reads its learning library; a team of another LKT does not.
+    ("learning.view_library", "kol"): "111111100",
+    ("learning.view_library", "adhd"): "110100010",
     ("teams.set_progress_score", "kol_rm"): "100001000",
     ("teams.set_progress_score", "kol_rsd"): "100000000",
     # The expert group rates the teams of its own programme only; the lead reads the reports.
