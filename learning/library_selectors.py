@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.functional import Promise
 
 from core.textsearch import matching, words_of
@@ -144,9 +145,7 @@ def idea_rows(programme: Programme) -> list[IdeaRow]:
 
 def _tally(verdicts: dict, indicator_id: int, team_ids: set[int]) -> VerdictTally:
     words = active_wording().verdicts
-    found = Counter(
-        verdicts[(indicator_id, t)] for t in team_ids if (indicator_id, t) in verdicts
-    )
+    found = Counter(verdicts[(indicator_id, t)] for t in team_ids if (indicator_id, t) in verdicts)
     ordered = [(v, words.get(v, v), found[v]) for v in VERDICT_ORDER if found[v]]
     return VerdictTally(len(team_ids), ordered)
 
@@ -165,3 +164,18 @@ def learned_cycles(
     if words:
         return matching(cycles, FEED_FIELDS, words)
     return cycles.order_by("-updated_at", "-pk")
+
+
+def planned_try(
+    team: ImprovementTeam, *, source_cycle: PDSACycle | None, idea: ChangeIdea | None
+) -> PDSACycle | None:
+    """The team's planned cycle from an earlier press of "det vil vi også prøve" on the same
+    cycle (or, for an idea, today), so pressing twice does not plan the same thing twice."""
+    planned = PDSACycle.objects.filter(team=team, state=PDSAState.PLANNED)
+    if source_cycle is not None:
+        return planned.filter(inspired_by=source_cycle).order_by("pk").first()
+    return (
+        planned.filter(change_idea=idea, inspired_by=None, started_on=timezone.localdate())
+        .order_by("pk")
+        .first()
+    )

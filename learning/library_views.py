@@ -27,7 +27,7 @@ from learning.library_access import (
     own_teams,
 )
 from learning.library_forms import FeedFilterForm, TryTooForm
-from learning.library_selectors import idea_rows, learned_cycles, library_ideas
+from learning.library_selectors import idea_rows, learned_cycles, library_ideas, planned_try
 from learning.pdsa_services import cycle_try_too
 from programmes.models import ChangeIdea, Programme
 from seminars.models import Seminar
@@ -92,7 +92,10 @@ def library_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context.update(
         rows=idea_rows(programme),
         cycles=list(context["cycles"][:HANDOUT_CYCLES]),
-        seminar=Seminar.objects.filter(programme=programme).upcoming().order_by("starts_at").first(),
+        seminar=Seminar.objects.filter(programme=programme)
+        .upcoming()
+        .order_by("starts_at")
+        .first(),
         now=timezone.now(),
     )
     html = render_to_string("learning/library_pdf.html", context, request)
@@ -127,7 +130,9 @@ def _try_too(
     if not teams:
         raise PermissionDenied
     form = TryTooForm(request.POST, teams=teams)
-    back = redirect("programmes:learning_feed" if source_cycle else "programmes:learning", programme.pk)
+    back = redirect(
+        "programmes:learning_feed" if source_cycle else "programmes:learning", programme.pk
+    )
     if not form.is_valid():
         for error in form.errors.get("team", []):
             messages.error(request, error)
@@ -135,6 +140,12 @@ def _try_too(
     team = form.cleaned_data["team"]
     if not request.user.has_perm("teams.change_pdsa", team):
         raise PermissionDenied
+    earlier = planned_try(team, source_cycle=source_cycle, idea=idea)
+    if earlier is not None:
+        messages.info(
+            request, _("%(team)s har allerede planlagt at prøve det.") % {"team": team.name}
+        )
+        return redirect("teams:pdsa_edit", team.pk, earlier.pk)
     try:
         cycle = cycle_try_too(source_cycle=source_cycle, idea=idea, team=team, by=request.user)
     except ValidationError as error:

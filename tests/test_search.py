@@ -112,7 +112,9 @@ def test_postgres_finds_a_word_by_its_beginning_in_danish(world) -> None:
 def test_the_fallback_finds_every_word_anywhere(world) -> None:
     fields = ("name", "clinical_area", "description")
     assert list(textsearch.contains(Programme.objects.all(), fields, ["lunge"])) == [world.kol]
-    assert list(textsearch.contains(Programme.objects.all(), fields, ["tjek", "børn"])) == [world.adhd]
+    assert list(textsearch.contains(Programme.objects.all(), fields, ["tjek", "børn"])) == [
+        world.adhd
+    ]
     assert list(textsearch.contains(Programme.objects.all(), fields, ["tjek", "ukendt"])) == []
 
 
