@@ -100,6 +100,16 @@ def library_ideas(programme: Programme) -> QuerySet[ChangeIdea]:
     )
 
 
+def idea_choices(programme: Programme) -> QuerySet[ChangeIdea]:
+    """The library's ideas, titles only (the feed's filter)."""
+    return (
+        ChangeIdea.objects.filter(programme=programme)
+        .exclude(status=ChangeIdeaStatus.DECLINED)
+        .only("pk", "title")
+        .order_by("position", "pk")
+    )
+
+
 def idea_rows(programme: Programme) -> list[IdeaRow]:
     """Every idea of the library with its trials and its indicators' verdicts (5 queries, or 7
     when some verdicts must be computed on the fly)."""

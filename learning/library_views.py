@@ -27,7 +27,7 @@ from learning.library_access import (
     own_teams,
 )
 from learning.library_forms import FeedFilterForm, TryTooForm
-from learning.library_selectors import idea_rows, learned_cycles, library_ideas, planned_try
+from learning.library_selectors import idea_choices, idea_rows, learned_cycles, planned_try
 from learning.pdsa_services import cycle_try_too
 from programmes.models import ChangeIdea, Programme
 from seminars.models import Seminar
@@ -65,7 +65,7 @@ def show_library(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _feed(request: AuthenticatedRequest, programme: Programme) -> dict:
-    ideas = list(library_ideas(programme).only("pk", "title"))
+    ideas = list(idea_choices(programme))
     form = FeedFilterForm(request.GET or None, ideas=ideas)
     filters = form.filters()
     cycles = learned_cycles(programme, query=filters["query"], idea_id=filters["idea_id"])

@@ -10,7 +10,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from core.months import add_months
 from indicators.models import Measurement
@@ -30,6 +29,12 @@ HOSTILE = [
     "\u202e\ufeff",
     "-1",
 ]
+
+
+# Session, user and roles (7), ideas and their indicators, teams, cycle counts, the verdicts
+# (one query, three when computed on the fly), the latest cycles, the person's teams, and the
+# permission lookups of the menu.
+QUERIES = 20
 
 
 def cycle(team, idea=None, *, decision="", title="Henvisning ved udskrivelse", **fields):
@@ -129,11 +134,11 @@ def test_the_library_takes_the_same_queries_however_many_ideas_cycles_and_teams(
     client.force_login(cast.local_lead)
     client.get(reverse("programmes:learning", args=[cast.kol.pk]))  # sessions, caches
     for url in ("learning", "learning_feed"):
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(QUERIES):
             assert client.get(reverse(f"programmes:{url}", args=[cast.kol.pk])).status_code == 200
     grow(12)
     for url in ("learning", "learning_feed"):
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(QUERIES):
             response = client.get(reverse(f"programmes:{url}", args=[cast.kol.pk]))
             assert response.status_code == 200
     assert "Idé" in response.content.decode()
@@ -164,9 +169,11 @@ def test_the_feed_finds_cycles_by_the_words_of_their_study_and_filters_by_idea(c
 def test_a_hostile_query_string_is_no_server_error(client, world, hostile):
     cast, idea, _ = world
     cycle(cast.kol_rm, idea)
+    expected = 400 if "\x00" in hostile else 200  # the portal refuses a NUL anywhere (400)
     for params in ({"q": hostile}, {"idea": hostile}, {"page": hostile, "q": hostile[:50]}):
         for name in ("learning_feed", "learning"):
-            assert page(client, cast.member, name, cast.kol.pk, **params).status_code == 200
+            response = page(client, cast.member, name, cast.kol.pk, **params)
+            assert response.status_code == expected
     assert page(client, cast.member, "learning_feed", cast.kol.pk, idea=2**70).status_code == 200
 
 
@@ -184,8 +191,9 @@ def _decompressed(pdf: bytes) -> bytes:
 def test_the_handout_is_a_pdf_with_danish_letters_and_long_texts(client, world):
     cast, idea, _ = world
     long_study = "Første uge på afdelingen: sygeplejerskerne øvede inhalationsteknik. " * 250
-    cycle(cast.kol_rm, idea, decision=PDSADecision.ADOPT, study=long_study)
-    cycle(cast.kol_rsd, idea, title="Ålborg-forsøget: " + "æøå ÆØÅ " * 20)
+    for n in range(12):
+        cycle(cast.kol_rm, idea, decision=PDSADecision.ADOPT, study=long_study, title=f"Uge {n}")
+    cycle(cast.kol_rsd, idea, title="Ålborg-forsøget: " + "æøå ÆØÅ " * 10 + "x" * 100)
 
     response = page(client, cast.member, "learning_pdf", cast.kol.pk)
 
@@ -194,7 +202,7 @@ def test_the_handout_is_a_pdf_with_danish_letters_and_long_texts(client, world):
     assert 'filename="laering-kol-' in response["Content-Disposition"]
     content = _decompressed(response.content)
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", content))
-    assert pages >= 2  # the long study runs over a page
+    assert pages >= 2  # the long studies run over several pages
     # The text maps back to æ, ø, å, Æ, Ø, Å (the fonts' ToUnicode tables), so it can be read,
     # searched and copied.
     for letter in "æøåÆØÅ":
@@ -206,13 +214,9 @@ def test_the_pages_are_in_english_when_chosen(client, world):
     cast, idea, _ = world
     cycle(cast.kol_rm, idea, decision=PDSADecision.ADOPT)
     client.force_login(cast.member)
-    with translation.override("en"):
-        library = client.get(
-            reverse("programmes:learning", args=[cast.kol.pk]), HTTP_ACCEPT_LANGUAGE="en"
-        )
-        feed = client.get(
-            reverse("programmes:learning_feed", args=[cast.kol.pk]), HTTP_ACCEPT_LANGUAGE="en"
-        )
+    client.cookies["django_language"] = "en"
+    library = client.get(reverse("programmes:learning", args=[cast.kol.pk]))
+    feed = client.get(reverse("programmes:learning_feed", args=[cast.kol.pk]))
     assert "Learning library" in library.content.decode()
     assert "does not say" in library.content.decode()
     assert "What other teams have learned" in feed.content.decode()
