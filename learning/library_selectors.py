@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.textsearch import matching, words_of
 from indicators.models import Indicator
@@ -80,6 +82,13 @@ class IdeaRow:
     @property
     def cycles(self) -> int:
         return sum(trial.cycles for trial in self.trials)
+
+    @property
+    def tested_by(self) -> str:
+        """"Afprøvet af 2 teams i 3 cyklusser", each number with its own plural."""
+        teams = ngettext("%(n)s team", "%(n)s teams", len(self.trials)) % {"n": len(self.trials)}
+        cycles = ngettext("%(n)s cyklus", "%(n)s cyklusser", self.cycles) % {"n": self.cycles}
+        return _("Afprøvet af %(teams)s i %(cycles)s") % {"teams": teams, "cycles": cycles}
 
     def decision_totals(self) -> list[tuple[str, str | Promise, int]]:
         totals: Counter = Counter()
