@@ -85,7 +85,7 @@ class IdeaRow:
 
     @property
     def tested_by(self) -> str:
-        """"Afprøvet af 2 teams i 3 cyklusser", each number with its own plural."""
+        """ "Afprøvet af 2 teams i 3 cyklusser", each number with its own plural."""
         teams = ngettext("%(n)s team", "%(n)s teams", len(self.trials)) % {"n": len(self.trials)}
         cycles = ngettext("%(n)s cyklus", "%(n)s cyklusser", self.cycles) % {"n": self.cycles}
         return _("Afprøvet af %(teams)s i %(cycles)s") % {"teams": teams, "cycles": cycles}

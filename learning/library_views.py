@@ -135,7 +135,7 @@ def _try_too(
     )
     if not form.is_valid():
         for error in form.errors.get("team", []):
-            messages.error(request, error)
+            messages.error(request, str(error))
         return back
     team = form.cleaned_data["team"]
     if not request.user.has_perm("teams.change_pdsa", team):
