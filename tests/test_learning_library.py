@@ -9,6 +9,7 @@ import zlib
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
 
 from core.months import add_months
@@ -332,3 +333,17 @@ def test_the_library_is_linked_from_the_programme_and_team_pages_and_the_menu(cl
 
     assert url in programme_page and url in team_page
     assert menu.status_code == 302 and menu["Location"] == url
+
+
+@pytest.mark.clock
+def test_the_handout_shares_the_pdf_rate_limit(client, world, settings):
+    cast, _, _ = world
+    caches["ratelimit"].clear()
+    settings.LKT_RATE_LIMITS = {**settings.LKT_RATE_LIMITS, "pdf": (1, 60)}
+    client.force_login(cast.member)
+    url = reverse("programmes:learning_pdf", args=[cast.kol.pk])
+
+    answers = [client.get(url).status_code for _ in range(2)]
+    caches["ratelimit"].clear()
+
+    assert answers == [200, 429]
