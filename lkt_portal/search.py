@@ -165,13 +165,9 @@ KINDS: tuple[Kind, ...] = (
         _("PDSA-cyklusser"),
         visible_cycles,
         ("title", "plan", "do", "study", "act"),
-<<<<<<< HEAD
         lambda c: Hit(
             c.title, c.team.name, reverse("teams:detail", args=[c.team_id]) + f"#pdsa-{c.pk}"
         ),
-=======
-        lambda c: Hit(c.title, c.team.name, reverse("teams:pdsa_detail", args=[c.team_id, c.pk])),
->>>>>>> d01eff3 (Lint: formatting, a message's type)
     ),
 )
 
