@@ -330,6 +330,8 @@ MATRIX: dict[str, rules.Predicate] = {
     | takes_part_in_programme
     | coordinates_a_region_with_teams_in,
     "learning.change_diagram": admin | is_national_lead | is_expert,
+    # The learning library: openness about results is part of the LKT commitment.
+    "learning.view_library": reads_all | takes_part_in_programme,
     # The monthly report: the local project lead gives the team's own IHI score and note, the
     # programme's expert group its score of the team; the lead and the experts read them all.
     "teams.set_progress_score": admin | is_local_lead,

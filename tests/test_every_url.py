@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from accounts.tokens import token_create
 from core.months import add_months
 from seminars.materials import material_add
-from teams.models import PDSACycle
+from teams.models import PDSACycle, PDSAState
 from tests.factories import IndicatorFactory, SeminarFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,6 +178,13 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "programmes:idea_move": [("POST", "Lofofoffnn")],
     "programmes:idea_delete": [("POST", "Lofofoffnn")],
     "programmes:idea_decide": [("POST", "Lofofoffnn")],
+    # The learning library: everyone in the programme reads it; only team members try too.
+    "programmes:learning_index": [("GET", "Looooooooo")],
+    "programmes:learning": [("GET", "Looooooonn")],
+    "programmes:learning_feed": [("GET", "Looooooonn")],
+    "programmes:learning_pdf": [("GET", "Looooooonn")],
+    "programmes:learning_try_cycle": [("POST", "Lfffffoonn")],
+    "programmes:learning_try_idea": [("POST", "Lfffffoonn")],
 }
 
 
@@ -203,6 +210,9 @@ ANOTHER_PROGRAMME: dict[str, list[tuple[str, str]]] = {
     "programmes:change_package": [("GET", "Loonnnnnon")],
     "programmes:diagram_edit": [("GET", "Lofnnnnnfn"), ("POST", "Lofnnnnnfn")],
     "programmes:idea_create": [("GET", "Lofnnnnnfn")],
+    "programmes:learning": [("GET", "Loononnnon")],
+    "programmes:learning_feed": [("GET", "Loononnnon")],
+    "programmes:learning_pdf": [("GET", "Loononnnon")],
 }
 
 
@@ -267,6 +277,15 @@ class World:
         self.cycle = PDSACycle.objects.create(
             team=cast.kol_rm, title="Opringning efter 48 timer", started_on=clock.today()
         )
+        self.learned = PDSACycle.objects.create(
+            team=cast.kol_rsd,
+            title="Henvisning til rehabilitering",
+            change_idea=self.idea,
+            state=PDSAState.STUDIED,
+            prediction="Vi forventer, at 8 af 10 bliver henvist.",
+            study="9 af 10 blev henvist.",
+            started_on=add_months(last_month, -2),
+        )
         self.material = material_add(
             seminar=self.seminar,
             upload=SimpleUploadedFile("program.pdf", b"%PDF-1.4\n%%EOF\n"),
@@ -311,6 +330,8 @@ class World:
             "status:ratings": {"pk": c.kol.pk},
             "status:indicator": {"pk": self.indicator.pk},
             "status:region": {"pk": c.regions["rm"].pk},
+            "programmes:learning_try_cycle": {"pk": c.kol.pk, "cycle_pk": self.learned.pk},
+            "programmes:learning_try_idea": {"pk": c.kol.pk, "idea_pk": self.idea.pk},
         }
         if name in by_name:
             return by_name[name]
@@ -352,6 +373,8 @@ class World:
     def data(self, name: str) -> dict:
         if name in {"seminars:register"}:
             return {"register-member": self.team_member.pk}
+        if name.startswith("programmes:learning_try_"):
+            return {"team": self.cast.kol_rm.pk}
         return {}
 
 

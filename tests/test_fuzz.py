@@ -175,7 +175,11 @@ def _exports(world: World) -> list[str]:
         reverse("indicators:export_programme", kwargs={"pk": c.kol.pk}),
         reverse("status:export"),
     ]
-    pdfs = [reverse("status:overview_pdf"), reverse("status:programme_pdf", args=[c.kol.pk])]
+    pdfs = [
+        reverse("status:overview_pdf"),
+        reverse("status:programme_pdf", args=[c.kol.pk]),
+        reverse("programmes:learning_pdf", args=[c.kol.pk]),
+    ]
     return [*plain, *(f"{url}?format=xlsx" for url in plain), *pdfs]
 
 

@@ -66,6 +66,9 @@ EXPECTED = {
     ("teams.change_pdsa", "kol_rm"): "100001000",
     ("teams.change_pdsa", "kol_rsd"): "100000100",
     ("teams.change_pdsa", "adhd_rsd"): "100000010",
+    # Everyone in the programme reads its learning library; a team of another LKT does not.
+    ("learning.view_library", "kol"): "111111100",
+    ("learning.view_library", "adhd"): "110100010",
     ("teams.set_progress_score", "kol_rm"): "100001000",
     ("teams.set_progress_score", "kol_rsd"): "100000000",
     # The expert group rates the teams of its own programme only; the lead reads the reports.
