@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.pg import django_on_postgres  # noqa: E402
-from tests.servers import free_port, wait_for_port  # noqa: E402
+from tests.servers import RedisServer, ServiceUnavailable, free_port, wait_for_port  # noqa: E402
 
 LKTS, TEAMS, INDICATORS, MONTHS = 30, 40, 10, 36
 REGIONS = [
@@ -357,6 +357,23 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 def main() -> None:
     env = {"ALLOWED_HOSTS": "127.0.0.1,localhost,testserver"}
+    try:
+        redis: RedisServer | None = RedisServer().start()
+    except ServiceUnavailable as error:
+        print(f"Without Redis ({error}): the cache is a folder, as without REDIS_URL.")
+        redis = None
+    if redis is not None:
+        # Redis is the cache as in production; the job broker stays the folder, so that the
+        # floor (/healthz, which checks the broker) is the same page as without Redis.
+        env.update(REDIS_URL=redis.url, CELERY_BROKER_URL="filesystem://")
+    try:
+        bench(env)
+    finally:
+        if redis is not None:
+            redis.stop()
+
+
+def bench(env: dict[str, str]) -> None:
     with django_on_postgres(**env) as server:
         print(
             f"Building {LKTS} LKTs × {TEAMS} teams × {INDICATORS} indicators × {MONTHS} months "
