@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,6 +24,7 @@ from core.months import parse_month
 from core.paging import paginate
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
+from indicators.chart_cache import changes_state, drawn_once, indicator_state, series_versions
 from indicators.charting import CHART_KINDS, build_chart
 from indicators.forms import ChartChangeForm, PeriodForm
 from indicators.history import measurement_history
@@ -39,31 +42,42 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_data(request.user, pk)
     kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
     months = selectors.programme_months(team.programme)
-    points = selectors.team_points(team)
     changes = selectors.chart_changes(team.programme)
     cycles = selectors.team_pdsa_cycles(team)
     indicators = list(selectors.active_indicators(team.programme))
     definitions = selectors.definition_notes(i.pk for i in indicators)
+    versions = series_versions([i.pk for i in indicators], team_ids=[team.pk], lkt=False)
+    read: list[dict] = []  # the team's figures, read only when a chart must be drawn anew
+
+    def draw(indicator: Indicator, notes: list, relevant: list) -> str:
+        if not read:
+            read.append(selectors.team_points(team))
+        own = {m: p for (ind, m), p in read[0].items() if ind == indicator.pk}
+        chart = build_chart(
+            indicator,
+            months,
+            own,
+            title=indicator.name,
+            kind=kind,
+            changes=relevant,
+            annotations=notes,
+        )
+        return render_to_string("indicators/_chart.html", {"chart": chart})
+
     charts = []
     for indicator in indicators:
-        own = {m: p for (ind, m), p in points.items() if ind == indicator.pk}
         notes = [
             (c.started_on.replace(day=1), f"PDSA: {c.title}")
             for c in cycles
             if c.indicator_id in (None, indicator.pk)
         ] + definitions.get(indicator.pk, [])
         relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
-        charts.append(
-            build_chart(
-                indicator,
-                months,
-                own,
-                title=indicator.name,
-                kind=kind,
-                changes=relevant,
-                annotations=notes,
-            )
+        figure = drawn_once(
+            [versions.get((indicator.pk, team.pk))],
+            [indicator_state(indicator), kind, months, changes_state(relevant), notes],
+            partial(draw, indicator, notes, relevant),
         )
+        charts.append({"indicator": indicator, "figure": figure})
     own_scores = team.progress_scores.filter(rater=ProgressScore.Rater.TEAM)
     context = {
         "team": team,
