@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -13,7 +12,7 @@ from indicators.charting import Chart, build_chart, draw_chart, shared_range
 from indicators.completeness import Provisional, provisional_months
 from indicators.funnel import FunnelPoint
 from indicators.funnel_view import FunnelView, funnel_view
-from indicators.models import Indicator
+from indicators.models import ChartChange, Indicator
 from indicators.selectors import Point
 from programmes.models import Programme
 from teams.models import ImprovementTeam
@@ -74,69 +73,108 @@ def lkt_provisional(
 
 
 def programme_results(programme: Programme, *, kind: str = "run") -> dict:
-    """Everything the programme's results page shows, in a fixed number of queries."""
-    months = selectors.programme_months(programme)
-    teams = list(programme.teams.select_related("region").order_by("region__name", "name"))
-    team_ids = [t.pk for t in teams]
+    """Everything the programme's results page shows at once, in a fixed number of queries
+    (the page itself shows the first indicator and loads the others as they come into view)."""
+    page = results_page(programme)
     points = selectors.programme_points(programme)
     changes = selectors.chart_changes(programme)
-    indicators = list(selectors.active_indicators(programme))
-    today = timezone.localdate()
-    definitions = selectors.definition_notes(i.pk for i in indicators)
-    results = []
-    for indicator in indicators:
-        general = [c for c in changes.get(indicator.pk, []) if c.team_id is None]
-        provisional = lkt_provisional(indicator, teams, points, months, today)
-        aggregate = build_chart(
+    notes = selectors.definition_notes(i.pk for i in page["indicators"])
+    results = [
+        indicator_results(
+            programme,
             indicator,
-            months,
-            aggregate_points(indicator, team_ids, points, months),
-            title=f"{indicator.name} – {programme.name}",
+            page["teams"],
+            page["months"],
+            points,
+            changes.get(indicator.pk, []),
+            notes.get(indicator.pk, []),
             kind=kind,
-            changes=general,
-            annotations=definitions.get(indicator.pk, []),
-            lkt=True,
-            provisional=provisional,
         )
-        small = []
-        for team in teams:
-            own = {
-                m: points[(team.pk, indicator.pk, m)]
-                for m in months
-                if (team.pk, indicator.pk, m) in points
-            }
-            relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
-            small.append(
-                (
-                    team,
-                    build_chart(
-                        indicator,
-                        months,
-                        own,
-                        title=team.name,
-                        kind=kind,
-                        changes=relevant,
-                        annotations=definitions.get(indicator.pk, []),
-                        draw=False,
-                    ),
-                )
-            )
-        # Every team's panel of one indicator on the same y scale, so the panels compare.
-        common = shared_range(chart for _, chart in small)
-        for _, chart in small:
-            draw_chart(
-                chart, width=SMALL_WIDTH, height=SMALL_HEIGHT, y_range=common, legend_rows_min=2
-            )
-        complete = [m for m in months if m not in provisional]
-        funnel = _funnel(indicator, teams, points, complete)
-        results.append(IndicatorResults(indicator, aggregate, small, funnel))
+        for indicator in page["indicators"]
+    ]
+    return {**page, "results": results}
+
+
+def results_page(programme: Programme) -> dict:
+    """The page around the charts: months, teams, indicators and each team's completeness,
+    from counts per team and month (never every measurement): a fixed number of queries."""
+    frame = results_frame(programme)
+    indicators = list(selectors.active_indicators(programme))
+    counted = selectors.registrations_per_team_month(programme, [i.pk for i in indicators])
     return {
-        "months": months,
-        "results": results,
-        "completeness": _completeness(teams, indicators, points, months),
+        **frame,
+        "indicators": indicators,
+        "completeness": _completeness(frame["teams"], indicators, counted, frame["months"]),
         "scores": selectors.latest_progress_scores(programme),
-        "teams": teams,
     }
+
+
+def results_frame(programme: Programme) -> dict:
+    """The months and the teams (with their regions) every part of the page is drawn over."""
+    return {
+        "months": selectors.programme_months(programme),
+        "teams": list(programme.teams.select_related("region").order_by("region__name", "name")),
+    }
+
+
+def indicator_results(
+    programme: Programme,
+    indicator: Indicator,
+    teams: list[ImprovementTeam],
+    months: list[dt.date],
+    points: dict[tuple[int, int, dt.date], Point],
+    changes: list[ChartChange],
+    notes: list[tuple[dt.date, str]],
+    *,
+    kind: str = "run",
+    small_multiples: bool = True,
+) -> IndicatorResults:
+    """One indicator's LKT-level chart, funnel and (`small_multiples`) every team's chart, with
+    its baselines and splits (`changes`) and definition changes (`notes`)."""
+    team_ids = [t.pk for t in teams]
+    general = [c for c in changes if c.team_id is None]
+    provisional = lkt_provisional(indicator, teams, points, months, timezone.localdate())
+    aggregate = build_chart(
+        indicator,
+        months,
+        aggregate_points(indicator, team_ids, points, months),
+        title=f"{indicator.name} – {programme.name}",
+        kind=kind,
+        changes=general,
+        annotations=notes,
+        lkt=True,
+        provisional=provisional,
+    )
+    small = []
+    for team in teams if small_multiples else []:
+        own = {
+            m: points[(team.pk, indicator.pk, m)]
+            for m in months
+            if (team.pk, indicator.pk, m) in points
+        }
+        relevant = [c for c in changes if c.team_id in (None, team.pk)]
+        small.append(
+            (
+                team,
+                build_chart(
+                    indicator,
+                    months,
+                    own,
+                    title=team.name,
+                    kind=kind,
+                    changes=relevant,
+                    annotations=notes,
+                    draw=False,
+                ),
+            )
+        )
+    # Every team's panel of one indicator on the same y scale, so the panels compare.
+    common = shared_range(chart for _, chart in small)
+    for _, chart in small:
+        draw_chart(chart, width=SMALL_WIDTH, height=SMALL_HEIGHT, y_range=common, legend_rows_min=2)
+    complete = [m for m in months if m not in provisional]
+    funnel = _funnel(indicator, teams, points, complete)
+    return IndicatorResults(indicator, aggregate, small, funnel)
 
 
 def _funnel(
@@ -176,20 +214,16 @@ class Completeness:
 def _completeness(
     teams: list[ImprovementTeam],
     indicators: list[Indicator],
-    points: dict[tuple[int, int, dt.date], Point],
+    counted: dict[tuple[int, dt.date], int],
     months: list[dt.date],
 ) -> list[Completeness]:
     """Registered / expected team-months per team, from the team's start (or the programme's)."""
-    counted: defaultdict[tuple[int, dt.date], int] = defaultdict(int)
-    wanted = {ind.pk for ind in indicators}
-    for team_id, indicator_id, month in points:
-        if indicator_id in wanted:
-            counted[(team_id, month)] += 1
+    wanted = len(indicators)
     rows = []
     for team in teams:
         own_months = [
             m for m in months if not team.started_on or m >= team.started_on.replace(day=1)
         ]
-        registered = sum(min(counted[(team.pk, m)], len(wanted)) for m in own_months)
-        rows.append(Completeness(team, registered, len(own_months) * len(wanted)))
+        registered = sum(min(counted.get((team.pk, m), 0), wanted) for m in own_months)
+        rows.append(Completeness(team, registered, len(own_months) * wanted))
     return rows

@@ -29,10 +29,8 @@ from indicators.charting import CHART_KINDS, build_chart
 from indicators.forms import ChartChangeForm, PeriodForm
 from indicators.history import measurement_history
 from indicators.models import ChartChange, Indicator, Measurement
-from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record
 from indicators.summaries import refresh_summaries
-from programmes.access import get_programme_for_user
 from teams.models import ImprovementTeam, ProgressScore
 
 
@@ -212,17 +210,6 @@ def _beyond_field_errors(
             if inputs.get(name) not in form.errors
         }
     )
-
-
-@require_GET
-@login_required
-def show_programme_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    programme = get_programme_for_user(request.user, pk)
-    if not request.user.has_perm("indicators.view_team_data", programme):
-        raise Http404
-    kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
-    context = {"programme": programme, "kind": kind, **programme_results(programme, kind=kind)}
-    return render(request, "indicators/programme_results.html", context)
 
 
 @require_http_methods(["GET", "POST"])

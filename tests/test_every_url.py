@@ -119,6 +119,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "indicators:monthly_report": [("GET", "Looooooonn")],
     "indicators:monthly_reports": [("GET", "Lonononnnn")],
     "indicators:programme_results": [("GET", "Looooooonn")],
+    "indicators:programme_results_part": [("GET", "Looooooonn")],
     "indicators:chart_changes": [("GET", "Looooooonn"), ("POST", "Lofoffffnn")],
     "indicators:indicator_list": [("GET", "Looooooonn")],
     "indicators:proposal_list": [("GET", "Looooooonn")],
@@ -191,6 +192,8 @@ ANOTHER_PROGRAMME: dict[str, list[tuple[str, str]]] = {
     "programmes:change_package": [("GET", "Loonnnnnon")],
     "programmes:diagram_edit": [("GET", "Lofnnnnnfn"), ("POST", "Lofnnnnnfn")],
     "programmes:idea_create": [("GET", "Lofnnnnnfn")],
+    "indicators:programme_results": [("GET", "Loononnnon")],
+    "indicators:programme_results_part": [("GET", "Loononnnon")],
 }
 
 
@@ -286,6 +289,11 @@ class World:
             "status:ratings": {"pk": c.kol.pk},
             "status:indicator": {"pk": self.indicator.pk},
             "status:region": {"pk": c.regions["rm"].pk},
+            "indicators:programme_results_part": {
+                "pk": c.kol.pk,
+                "indicator_pk": self.indicator.pk,
+                "part": "teams",
+            },
         }
         if name in by_name:
             return by_name[name]
@@ -368,6 +376,11 @@ def test_another_programmes_url_answers_each_role_as_expected(
         "indicators:indicator_detail": {"pk": indicator.pk},
         "indicators:indicator_edit": {"pk": indicator.pk},
         "status:region": {"pk": cast.regions["rsd"].pk},
+        "indicators:programme_results_part": {
+            "pk": cast.adhd.pk,
+            "indicator_pk": indicator.pk,
+            "part": "lkt",
+        },
     }.get(name, {"pk": cast.adhd.pk})
     if role != "anonymous":
         client.force_login(getattr(cast, role))
