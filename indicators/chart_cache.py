@@ -61,16 +61,20 @@ def changes_state(changes: Iterable[ChartChange]) -> tuple:
     return tuple((c.pk, c.kind, c.period_start, c.reason, c.team_id) for c in changes)
 
 
-def drawn_once(
-    versions: Iterable[str | None], inputs: Iterable[Any], draw: Callable[[], str]
-) -> SafeString:
-    """`draw()`'s HTML, kept under the series' versions, the other `inputs` and the active
-    language; drawn every time when a series has no stored version."""
+def drawing_key(versions: Iterable[str | None], inputs: Iterable[Any]) -> str | None:
+    """The cache key (and ETag) of a drawing of the series' `versions` and the other `inputs`
+    in the active language; None when a series has no stored version."""
     versions = list(versions)
     if any(version is None for version in versions):
-        return mark_safe(draw())  # noqa: S308 -- our own rendered template
+        return None
     key = repr((translation.get_language(), versions, list(inputs)))
-    key = "lkt-chart:" + hashlib.sha256(key.encode()).hexdigest()
+    return "lkt-chart:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def drawn_once(key: str | None, draw: Callable[[], str]) -> SafeString:
+    """`draw()`'s HTML, kept under `key` (`drawing_key`); drawn every time without a key."""
+    if key is None:
+        return mark_safe(draw())  # noqa: S308 -- our own rendered template
     html = cache.get(key)
     if html is None:
         html = draw()

@@ -9,18 +9,28 @@ fragments as whole pages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedRequest
 from indicators import selectors
-from indicators.chart_cache import changes_state, drawn_once, indicator_state, series_versions
+from indicators.chart_cache import (
+    changes_state,
+    drawing_key,
+    drawn_once,
+    indicator_state,
+    series_versions,
+)
 from indicators.charting import CHART_KINDS
 from indicators.models import Indicator
 from indicators.programme_results import indicator_results, results_frame, results_page
@@ -49,9 +59,10 @@ def indicator_part(
     months: list,
     kind: str,
     part: str,
-) -> SafeString:
-    """One indicator's "lkt" part (LKT-level chart and funnel) or "teams" (small multiples),
-    drawn once per version of its series and of everything else it shows."""
+) -> tuple[str | None, Callable[[], SafeString]]:
+    """One indicator's "lkt" part (LKT-level chart and funnel) or "teams" (small multiples):
+    its key (`drawing_key`, also its ETag) and its HTML, drawn once per version of its series
+    and of everything else it shows."""
     changes = selectors.chart_changes(programme, indicator).get(indicator.pk, [])
     notes = selectors.definition_notes([indicator.pk]).get(indicator.pk, [])
     versions = series_versions([indicator.pk], team_ids=[t.pk for t in teams])
@@ -86,7 +97,8 @@ def indicator_part(
         )
         return render_to_string(PARTS[part], {"result": result, "programme": programme})
 
-    return drawn_once(series, inputs, draw)
+    key = drawing_key(series, inputs)
+    return key, partial(drawn_once, key, draw)
 
 
 @require_GET
@@ -101,7 +113,8 @@ def show_programme_results(request: AuthenticatedRequest, pk: int) -> HttpRespon
         "kind": kind,
         **page,
         "first": [
-            indicator_part(programme, i, page["teams"], page["months"], kind, "lkt") for i in first
+            indicator_part(programme, i, page["teams"], page["months"], kind, "lkt")[1]()
+            for i in first
         ],
     }
     return render(request, "indicators/programme_results.html", context)
@@ -119,17 +132,30 @@ def show_indicator_part(
     indicator = get_object_or_404(selectors.active_indicators(programme), pk=indicator_pk)
     kind = _kind(request)
     frame = results_frame(programme)
+    key, html = indicator_part(programme, indicator, frame["teams"], frame["months"], kind, part)
     context = {
         "programme": programme,
         "indicator": indicator,
         "teams": frame["teams"],
         "kind": kind,
         "part": part,
-        "html": indicator_part(programme, indicator, frame["teams"], frame["months"], kind, part),
     }
-    if request.htmx:
-        return render(request, "indicators/_results_part.html", context)
-    return render(request, "indicators/programme_results_part.html", context)
+    if not request.htmx:  # a page of its own, with the person's own navigation
+        return render(
+            request, "indicators/programme_results_part.html", {**context, "html": html()}
+        )
+    # The part alone is the same for everyone who may see it: the browser may keep it and ask
+    # again with its ETag (304 when the drawing is unchanged).
+    etag = f'"{key.removeprefix("lkt-chart:")[:32]}"' if key else None
+    unchanged = get_conditional_response(request, etag=etag) if etag else None
+    if unchanged is not None:
+        return unchanged
+    response = render(request, "indicators/_results_part.html", {**context, "html": html()})
+    if etag:
+        response["ETag"] = etag
+        response["Cache-Control"] = "private, no-cache"
+        patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 urlpatterns = [

@@ -24,7 +24,13 @@ from core.months import parse_month
 from core.paging import paginate
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
-from indicators.chart_cache import changes_state, drawn_once, indicator_state, series_versions
+from indicators.chart_cache import (
+    changes_state,
+    drawing_key,
+    drawn_once,
+    indicator_state,
+    series_versions,
+)
 from indicators.charting import CHART_KINDS, build_chart
 from indicators.forms import ChartChangeForm, PeriodForm
 from indicators.history import measurement_history
@@ -70,11 +76,11 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             if c.indicator_id in (None, indicator.pk)
         ] + definitions.get(indicator.pk, [])
         relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
-        figure = drawn_once(
+        key = drawing_key(
             [versions.get((indicator.pk, team.pk))],
             [indicator_state(indicator), kind, months, changes_state(relevant), notes],
-            partial(draw, indicator, notes, relevant),
         )
+        figure = drawn_once(key, partial(draw, indicator, notes, relevant))
         charts.append({"indicator": indicator, "figure": figure})
     own_scores = team.progress_scores.filter(rater=ProgressScore.Rater.TEAM)
     context = {
