@@ -244,7 +244,7 @@ def _export(
     """The teams' measurements as a file; 304 when the asker's copy is still the current one."""
     version, changed = export_version(team_ids)
     etag = f'"{version}-{request.GET.get("format") == "xlsx"}"'
-    modified = changed.timestamp() if changed else None
+    modified = int(changed.timestamp()) if changed else None  # HTTP dates have whole seconds
     unchanged = get_conditional_response(request, etag=etag, last_modified=modified)
     if unchanged is not None:
         return unchanged
