@@ -8,7 +8,9 @@ load).
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache
@@ -19,45 +21,30 @@ logger = logging.getLogger(__name__)
 _DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+def _unless_down(method: Callable[..., Any], answer: Callable[..., Any]) -> Callable[..., Any]:
+    """`method`, answering `answer(*arguments)` instead when Redis cannot be reached."""
+
+    @functools.wraps(method)
+    def call(self: RedisCache, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except _DOWN:
+            logger.warning("Cache unreachable: %s skipped", method.__name__)
+            return answer(*args, **kwargs)
+
+    return call
+
+
+def _given_default(key: Any, default: Any = None, *args: Any, **kwargs: Any) -> Any:
+    return default
+
+
 class TolerantRedisCache(RedisCache):
     """Django's RedisCache; when Redis is unreachable, reads miss and writes are skipped."""
 
-    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        try:
-            return super().get(key, default, version)
-        except _DOWN:
-            logger.warning("Cache unreachable: read of %s missed", key)
-            return default
-
-    def get_many(self, keys: Any, version: int | None = None) -> dict:
-        try:
-            return super().get_many(keys, version)
-        except _DOWN:
-            logger.warning("Cache unreachable: read of %d keys missed", len(keys))
-            return {}
-
-    def set(self, key: Any, value: Any, timeout: Any = None, version: int | None = None) -> None:
-        try:
-            super().set(key, value, timeout, version)
-        except _DOWN:
-            logger.warning("Cache unreachable: write of %s skipped", key)
-
-    def add(self, key: Any, value: Any, timeout: Any = None, version: int | None = None) -> bool:
-        try:
-            return super().add(key, value, timeout, version)
-        except _DOWN:
-            logger.warning("Cache unreachable: write of %s skipped", key)
-            return False
-
-    def delete(self, key: Any, version: int | None = None) -> bool:
-        try:
-            return super().delete(key, version)
-        except _DOWN:
-            logger.warning("Cache unreachable: deletion of %s skipped", key)
-            return False
-
-    def has_key(self, key: Any, version: int | None = None) -> bool:
-        try:
-            return super().has_key(key, version)
-        except _DOWN:
-            return False
+    get = _unless_down(RedisCache.get, _given_default)
+    get_many = _unless_down(RedisCache.get_many, lambda *args, **kwargs: {})
+    has_key = _unless_down(RedisCache.has_key, lambda *args, **kwargs: False)
+    set = _unless_down(RedisCache.set, lambda *args, **kwargs: None)
+    add = _unless_down(RedisCache.add, lambda *args, **kwargs: False)
+    delete = _unless_down(RedisCache.delete, lambda *args, **kwargs: False)
