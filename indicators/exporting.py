@@ -278,7 +278,7 @@ def export_version(team_ids: Iterable[int]) -> tuple[str, dt.datetime | None]:
     deleted = Measurement.history.filter(team_id__in=ids, history_type="-").aggregate(
         at=Max("history_date")
     )["at"]
-    names = list(
+    names: list[tuple] = list(
         ImprovementTeam.objects.filter(pk__in=ids)
         .order_by("pk")
         .values_list("pk", "name", "region__name", "programme__name")

@@ -62,10 +62,10 @@ def programme_points(
 ) -> dict[tuple[int, int, dt.date], Point]:
     """Every measurement of every team in the programme (of one `indicator`, if given), by
     (team id, indicator id, month)."""
-    rows = Measurement.objects.filter(indicator__programme=programme)
+    found = Measurement.objects.filter(indicator__programme=programme)
     if indicator is not None:
-        rows = rows.filter(indicator=indicator)
-    rows = rows.values(
+        found = found.filter(indicator=indicator)
+    rows = found.values(
         "team_id", "indicator_id", "period_start", "numerator", "denominator", "value"
     )
     return {(r["team_id"], r["indicator_id"], r["period_start"]): _point(r) for r in rows}

@@ -23,7 +23,6 @@ from indicators.completeness import (
 )
 from indicators.models import ChartChange, Measure, SeriesSummary
 from indicators.programme_results import aggregate_points
-from tests.lazy import with_lazy_parts
 from indicators.selectors import Point, programme_points
 from indicators.services import Entry, chart_change_add, measurements_record_many
 from indicators.summaries import (
@@ -35,6 +34,7 @@ from indicators.summaries import (
 )
 from status.selectors.series import SeriesStatus
 from tests.factories import IndicatorFactory, ProgrammeFactory, TeamFactory
+from tests.lazy import with_lazy_parts
 
 # --- The rule itself (pure Python) ------------------------------------------------------------
 
