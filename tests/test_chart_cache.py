@@ -214,3 +214,17 @@ def test_a_figure_corrected_in_the_admin_is_drawn_on_the_next_request(client, ko
     admin.site._registry[Measurement].save_model(request, measurement, None, True)
     reads, after = _measurement_reads(client, url)
     assert reads == 1 and after != before
+
+
+def test_the_status_page_draws_the_lkt_charts_anew_when_the_series_changes(client, kol) -> None:
+    cast, share, last = kol
+    client.force_login(cast.steering)
+    url = reverse("status:programme", args=[cast.kol.pk])
+    svgs = re.compile(r'<div class="spc-scroll">(<svg.*?</svg>)', re.S)
+    first = svgs.findall(client.get(url).content.decode())
+    assert first and svgs.findall(client.get(url).content.decode()) == first
+    for team in (cast.kol_rm, cast.kol_rsd):
+        measurement_record(
+            team=team, indicator=share, period_start=last, numerator=40, denominator=40, by=None
+        )
+    assert svgs.findall(client.get(url).content.decode()) != first
