@@ -27,7 +27,7 @@ from indicators.access import get_indicator_for_user, get_team_for_data
 from indicators.chart_cache import (
     changes_state,
     drawing_key,
-    drawn_once,
+    drawn_once_each,
     indicator_state,
     series_versions,
 )
@@ -68,7 +68,7 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         )
         return render_to_string("indicators/_chart.html", {"chart": chart})
 
-    charts = []
+    drawings = []
     for indicator in indicators:
         notes = [
             (c.started_on.replace(day=1), f"PDSA: {c.title}")
@@ -80,8 +80,11 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             [versions.get((indicator.pk, team.pk))],
             [indicator_state(indicator), kind, months, changes_state(relevant), notes],
         )
-        figure = drawn_once(key, partial(draw, indicator, notes, relevant))
-        charts.append({"indicator": indicator, "figure": figure})
+        drawings.append((key, partial(draw, indicator, notes, relevant)))
+    charts = [
+        {"indicator": indicator, "figure": figure}
+        for indicator, figure in zip(indicators, drawn_once_each(drawings), strict=True)
+    ]
     own_scores = team.progress_scores.filter(rater=ProgressScore.Rater.TEAM)
     context = {
         "team": team,

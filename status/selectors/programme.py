@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from indicators.chart_cache import changes_state, drawing_key, drawn_once, indicator_state
+from indicators.chart_cache import changes_state, drawing_key, drawn_once_each, indicator_state
 from indicators.charting import Chart, build_chart
 from indicators.models import ChartChange, Indicator
 from indicators.summaries import points_of, provisional_of, summaries_for
@@ -59,10 +59,13 @@ def lkt_charts(programme: Programme, series: Sequence[SeriesStatus]) -> list[Cha
 def lkt_figures(programme: Programme, series: Sequence[SeriesStatus]) -> list[SafeString]:
     """The same charts as figures (`status/_programme_chart.html`), each drawn once per version
     of its series (`indicators.chart_cache`)."""
-    return [
-        drawn_once(key, lambda draw=draw: render_to_string(FIGURE, {"chart": draw()}))
-        for key, draw in _lkt_drawings(programme, series)
-    ]
+    return drawn_once_each(
+        (key, partial(_figure, draw)) for key, draw in _lkt_drawings(programme, series)
+    )
+
+
+def _figure(draw: Callable[[], Chart]) -> str:
+    return render_to_string(FIGURE, {"chart": draw()})
 
 
 FIGURE = "status/_programme_chart.html"
@@ -81,7 +84,7 @@ def _lkt_drawings(
     for change in ChartChange.objects.filter(indicator__in=indicators, team__isnull=True):
         changes[change.indicator_id].append(change)
     definitions = definition_notes(i.pk for i in indicators)
-    drawings = []
+    drawings: list[tuple[str | None, Callable[[], Chart]]] = []
     for indicator in indicators:
         summary = summaries[(indicator.pk, None)]
         own_changes = changes.get(indicator.pk, [])
