@@ -82,11 +82,16 @@ bench-import: $(STAMP)
 bench-spc: $(STAMP)
 	$(BIN)/python bench/bench_spc.py
 
-# The steering group's status pages at national scale (430,000 measurements) under gunicorn.
+# The pages people use at national scale (430,000 measurements) under gunicorn, with Redis.
 .PHONY: bench
 bench: $(STAMP)
 	@command -v wrk >/dev/null || echo "wrk is not installed (apt-get install -y wrk); using a Python client."
 	$(BIN)/python bench/bench_overview.py
+
+# What one signed-in request costs, middleware by middleware (time and queries).
+.PHONY: bench-request
+bench-request: $(STAMP)
+	$(BIN)/python bench/bench_request.py
 
 # Load and faults (bench/load.py, bench/faults.py): gunicorn with production settings on a
 # throwaway PostgreSQL; figures printed, exit code 1 when a request failed or a write is missing.

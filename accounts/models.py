@@ -71,6 +71,9 @@ class User(AbstractUser):
         default=False,
         help_text=_("Så kan kun en administrator genaktivere personen."),
     )
+    # Moved on by every change of the person's posts and memberships (accounts.roles), so that
+    # roles cached under an older number are never read again; the row is read on every request.
+    roles_version = models.PositiveIntegerField(default=0, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

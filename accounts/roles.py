@@ -30,11 +30,14 @@ table the tests walk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import rules
-from django.db.models import Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db.models import F, Q, QuerySet
 
 # The models the matrix reasons about, named rather than imported: `accounts` sits below the
 # apps that define them (import contracts in pyproject.toml), and the predicates only read the
@@ -47,7 +50,7 @@ FORMAL_LEADER = "formal_leader"  # teams.TeamMember.Role.FORMAL_LEADER
 
 @dataclass(frozen=True)
 class Roles:
-    """What one person is attached to, loaded once per request (a handful of small queries)."""
+    """What one person is attached to: four small queries, once per change of them (cached)."""
 
     lead_programmes: frozenset[int] = field(default_factory=frozenset)
     expert_programmes: frozenset[int] = field(default_factory=frozenset)
@@ -64,16 +67,44 @@ class Roles:
         return self.lead_programmes | self.expert_programmes | self.team_programmes
 
 
+ROLES_CACHE_SECONDS = 12 * 3600
+
+
 def roles_of(user: Any) -> Roles:
-    """The person's attachments, cached on the user object for the rest of the request."""
+    """The person's attachments: memoised on the user object for the rest of the request, and
+    kept in the cache under the person's `roles_version`, which every change of their posts and
+    memberships moves on (`roles_changed`), so a change takes effect on the next request."""
     if not getattr(user, "is_authenticated", False):
         return Roles()
     cached = getattr(user, "_lkt_roles", None)
     if cached is not None:
         return cached
-    # The person's attachments, reached through the relations the other apps point at users.
+    # The fields in the name: roles cached by a release with other fields are not read.
+    shape = "roles-" + "-".join(f.name for f in fields(Roles))
+    roles = per_roles_version(user, shape, lambda: _load_roles(user))
+    user._lkt_roles = roles
+    return roles
+
+
+def per_roles_version(user: Any, name: str, load: Callable[[], Any]) -> Any:
+    """`load()`, kept in the cache under the person's `roles_version` (see `roles_of`)."""
+    if getattr(user, "_lkt_roles_stale", False):
+        return load()
+    joined = user.date_joined.timestamp() if user.date_joined else 0
+    # The person, the moment their account was made (a reused id is another person) and the
+    # version of their posts and memberships.
+    key = f"lkt-{name}:{user.pk}:{joined:.6f}:{user.roles_version}"
+    found = cache.get(key)
+    if found is None:
+        found = load()
+        cache.set(key, found, ROLES_CACHE_SECONDS)
+    return found
+
+
+def _load_roles(user: Any) -> Roles:
+    """The person's attachments, reached through the relations the other apps point at users."""
     memberships = list(user.team_memberships.values_list("team_id", "team__programme_id", "role"))
-    roles = Roles(
+    return Roles(
         lead_programmes=frozenset(user.led_programmes.values_list("programme_id", flat=True)),
         expert_programmes=frozenset(
             user.expert_memberships.values_list("group__programme_id", flat=True)
@@ -89,15 +120,27 @@ def roles_of(user: Any) -> Roles:
         ),
         regions=frozenset(user.coordinated_regions.values_list("region_id", flat=True)),
     )
-    user._lkt_roles = roles
-    return roles
 
 
 def forget_roles(user: Any) -> None:
-    """Drop the cached roles after a change to the person's attachments."""
+    """Drop the roles memoised on this user object after a change to the person's attachments;
+    for the rest of its life the object reads them from the database (its `roles_version` is
+    the one from before the change)."""
     if hasattr(user, "_lkt_roles"):
         del user._lkt_roles
     user.__dict__.pop("_lkt_team_region_programmes", None)
+    user._lkt_roles_stale = True
+
+
+def roles_changed(user_ids: Iterable[int | None]) -> None:
+    """The posts or memberships of these people changed: their cached roles are not read again.
+
+    Called by the signals of every model `roles_of` reads (programmes/signals.py,
+    teams/signals.py), inside the transaction of the change itself.
+    """
+    ids = {pk for pk in user_ids if pk is not None}
+    if ids:
+        get_user_model().objects.filter(pk__in=ids).update(roles_version=F("roles_version") + 1)
 
 
 def _is(obj: Any, label: str) -> bool:

@@ -1,4 +1,4 @@
-"""Authentication signals → the security trail."""
+"""Authentication signals → the security trail; permission changes → the roles' version."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import time
 from typing import Any
 
 from axes.signals import user_locked_out
+from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from accounts.models import SecurityEvent
+from accounts.models import SecurityEvent, User
+from accounts.roles import roles_changed
 from accounts.security import record
 from accounts.two_factor import HAS_DEVICE_KEY, has_device
 
@@ -37,3 +40,23 @@ def _login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs:
 @receiver(user_locked_out)
 def _locked_out(sender: Any, request: Any, username: str = "", **kwargs: Any) -> None:
     record(SecurityEvent.Kind.LOCKED_OUT, request, username=username or "")
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+@receiver(m2m_changed, sender=User.user_permissions.through)
+def _permissions_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set | None, **kwargs: Any
+) -> None:
+    """A person's model permissions or groups changed (the admin): their cached ones are stale."""
+    if action.startswith("post_"):
+        roles_changed(pk_set or () if reverse else [instance.pk])
+
+
+@receiver(m2m_changed, sender=Group.permissions.through)
+def _group_permissions_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set | None, **kwargs: Any
+) -> None:
+    """A group's permissions changed: so did those of everyone in it."""
+    if action.startswith("post_"):
+        groups = Group.objects.filter(pk__in=pk_set or ()) if reverse else [instance]
+        roles_changed(User.objects.filter(groups__in=groups).values_list("pk", flat=True))

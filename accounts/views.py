@@ -32,7 +32,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
             person = invitation_accept(invitation=invitation, password=password)
         except ValidationError:  # used or withdrawn since the page was opened
             return _invalid_invitation(request, invitation)
-        login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, person, backend="accounts.backends.CachedModelBackend")
         messages.success(
             request,
             _("Velkommen til LKT-portalen, %(name)s! Din bruger er aktiveret, og du er logget ind.")

@@ -10,6 +10,7 @@ from indicators.models import (
     SeriesSummary,
     UploadPreview,
 )
+from indicators.summaries import refresh_summaries
 
 
 @admin.register(Indicator)
@@ -36,6 +37,22 @@ class MeasurementAdmin(SimpleHistoryAdmin):
     date_hierarchy = "period_start"
     autocomplete_fields = ["team", "indicator"]
     list_select_related = ["team", "indicator", "registered_by"]
+
+    # A figure changed here is analysed again like one changed in the portal, so the status
+    # pages and the charts (drawn once per version of a series) show it.
+    def save_model(self, request, obj, form, change) -> None:  # noqa: ANN001
+        super().save_model(request, obj, form, change)
+        refresh_summaries([obj.indicator_id], [obj.team_id])
+
+    def delete_model(self, request, obj) -> None:  # noqa: ANN001
+        super().delete_model(request, obj)
+        refresh_summaries([obj.indicator_id], [obj.team_id])
+
+    def delete_queryset(self, request, queryset) -> None:  # noqa: ANN001
+        touched = {(m.indicator_id, m.team_id) for m in queryset}
+        super().delete_queryset(request, queryset)
+        for indicator_id, team_id in touched:
+            refresh_summaries([indicator_id], [team_id])
 
 
 @admin.register(ChartChange)

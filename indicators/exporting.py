@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 from collections.abc import Iterable, Iterator
@@ -15,8 +16,8 @@ from decimal import Decimal
 from itertools import chain, islice
 from typing import Any
 
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Count, Max, QuerySet
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from core.months import add_months, first_of_month
@@ -264,3 +265,31 @@ def template_rows(user: Any) -> list[list[Any]]:
                 ]
             )
     return rows
+
+
+def export_version(team_ids: Iterable[int]) -> tuple[str, dt.datetime | None]:
+    """An ETag and the Last-Modified time of the teams' export, without reading its rows: the
+    measurements' count and latest change (a deletion shows in their history), and the names
+    the rows carry (teams, regions, programmes, indicators)."""
+    ids = list(team_ids)
+    facts = Measurement.objects.filter(team_id__in=ids).aggregate(
+        n=Count("pk"), changed=Max("updated_at")
+    )
+    deleted = Measurement.history.filter(team_id__in=ids, history_type="-").aggregate(
+        at=Max("history_date")
+    )["at"]
+    names: list[tuple] = list(
+        ImprovementTeam.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "name", "region__name", "programme__name")
+    )
+    names += list(
+        Indicator.objects.filter(programme__teams__in=ids)
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", "name", "unit", "order")
+    )
+    moments = [moment for moment in (facts["changed"], deleted) if moment is not None]
+    version = repr((facts["n"], moments, names, translation.get_language()))
+    etag = hashlib.sha256(version.encode()).hexdigest()[:32]
+    return etag, max(moments, default=None)

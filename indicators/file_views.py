@@ -24,7 +24,9 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils import timezone
+from django.utils.cache import get_conditional_response
 from django.utils.formats import date_format, number_format
+from django.utils.http import http_date
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -43,6 +45,7 @@ from indicators.exporting import (
     csv_lines,
     export_measurements,
     export_row,
+    export_version,
     file_name,
     template_rows,
     visible_team_ids,
@@ -238,9 +241,21 @@ def export_region(request: AuthenticatedRequest, pk: int) -> HttpResponse | Stre
 def _export(
     request: HttpRequest, scope: str, name: str, team_ids: list[int]
 ) -> HttpResponse | StreamingHttpResponse:
+    """The teams' measurements as a file; 304 when the asker's copy is still the current one."""
+    version, changed = export_version(team_ids)
+    etag = f'"{version}-{request.GET.get("format") == "xlsx"}"'
+    modified = int(changed.timestamp()) if changed else None  # HTTP dates have whole seconds
+    unchanged = get_conditional_response(request, etag=etag, last_modified=modified)
+    if unchanged is not None:
+        return unchanged
     measurements = export_measurements(team_ids).iterator(chunk_size=2000)
     rows = (export_row(measurement) for measurement in measurements)
-    return _file_response(request, EXPORT_HEADER, rows, scope, name)
+    response = _file_response(request, EXPORT_HEADER, rows, scope, name)
+    response["ETag"] = etag
+    if changed is not None:
+        response["Last-Modified"] = http_date(modified)
+    response["Cache-Control"] = "private, no-cache"  # kept by the browser, asked again each time
+    return response
 
 
 def _file_response(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -128,59 +127,107 @@ def lkt_charts(programme: Programme, *, kind: str = "run", draw: bool = True) ->
 
 
 def programme_results(programme: Programme, *, kind: str = "run") -> dict:
-    """Everything the programme's results page shows, in a fixed number of queries."""
-    months = selectors.programme_months(programme)
-    teams = list(programme.teams.select_related("region").order_by("region__name", "name"))
+    """Everything the programme's results page shows at once, in a fixed number of queries
+    (the page itself shows the first indicator and loads the others as they come into view)."""
+    page = results_page(programme)
     points = selectors.programme_points(programme)
     changes = selectors.chart_changes(programme)
-    indicators = list(selectors.active_indicators(programme))
-    today = timezone.localdate()
-    definitions = selectors.definition_notes(i.pk for i in indicators)
-    results = []
-    for indicator in indicators:
-        aggregate = lkt_chart(
-            indicator, programme, teams, points, months, changes, definitions, today, kind=kind
+    notes = selectors.definition_notes(i.pk for i in page["indicators"])
+    results = [
+        indicator_results(
+            programme,
+            indicator,
+            page["teams"],
+            page["months"],
+            points,
+            changes.get(indicator.pk, []),
+            notes.get(indicator.pk, []),
+            kind=kind,
         )
-        small = []
-        for team in teams:
-            own = {
-                m: points[(team.pk, indicator.pk, m)]
-                for m in months
-                if (team.pk, indicator.pk, m) in points
-            }
-            relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
-            small.append(
-                (
-                    team,
-                    build_chart(
-                        indicator,
-                        months,
-                        own,
-                        title=team.name,
-                        kind=kind,
-                        changes=relevant,
-                        annotations=definitions.get(indicator.pk, []),
-                        draw=False,
-                    ),
-                )
-            )
-        # Every team's panel of one indicator on the same y scale, so the panels compare.
-        common = shared_range(chart for _, chart in small)
-        for _, chart in small:
-            draw_chart(
-                chart, width=SMALL_WIDTH, height=SMALL_HEIGHT, y_range=common, legend_rows_min=2
-            )
-        provisional = lkt_provisional(indicator, teams, points, months, today)
-        complete = [m for m in months if m not in provisional]
-        funnel = _funnel(indicator, teams, points, complete)
-        results.append(IndicatorResults(indicator, aggregate, small, funnel))
+        for indicator in page["indicators"]
+    ]
+    return {**page, "results": results}
+
+
+def results_page(programme: Programme) -> dict:
+    """The page around the charts: months, teams, indicators and each team's completeness,
+    from counts per team and month (never every measurement): a fixed number of queries."""
+    frame = results_frame(programme)
+    indicators = list(selectors.active_indicators(programme))
+    counted = selectors.registrations_per_team_month(programme, [i.pk for i in indicators])
     return {
-        "months": months,
-        "results": results,
-        "completeness": _completeness(teams, indicators, points, months),
+        **frame,
+        "indicators": indicators,
+        "completeness": _completeness(frame["teams"], indicators, counted, frame["months"]),
         "scores": selectors.latest_progress_scores(programme),
-        "teams": teams,
     }
+
+
+def results_frame(programme: Programme) -> dict:
+    """The months and the teams (with their regions) every part of the page is drawn over."""
+    return {
+        "months": selectors.programme_months(programme),
+        "teams": list(programme.teams.select_related("region").order_by("region__name", "name")),
+    }
+
+
+def indicator_results(
+    programme: Programme,
+    indicator: Indicator,
+    teams: list[ImprovementTeam],
+    months: list[dt.date],
+    points: dict[tuple[int, int, dt.date], Point],
+    changes: list[ChartChange],
+    notes: list[tuple[dt.date, str]],
+    *,
+    kind: str = "run",
+    small_multiples: bool = True,
+) -> IndicatorResults:
+    """One indicator's LKT-level chart, funnel and (`small_multiples`) every team's chart, with
+    its baselines and splits (`changes`) and definition changes (`notes`)."""
+    today = timezone.localdate()
+    provisional = lkt_provisional(indicator, teams, points, months, today)
+    aggregate = lkt_chart(
+        indicator,
+        programme,
+        teams,
+        points,
+        months,
+        {indicator.pk: changes},
+        {indicator.pk: notes},
+        today,
+        kind=kind,
+    )
+    small = []
+    for team in teams if small_multiples else []:
+        own = {
+            m: points[(team.pk, indicator.pk, m)]
+            for m in months
+            if (team.pk, indicator.pk, m) in points
+        }
+        relevant = [c for c in changes if c.team_id in (None, team.pk)]
+        small.append(
+            (
+                team,
+                build_chart(
+                    indicator,
+                    months,
+                    own,
+                    title=team.name,
+                    kind=kind,
+                    changes=relevant,
+                    annotations=notes,
+                    draw=False,
+                ),
+            )
+        )
+    # Every team's panel of one indicator on the same y scale, so the panels compare.
+    common = shared_range(chart for _, chart in small)
+    for _, chart in small:
+        draw_chart(chart, width=SMALL_WIDTH, height=SMALL_HEIGHT, y_range=common, legend_rows_min=2)
+    complete = [m for m in months if m not in provisional]
+    funnel = _funnel(indicator, teams, points, complete)
+    return IndicatorResults(indicator, aggregate, small, funnel)
 
 
 def _funnel(
@@ -220,20 +267,16 @@ class Completeness:
 def _completeness(
     teams: list[ImprovementTeam],
     indicators: list[Indicator],
-    points: dict[tuple[int, int, dt.date], Point],
+    counted: dict[tuple[int, dt.date], int],
     months: list[dt.date],
 ) -> list[Completeness]:
     """Registered / expected team-months per team, from the team's start (or the programme's)."""
-    counted: defaultdict[tuple[int, dt.date], int] = defaultdict(int)
-    wanted = {ind.pk for ind in indicators}
-    for team_id, indicator_id, month in points:
-        if indicator_id in wanted:
-            counted[(team_id, month)] += 1
+    wanted = len(indicators)
     rows = []
     for team in teams:
         own_months = [
             m for m in months if not team.started_on or m >= team.started_on.replace(day=1)
         ]
-        registered = sum(min(counted[(team.pk, m)], len(wanted)) for m in own_months)
-        rows.append(Completeness(team, registered, len(own_months) * len(wanted)))
+        registered = sum(min(counted.get((team.pk, m), 0), wanted) for m in own_months)
+        rows.append(Completeness(team, registered, len(own_months) * wanted))
     return rows

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,22 +57,44 @@ def team_points(team: ImprovementTeam) -> dict[tuple[int, dt.date], Point]:
     return {(r["indicator_id"], r["period_start"]): _point(r) for r in rows}
 
 
-def programme_points(programme: Programme) -> dict[tuple[int, int, dt.date], Point]:
-    """Every measurement of every team in the programme, by (team id, indicator id, month)."""
-    rows = Measurement.objects.filter(indicator__programme=programme).values(
+def programme_points(
+    programme: Programme, indicator: Indicator | None = None
+) -> dict[tuple[int, int, dt.date], Point]:
+    """Every measurement of every team in the programme (of one `indicator`, if given), by
+    (team id, indicator id, month)."""
+    found = Measurement.objects.filter(indicator__programme=programme)
+    if indicator is not None:
+        found = found.filter(indicator=indicator)
+    rows = found.values(
         "team_id", "indicator_id", "period_start", "numerator", "denominator", "value"
     )
     return {(r["team_id"], r["indicator_id"], r["period_start"]): _point(r) for r in rows}
 
 
-def chart_changes(programme: Programme) -> dict[int, list[ChartChange]]:
-    """The programme's baselines and splits by indicator id."""
+def chart_changes(
+    programme: Programme, indicator: Indicator | None = None
+) -> dict[int, list[ChartChange]]:
+    """The programme's (or one indicator's) baselines and splits by indicator id."""
     changes: dict[int, list[ChartChange]] = defaultdict(list)
-    for change in ChartChange.objects.filter(indicator__programme=programme).select_related(
-        "created_by", "team"
-    ):
+    found = ChartChange.objects.filter(indicator__programme=programme)
+    if indicator is not None:
+        found = found.filter(indicator=indicator)
+    for change in found.select_related("created_by", "team"):
         changes[change.indicator_id].append(change)
     return changes
+
+
+def registrations_per_team_month(
+    programme: Programme, indicator_ids: list[int]
+) -> dict[tuple[int, dt.date], int]:
+    """How many of the indicators each team registered per month, in one grouped query."""
+    rows = (
+        Measurement.objects.filter(team__programme=programme, indicator_id__in=indicator_ids)
+        .values("team_id", "period_start")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(r["team_id"], r["period_start"]): r["n"] for r in rows}
 
 
 def definition_notes(indicator_ids: Iterable[int]) -> dict[int, list[tuple[dt.date, str]]]:

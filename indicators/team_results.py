@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from indicators import selectors
 from indicators.charting import Chart, build_chart
+from indicators.models import Indicator
 from teams.models import ImprovementTeam, PDSACycle
 
 PREDICTION_IN_NOTE = 240  # characters of a cycle's prediction in its chart note
@@ -24,12 +25,7 @@ def team_charts(team: ImprovementTeam, *, kind: str = "run", draw: bool = True) 
     charts = []
     for indicator in indicators:
         own = {m: p for (ind, m), p in points.items() if ind == indicator.pk}
-        notes: list[tuple[dt.date, str] | tuple[dt.date, str, str]] = [
-            (c.started_on.replace(day=1), f"PDSA: {c.title}", cycle_note(c))
-            for c in cycles
-            if not c.indicators.all() or indicator in c.indicators.all()
-        ]
-        notes += definitions.get(indicator.pk, [])
+        notes = chart_notes(indicator, cycles, definitions)
         relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
         charts.append(
             build_chart(
@@ -44,6 +40,22 @@ def team_charts(team: ImprovementTeam, *, kind: str = "run", draw: bool = True) 
             )
         )
     return charts
+
+
+def chart_notes(
+    indicator: Indicator,
+    cycles: list[PDSACycle],
+    definitions: dict[int, list[tuple[dt.date, str]]],
+) -> list[tuple[dt.date, str] | tuple[dt.date, str, str]]:
+    """The notes on a team's chart of `indicator`: the cycles aimed at it (or at no indicator in
+    particular) with their prediction and decision, then the definition changes."""
+    notes: list[tuple[dt.date, str] | tuple[dt.date, str, str]] = [
+        (c.started_on.replace(day=1), f"PDSA: {c.title}", cycle_note(c))
+        for c in cycles
+        if not c.indicators.all() or indicator in c.indicators.all()
+    ]
+    notes += definitions.get(indicator.pk, [])
+    return notes
 
 
 def cycle_note(cycle: PDSACycle) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -22,15 +24,20 @@ from core.months import parse_month
 from core.paging import paginate
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
-from indicators.charting import CHART_KINDS
+from indicators.chart_cache import (
+    changes_state,
+    drawing_key,
+    drawn_once_each,
+    indicator_state,
+    series_versions,
+)
+from indicators.charting import CHART_KINDS, build_chart
 from indicators.forms import ChartChangeForm, PeriodForm
 from indicators.history import measurement_history
 from indicators.models import ChartChange, Indicator, Measurement
-from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record
 from indicators.summaries import refresh_summaries
-from indicators.team_results import team_charts
-from programmes.access import get_programme_for_user
+from indicators.team_results import chart_notes
 from teams.models import ImprovementTeam, ProgressScore
 
 
@@ -39,8 +46,42 @@ from teams.models import ImprovementTeam, ProgressScore
 def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_data(request.user, pk)
     kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
-    charts = team_charts(team, kind=kind)
+    months = selectors.programme_months(team.programme)
+    changes = selectors.chart_changes(team.programme)
     cycles = selectors.team_pdsa_cycles(team)
+    indicators = list(selectors.active_indicators(team.programme))
+    definitions = selectors.definition_notes(i.pk for i in indicators)
+    versions = series_versions([i.pk for i in indicators], team_ids=[team.pk], lkt=False)
+    read: list[dict] = []  # the team's figures, read only when a chart must be drawn anew
+
+    def draw(indicator: Indicator, notes: list, relevant: list) -> str:
+        if not read:
+            read.append(selectors.team_points(team))
+        own = {m: p for (ind, m), p in read[0].items() if ind == indicator.pk}
+        chart = build_chart(
+            indicator,
+            months,
+            own,
+            title=indicator.name,
+            kind=kind,
+            changes=relevant,
+            annotations=notes,
+        )
+        return render_to_string("indicators/_chart.html", {"chart": chart})
+
+    drawings = []
+    for indicator in indicators:
+        notes = chart_notes(indicator, cycles, definitions)
+        relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
+        key = drawing_key(
+            [versions.get((indicator.pk, team.pk))],
+            [indicator_state(indicator), kind, months, changes_state(relevant), notes],
+        )
+        drawings.append((key, partial(draw, indicator, notes, relevant)))
+    charts = [
+        {"indicator": indicator, "figure": figure}
+        for indicator, figure in zip(indicators, drawn_once_each(drawings), strict=True)
+    ]
     own_scores = team.progress_scores.filter(rater=ProgressScore.Rater.TEAM)
     context = {
         "team": team,
@@ -175,17 +216,6 @@ def _beyond_field_errors(
             if inputs.get(name) not in form.errors
         }
     )
-
-
-@require_GET
-@login_required
-def show_programme_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    programme = get_programme_for_user(request.user, pk)
-    if not request.user.has_perm("indicators.view_team_data", programme):
-        raise Http404
-    kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
-    context = {"programme": programme, "kind": kind, **programme_results(programme, kind=kind)}
-    return render(request, "indicators/programme_results.html", context)
 
 
 @require_http_methods(["GET", "POST"])

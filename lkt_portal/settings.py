@@ -119,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "accounts.backends.LoginThrottleBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.CachedModelBackend",
 ]
 PASSWORD_HASHERS = [
     "accounts.hashers.PortalArgon2PasswordHasher",
@@ -179,8 +179,26 @@ LKT_RATE_LIMITS = {
     # API requests per personal access token (api/auth.py).
     "api": rate("LKT_RATE_LIMIT_API", "600/60"),
 }
+# The default cache holds sessions (`cached_db`), each person's roles (accounts/roles.py), the
+# rendered charts and the overview's table: Redis in production, shared by every web worker; a
+# stopped Redis makes it miss, not fail (core/cache.py). Without Redis: this process's memory for
+# development and tests, else a folder, so that several workers still share one cache.
+if env("REDIS_URL"):
+    DEFAULT_CACHE = {
+        "BACKEND": "core.cache.TolerantRedisCache",
+        "LOCATION": env("REDIS_URL"),
+        "KEY_PREFIX": "lkt",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+elif DEBUG or env.bool("TESTING", default=False):
+    DEFAULT_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+else:
+    DEFAULT_CACHE = {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(RUN_DIR / "cache"),
+    }
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": DEFAULT_CACHE,
     "ratelimit": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env("REDIS_URL"),
@@ -231,6 +249,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Sessions read from the cache and written through to the database: no query per request.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 3600  # the cookie; the portal's own limits are below

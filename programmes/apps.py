@@ -10,3 +10,4 @@ class ProgrammesConfig(AppConfig):
         from core.audit import audit_models
 
         audit_models(self)
+        import programmes.signals  # noqa: F401 -- connects the receivers

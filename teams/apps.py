@@ -10,3 +10,4 @@ class TeamsConfig(AppConfig):
         from core.audit import audit_models
 
         audit_models(self)
+        import teams.signals  # noqa: F401 -- connects the receivers

@@ -131,6 +131,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "indicators:monthly_report": [("GET", "Looooooonn")],
     "indicators:monthly_reports": [("GET", "Lonononnnn")],
     "indicators:programme_results": [("GET", "Looooooonn")],
+    "indicators:programme_results_part": [("GET", "Looooooonn")],
     "indicators:chart_changes": [("GET", "Looooooonn"), ("POST", "Lofoffffnn")],
     "indicators:indicator_list": [("GET", "Looooooonn")],
     "indicators:proposal_list": [("GET", "Looooooonn")],
@@ -213,6 +214,8 @@ ANOTHER_PROGRAMME: dict[str, list[tuple[str, str]]] = {
     "programmes:learning": [("GET", "Loononnnon")],
     "programmes:learning_feed": [("GET", "Loononnnon")],
     "programmes:learning_pdf": [("GET", "Loononnnon")],
+    "indicators:programme_results": [("GET", "Loononnnon")],
+    "indicators:programme_results_part": [("GET", "Loononnnon")],
 }
 
 
@@ -332,6 +335,11 @@ class World:
             "status:region": {"pk": c.regions["rm"].pk},
             "programmes:learning_try_cycle": {"pk": c.kol.pk, "cycle_pk": self.learned.pk},
             "programmes:learning_try_idea": {"pk": c.kol.pk, "idea_pk": self.idea.pk},
+            "indicators:programme_results_part": {
+                "pk": c.kol.pk,
+                "indicator_pk": self.indicator.pk,
+                "part": "teams",
+            },
         }
         if name in by_name:
             return by_name[name]
@@ -416,6 +424,11 @@ def test_another_programmes_url_answers_each_role_as_expected(
         "indicators:indicator_detail": {"pk": indicator.pk},
         "indicators:indicator_edit": {"pk": indicator.pk},
         "status:region": {"pk": cast.regions["rsd"].pk},
+        "indicators:programme_results_part": {
+            "pk": cast.adhd.pk,
+            "indicator_pk": indicator.pk,
+            "part": "lkt",
+        },
     }.get(name, {"pk": cast.adhd.pk})
     if role != "anonymous":
         client.force_login(getattr(cast, role))

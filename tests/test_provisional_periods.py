@@ -34,6 +34,7 @@ from indicators.summaries import (
 )
 from status.selectors.series import SeriesStatus
 from tests.factories import IndicatorFactory, ProgrammeFactory, TeamFactory
+from tests.lazy import with_lazy_parts
 
 # --- The rule itself (pure Python) ------------------------------------------------------------
 
@@ -253,8 +254,7 @@ def test_the_chart_draws_the_provisional_month_apart(lkt) -> None:
 def test_the_results_page_marks_the_month_provisional(client, lkt, cast) -> None:
     programme, teams, share, admissions, months = lkt
     client.force_login(cast.administrator)
-    response = client.get(reverse("indicators:programme_results", args=[programme.pk]))
-    html = response.content.decode()
+    html = with_lazy_parts(client, reverse("indicators:programme_results", args=[programme.pk]))
     assert html.count("foreløbig: 1 af 3 teams") >= 4  # two charts, each in SVG and caption
     assert "Gennemsnit pr. rapporterende team" in html
 

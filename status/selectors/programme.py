@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
+from indicators.chart_cache import changes_state, drawing_key, drawn_once_each, indicator_state
 from indicators.charting import Chart, build_chart
 from indicators.models import ChartChange, Indicator
 from indicators.summaries import points_of, provisional_of, summaries_for
@@ -38,7 +42,7 @@ def programme_status(programme: Programme, today: dt.date | None = None) -> dict
     return {
         "programme": programme,
         "row": row,
-        "charts": lkt_charts(programme, row.indicators),
+        "charts": lkt_figures(programme, row.indicators),
         "teams": team_rows,
         "seminars": list(programme.seminars.order_by("starts_at")),
         "ratings": list(programme.ratings.select_related("rated_by")[:3]),
@@ -49,6 +53,28 @@ def programme_status(programme: Programme, today: dt.date | None = None) -> dict
 
 def lkt_charts(programme: Programme, series: Sequence[SeriesStatus]) -> list[Chart]:
     """The LKT-level control chart of each indicator, drawn from its cached monthly figures."""
+    return [draw() for _, draw in _lkt_drawings(programme, series)]
+
+
+def lkt_figures(programme: Programme, series: Sequence[SeriesStatus]) -> list[SafeString]:
+    """The same charts as figures (`status/_programme_chart.html`), each drawn once per version
+    of its series (`indicators.chart_cache`)."""
+    return drawn_once_each(
+        (key, partial(_figure, draw)) for key, draw in _lkt_drawings(programme, series)
+    )
+
+
+def _figure(draw: Callable[[], Chart]) -> str:
+    return render_to_string(FIGURE, {"chart": draw()})
+
+
+FIGURE = "status/_programme_chart.html"
+
+
+def _lkt_drawings(
+    programme: Programme, series: Sequence[SeriesStatus]
+) -> list[tuple[str | None, Callable[[], Chart]]]:
+    """Per indicator: the drawing's key and how to draw it (from the stored summary)."""
     from indicators.selectors import definition_notes, programme_months
 
     months = programme_months(programme)
@@ -58,25 +84,34 @@ def lkt_charts(programme: Programme, series: Sequence[SeriesStatus]) -> list[Cha
     for change in ChartChange.objects.filter(indicator__in=indicators, team__isnull=True):
         changes[change.indicator_id].append(change)
     definitions = definition_notes(i.pk for i in indicators)
-    charts = []
+    drawings: list[tuple[str | None, Callable[[], Chart]]] = []
     for indicator in indicators:
         summary = summaries[(indicator.pk, None)]
-        charts.append(
-            build_chart(
-                indicator,
-                months,
-                points_of(summary, months),
-                title=f"{indicator.name} – {programme.name}",
-                kind="spc",
-                changes=changes.get(indicator.pk, []),
-                annotations=definitions.get(indicator.pk, []),
-                width=720,
-                height=300,
-                lkt=True,
-                provisional=provisional_of(summary),
-            )
+        own_changes = changes.get(indicator.pk, [])
+        notes = definitions.get(indicator.pk, [])
+        version = (
+            f"{summary.pk}:{summary.computed_at.isoformat()}:{summary.signature}"
+            if summary.pk
+            else None
         )
-    return charts
+        inputs = [FIGURE, indicator_state(indicator), months, changes_state(own_changes), notes]
+        inputs.append(programme.name)
+        draw = partial(
+            build_chart,
+            indicator,
+            months,
+            points_of(summary, months),
+            title=f"{indicator.name} – {programme.name}",
+            kind="spc",
+            changes=own_changes,
+            annotations=notes,
+            width=720,
+            height=300,
+            lkt=True,
+            provisional=provisional_of(summary),
+        )
+        drawings.append((drawing_key([version], inputs), draw))
+    return drawings
 
 
 # --- One indicator ---------------------------------------------------------------------------
