@@ -100,13 +100,23 @@ def assert_same(api: dict, chart, kind: str) -> None:
     )
 
 
+def drawn(response, template: str, key: str) -> list:
+    """What the page drew: the `key` of every rendering of `template` during the request (the
+    charts are drawn with render_to_string, whose contexts the test client records too)."""
+    return [
+        context[key]
+        for used, context in zip(response.templates, response.context, strict=True)
+        if used.name == template
+    ]
+
+
 @pytest.mark.parametrize("kind", ["run", "spc"])
 def test_a_teams_series_are_its_results_pages_charts(client, lkt, kind) -> None:
     client.force_login(lkt["member"])
     page = client.get(reverse("indicators:team_results", args=[lkt["team"].pk]), {"kort": kind})
     api = client.get(f"/api/v1/teams/{lkt['team'].pk}/series", {"kind": kind}, **lkt["auth"])
     assert api.status_code == 200
-    charts, series = page.context["charts"], api.json()
+    charts, series = drawn(page, "indicators/_chart.html", "chart"), api.json()
     assert [s["indicator_id"] for s in series] == [c.indicator.pk for c in charts]
     for one, chart in zip(series, charts, strict=True):
         assert_same(one, chart, kind)
@@ -120,14 +130,22 @@ def test_a_teams_series_are_its_results_pages_charts(client, lkt, kind) -> None:
 @pytest.mark.parametrize("kind", ["run", "spc"])
 def test_an_lkts_series_are_its_results_pages_charts(client, lkt, kind) -> None:
     client.force_login(lkt["member"])
-    url = reverse("indicators:programme_results", args=[lkt["programme"].pk])
-    page = client.get(url, {"kort": kind})
     api = client.get(
         f"/api/v1/programmes/{lkt['programme'].pk}/series", {"kind": kind}, **lkt["auth"]
     )
     assert api.status_code == 200
-    charts = [result.aggregate for result in page.context["results"]]
     series = api.json()
+    page = client.get(reverse("indicators:programme_results", args=[lkt["programme"].pk]))
+    assert [s["indicator_id"] for s in series] == [i.pk for i in page.context["indicators"]]
+    charts = []
+    for one in series:  # each indicator's LKT chart, as the page fetches it when it comes into view
+        url = reverse(
+            "indicators:programme_results_part",
+            args=[lkt["programme"].pk, one["indicator_id"], "lkt"],
+        )
+        part = client.get(url, {"kort": kind})
+        assert part.status_code == 200
+        charts += [r.aggregate for r in drawn(part, "indicators/_results_summary.html", "result")]
     assert [s["indicator_id"] for s in series] == [c.indicator.pk for c in charts]
     for one, chart in zip(series, charts, strict=True):
         assert_same(one, chart, kind)

@@ -78,9 +78,10 @@ def test_a_new_pdsa_cycle_is_drawn_on_the_chart_at_once(client, kol) -> None:
     client.force_login(cast.local_lead)
     url = reverse("indicators:team_results", args=[cast.kol_rm.pk])
     client.get(url)
-    PDSACycle.objects.create(
-        team=cast.kol_rm, title="Tjekliste ved udskrivelse", indicator=share, started_on=last
+    cycle = PDSACycle.objects.create(
+        team=cast.kol_rm, title="Tjekliste ved udskrivelse", started_on=last
     )
+    cycle.indicators.add(share)
     assert "PDSA: Tjekliste ved udskrivelse" in client.get(url).content.decode()
 
 
