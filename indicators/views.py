@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
 from core.forms import add_errors
-from core.months import parse_month
+from core.months import parse_month, quarter_number
 from core.paging import paginate
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
@@ -30,6 +30,7 @@ from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record
 from indicators.summaries import refresh_summaries
 from programmes.access import get_programme_for_user
+from programmes.models import Programme
 from teams.models import ImprovementTeam, ProgressScore
 
 
@@ -38,7 +39,10 @@ from teams.models import ImprovementTeam, ProgressScore
 def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_data(request.user, pk)
     kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
-    months = selectors.programme_months(team.programme)
+    programme = team.programme
+    months = selectors.reporting_periods(programme)
+    lkt_months = sum(1 for m in months if programme.covers(m))
+    quarters = [m for m in months if programme.is_quarter(m)]
     points = selectors.team_points(team)
     changes = selectors.chart_changes(team.programme)
     cycles = selectors.team_pdsa_cycles(team)
@@ -62,6 +66,8 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 kind=kind,
                 changes=relevant,
                 annotations=notes,
+                sustainment_from=lkt_months if lkt_months < len(months) else None,
+                quarters=quarters,
             )
         )
     own_scores = team.progress_scores.filter(rater=ProgressScore.Rater.TEAM)
@@ -83,8 +89,9 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
     may_change = request.user.has_perm("indicators.change_team_data", team)
     if request.method == "POST" and not may_change:
         raise PermissionDenied
-    months = selectors.programme_months(team.programme)
-    indicators = list(selectors.active_indicators(team.programme))
+    programme = team.programme
+    months = selectors.reporting_periods(programme)
+    indicators = list(selectors.active_indicators(programme))
     points = selectors.team_points(team)
     period = parse_month(month) if month else (months[-1] if months else None)
     if month and (period is None or period not in months):
@@ -99,9 +106,7 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
         # The model's rules run even when a field is refused: every error of the month at once.
         if request.method == "POST" and _save_period(request, team, period, form):
             messages.success(
-                request,
-                _("Data for %(month)s er gemt.")
-                % {"month": date_format(period, "YEAR_MONTH_FORMAT")},
+                request, _("Data for %(month)s er gemt.") % {"month": programme.period_label(period)}
             )
             return redirect("indicators:enter_month", team.pk, period.strftime("%Y-%m"))
     grid: list[dict[str, Any]] = [
@@ -110,16 +115,39 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
     ]
     context = {
         "team": team,
-        "programme": team.programme,
+        "programme": programme,
         "months": months,
+        "columns": period_columns(programme, months),
         "grid": grid,
         "period": period,
+        "period_label": programme.period_label(period) if period else "",
+        "in_sustainment": period is not None and period > programme.end_date,
         "form": form,
         "may_change": may_change,
         "complete": sum(cell for row in grid for _, cell in row["cells"]),
         "expected": len(months) * len(indicators),
     }
     return render(request, "indicators/enter_data.html", context)
+
+
+def period_columns(programme: Programme, periods: list[dt.date]) -> list[dict[str, Any]]:
+    """The grid's column heads: a month as 'jan' over '25', a sustainment quarter as
+    '3. kvt.' over '27', each with its full label for screen readers."""
+    columns = []
+    for period in periods:
+        quarter = programme.is_quarter(period)
+        columns.append(
+            {
+                "period": period,
+                "top": _("%(quarter)d. kvt.") % {"quarter": quarter_number(period)}
+                if quarter
+                else date_format(period, "M"),
+                "bottom": date_format(period, "y"),
+                "label": programme.period_label(period),
+                "sustainment": period > programme.end_date,
+            }
+        )
+    return columns
 
 
 @require_GET
