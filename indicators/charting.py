@@ -253,6 +253,26 @@ def chart_options(
     )
 
 
+def analyse_sustainment(
+    options: ChartOptions,
+    nums: Sequence[float | None],
+    dens: Sequence[float | None] | None,
+    end: int,
+) -> tuple[spc.Analysis, Holding]:
+    """The points from index `end` on (the sustainment periods) against the last improvement
+    phase before it: the last split's part, or the whole series with its baseline."""
+    first = options.splits[-1] if options.splits else 0
+    return sustainment_part(
+        (nums[first:end], None if dens is None else dens[first:end]),
+        (nums[end:], None if dens is None else dens[end:]),
+        options.chart,
+        freeze=None if options.splits else options.freeze,
+        direction=options.direction,
+        target=options.target,
+        multiplier=options.multiplier,
+    )
+
+
 def build_chart(
     indicator: Indicator,
     months: Sequence[dt.date],
@@ -285,17 +305,8 @@ def build_chart(
     nums, dens = series(indicator, months, counted)
     analysis, parts = options.analyse(nums[:end], None if dens is None else dens[:end])
     holding = None
-    if end < len(months) and end > 0:
-        first = options.splits[-1] if options.splits else 0
-        part, holding = sustainment_part(
-            (nums[first:end], None if dens is None else dens[first:end]),
-            (nums[end:], None if dens is None else dens[end:]),
-            options.chart,
-            freeze=None if options.splits else options.freeze,
-            direction=options.direction,
-            target=options.target,
-            multiplier=options.multiplier,
-        )
+    if 0 < end < len(months):
+        part, holding = analyse_sustainment(options, nums, dens, end)
         parts = [*(parts or [spc.Part(0, analysis)]), spc.Part(end, part)]  # type: ignore[arg-type]
         analysis = None
     words = active_wording()

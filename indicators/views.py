@@ -106,7 +106,8 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
         # The model's rules run even when a field is refused: every error of the month at once.
         if request.method == "POST" and _save_period(request, team, period, form):
             messages.success(
-                request, _("Data for %(month)s er gemt.") % {"month": programme.period_label(period)}
+                request,
+                _("Data for %(month)s er gemt.") % {"month": programme.period_label(period)},
             )
             return redirect("indicators:enter_month", team.pk, period.strftime("%Y-%m"))
     grid: list[dict[str, Any]] = [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -33,6 +33,7 @@ from status.pdf import pdf_response
 from status.selectors.overview import filter_choices, status_programmes, status_rows
 from status.selectors.programme import indicator_status, programme_status
 from status.selectors.regions import region_rows, region_team_statuses, region_teams
+from status.selectors.sustainment import by_indicator, sustainment_holding
 from status.traffic import RULE
 
 OVERVIEW_PAGE = 50  # every LKT on one page at national scale (30), still a paginated list
@@ -127,6 +128,28 @@ def programme_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = {**programme_status(programme), "rule": RULE, "now": timezone.now()}
     html = render_to_string("status/programme_pdf.html", context, request)
     return pdf_response(request, html, f"lkt-status-{programme.slug}")
+
+
+@require_GET
+@login_required
+@rate_limited("pdf")
+def sustainment_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The yearly sustainment report of an LKT in sustainment: who holds the gains."""
+    programme = get_programme_for_status(request.user, pk)
+    summary = sustainment_holding([programme]).get(programme.pk)
+    if summary is None:
+        raise Http404
+    today = timezone.localdate()
+    context = {
+        "programme": programme,
+        "s": summary,
+        "indicators": by_indicator(summary),
+        "periods": [p for p in summary.periods if p > programme.end_date][-12:],
+        "today": today,
+        "now": timezone.now(),
+    }
+    html = render_to_string("status/sustainment_pdf.html", context, request)
+    return pdf_response(request, html, f"lkt-fastholdelse-{programme.slug}-{today.year}")
 
 
 @require_POST

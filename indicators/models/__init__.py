@@ -379,18 +379,22 @@ def period_error(programme: Programme, period: dt.date) -> StrOrPromise | None:
         "end": date_format(programme.end_date, "YEAR_MONTH_FORMAT"),
     }
     if not programme.in_sustainment or period < programme.start_date.replace(day=1):
-        return _(
-            "Perioden %(period)s ligger uden for programmets periode (%(start)s–%(end)s)."
-        ) % values
+        return (
+            _("Perioden %(period)s ligger uden for programmets periode (%(start)s–%(end)s).")
+            % values
+        )
     start = months.period_start(period, programme.sustainment_frequency, programme.end_date)
     if start != period:
         return _(
             "I fastholdelsen måles der kvartalsvis: angiv kvartalets første måned, %(first)s."
         ) % {"first": date_format(start, "YEAR_MONTH_FORMAT")}
-    return _(
-        "Perioden %(period)s er ikke slut endnu. Efter programmets slutning (%(end)s) "
-        "registreres data, når perioden er forbi."
-    ) % values
+    return (
+        _(
+            "Perioden %(period)s er ikke slut endnu. Efter programmets slutning (%(end)s) "
+            "registreres data, når perioden er forbi."
+        )
+        % values
+    )
 
 
 class SeriesSummary(models.Model):
