@@ -102,6 +102,13 @@ class Chart:
         return active_wording().holding[self.holding.state] if self.holding else ""
 
     @property
+    def holding_centre(self) -> str:
+        """The last improvement phase's centre line the sustainment points are tested against."""
+        if self.holding is None or self.holding.centre is None:
+            return ""
+        return active_wording().with_unit(self.holding.centre, self.indicator.unit)
+
+    @property
     def verdict_label(self) -> str:
         if self.holding:
             return self.holding_label

@@ -168,10 +168,18 @@ def status_rows(
         row.expected = (
             _expected(teams.get(programme_id, []), row.periods) * n_indicators[programme_id]
         )
+    for programme_id, holding in sustainment_holding(programmes, today).items():
+        # In sustainment, completeness is that of the latest sustainment periods.
+        row = rows[programme_id]
+        row.sustainment = holding
+        row.periods, row.registered, row.expected = (
+            holding.due,
+            holding.registered,
+            holding.expected,
+        )
+    for row in rows.values():
         row.light = traffic_light(_facts(row))
     _add_ratings(rows)
-    for programme_id, holding in sustainment_holding(programmes, today).items():
-        rows[programme_id].sustainment = holding
     return [rows[p.pk] for p in programmes]
 
 

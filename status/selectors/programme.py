@@ -35,6 +35,11 @@ def programme_status(programme: Programme, today: dt.date | None = None) -> dict
         .order_by("region__name", "name")
     )
     team_rows = team_statuses(teams, [s.indicator for s in row.indicators], row.periods)
+    if row.sustainment:  # completeness of the sustainment periods, not of the LKT's months
+        held = {t.team.pk: t for t in row.sustainment.teams}
+        for status in team_rows:
+            own = held.get(status.team.pk)
+            status.registered, status.expected = (own.registered, own.expected) if own else (0, 0)
     return {
         "programme": programme,
         "row": row,

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from core.months import RECENT_PERIODS
 from indicators.charting import analyse_sustainment, chart_options, series
 from indicators.models import ChartChange, Indicator, Measurement
 from indicators.selectors import Point
-from indicators.wording import active_wording
 from indicators.spc_sustainment import (
     HOLDING,
     NO_DATA,
@@ -28,6 +28,7 @@ from indicators.spc_sustainment import (
     Holding,
     worst,
 )
+from indicators.wording import active_wording
 from programmes.models import Programme
 from teams.models import ImprovementTeam, SustainmentPlan
 
@@ -39,6 +40,8 @@ class TeamHolding:
     team: ImprovementTeam
     indicators: list[tuple[Indicator, Holding]] = field(default_factory=list)
     plan_state: str = ""  # "draft", "approved" or "" without a plan
+    registered: int = 0  # figures registered in the programme's `due` sustainment periods
+    expected: int = 0
 
     @property
     def state(self) -> str:
@@ -68,6 +71,9 @@ class ProgrammeHolding:
     programme: Programme
     teams: list[TeamHolding] = field(default_factory=list)
     periods: list[dt.date] = field(default_factory=list)
+    due: list[dt.date] = field(default_factory=list)  # the latest sustainment periods past deadline
+    registered: int = 0  # team × indicator figures registered in `due`
+    expected: int = 0
 
     def count(self, state: str) -> int:
         return sum(team.state == state for team in self.teams)
@@ -181,15 +187,25 @@ def sustainment_holding(
     for indicator in indicators:
         indicator.programme = wanted[indicator.programme_id]
         by_programme[indicator.programme_id].append(indicator)
+    for summary in result.values():
+        programme = summary.programme
+        summary.due = [
+            p
+            for p in summary.periods
+            if p > programme.end_date and programme.period_deadline(p) < today
+        ][-RECENT_PERIODS:]
     for team in teams:
         summary = result[team.programme_id]
         holding = TeamHolding(team, plan_state=plans.get(team.pk, ""))
         for indicator in by_programme[team.programme_id]:
+            own = points[(team.pk, indicator.pk)]
             relevant = [c for c in changes[indicator.pk] if c.team_id in (None, team.pk)]
-            state = team_indicator_holding(
-                indicator, summary.periods, points[(team.pk, indicator.pk)], relevant
-            )
+            state = team_indicator_holding(indicator, summary.periods, own, relevant)
             holding.indicators.append((indicator, state))
+            holding.registered += sum(period in own for period in summary.due)
+            holding.expected += len(summary.due)
+        summary.registered += holding.registered
+        summary.expected += holding.expected
         summary.teams.append(holding)
     return result
 
