@@ -110,6 +110,7 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
                 _("Data for %(month)s er gemt.") % {"month": programme.period_label(period)},
             )
             return redirect("indicators:enter_month", team.pk, period.strftime("%Y-%m"))
+    first_after = next((m for m in months if m > programme.end_date), None)
     grid: list[dict[str, Any]] = [
         {"indicator": ind, "cells": [(m, (ind.pk, m) in points) for m in months]}
         for ind in indicators
@@ -123,6 +124,8 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
         "period": period,
         "period_label": programme.period_label(period) if period else "",
         "in_sustainment": period is not None and period > programme.end_date,
+        "first_sustainment": first_after,
+        "first_sustainment_label": programme.period_label(first_after) if first_after else "",
         "form": form,
         "may_change": may_change,
         "complete": sum(cell for row in grid for _, cell in row["cells"]),
