@@ -140,11 +140,14 @@ def sustainment_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if summary is None:
         raise Http404
     today = timezone.localdate()
+    periods = [p for p in summary.periods if p > programme.end_date][-12:]
     context = {
         "programme": programme,
         "s": summary,
         "indicators": by_indicator(summary),
-        "periods": [p for p in summary.periods if p > programme.end_date][-12:],
+        "periods": periods,
+        "first_label": programme.period_label(periods[0]) if periods else "",
+        "last_label": programme.period_label(periods[-1]) if periods else "",
         "today": today,
         "now": timezone.now(),
     }
