@@ -273,8 +273,8 @@ def test_the_overview_shows_the_share_holding_and_the_plan_coverage(client, sust
     page = client.get(reverse("status:overview")).content.decode()
 
     # 1 of 3 teams holds (kol_rsd); kol_rm slips; the third has no data. 2 of 3 plans approved.
-    assert "33 %" in page and "(1 af 3 teams)" in page
-    assert "67 %" in page and "(2 af 3 teams)" in page
+    assert "33&nbsp;%" in page and "(1 af 3 teams)" in page
+    assert "67&nbsp;%" in page and "(2 af 3 teams)" in page
     assert "1 team med tilbagefald" in page
 
 
