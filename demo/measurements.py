@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from core.months import months
 from demo.dates import DataWindow, at, registered_on
-from demo.series import series, sustainment_series
-from demo.specs import ProgrammeDetail
+from demo.series import Point, series, sustainment_series
+from demo.specs import IndicatorSpec, ProgrammeDetail, TeamSpec
 from indicators.models import Indicator, Measurement
 from programmes.models import Programme
 from teams.models import ImprovementTeam
@@ -31,18 +32,40 @@ def load_measurements(
     teams: dict[str, ImprovementTeam],
     indicators: dict[str, Indicator],
 ) -> None:
+    deadline_day = programme.data_deadline_day
+    window = DataWindow.of(programme.start_date, programme.end_date, deadline_day, loader.today)
+
+    def draw(seed: str, spec: IndicatorSpec, team: TeamSpec, improving: bool, n: int) -> list:
+        return series(seed, spec, team.volume, improving, n)
+
+    added = write_series(
+        loader, programme, detail, (teams, indicators), lambda t: window.for_team(t.reported), draw
+    )
+    loader.say(f"  {programme.name}: {added} nye målinger")
+
+
+def write_series(
+    loader: Loader,
+    programme: Programme,
+    detail: ProgrammeDetail,
+    rows: tuple[dict[str, ImprovementTeam], dict[str, Indicator]],
+    periods_of: Callable[[TeamSpec], list[dt.date]],
+    draw: Callable[[str, IndicatorSpec, TeamSpec, bool, int], list[Point]],
+) -> int:
+    """Every team's seeded series over its periods (`draw` makes the points), for the series
+    that have no row yet; returns how many measurements were added."""
+    teams, indicators = rows
     existing = set(
         Measurement.objects.filter(indicator__programme=programme).values_list(
             "team_id", "indicator_id"
         )
     )
     deadline_day = programme.data_deadline_day
-    window = DataWindow.of(programme.start_date, programme.end_date, deadline_day, loader.today)
     new: list[Measurement] = []
     for team_spec in detail.teams:
         team = teams[team_spec.name]
         lead = loader.users[team_spec.lead.person.address] if team_spec.lead else None
-        periods = window.for_team(team_spec.reported)
+        periods = periods_of(team_spec)
         for position, spec in enumerate(detail.indicators):
             indicator = indicators[spec.name]
             if (team.pk, indicator.pk) in existing or not periods:
@@ -51,7 +74,7 @@ def load_measurements(
                 team_spec.profile == IMPROVING or (team_spec.profile == PARTIAL and position == 0)
             )
             seed = f"{detail.slug}|{team_spec.name}|{spec.name}"
-            points = series(seed, spec, team_spec.volume, improving, len(periods))
+            points = draw(seed, spec, team_spec, improving, len(periods))
             for period, point in zip(periods, points, strict=True):
                 measurement = Measurement(
                     team=team,
@@ -69,7 +92,7 @@ def load_measurements(
                 measurement._history_user = lead
                 new.append(measurement)
     insert(new)
-    loader.say(f"  {programme.name}: {len(new)} nye målinger")
+    return len(new)
 
 
 def insert(new: list[Measurement]) -> None:
@@ -96,47 +119,21 @@ def load_sustainment_measurements(
 ) -> None:
     """A programme in sustainment: every LKT month, then the sustainment periods whose
     deadline has passed; a team that `slips` drifts back on its first indicator."""
-    existing = set(
-        Measurement.objects.filter(indicator__programme=programme).values_list(
-            "team_id", "indicator_id"
-        )
-    )
-    deadline_day = programme.data_deadline_day
-    lkt_periods = months(programme.start_date, programme.end_date)
+    lkt = months(programme.start_date, programme.end_date)
     after = [
         period
         for period in programme.sustainment_periods(loader.today)
         if programme.period_deadline(period) < loader.today
     ]
-    new: list[Measurement] = []
-    for team_spec in detail.teams:
-        team = teams[team_spec.name]
-        lead = loader.users[team_spec.lead.person.address] if team_spec.lead else None
-        for position, spec in enumerate(detail.indicators):
-            indicator = indicators[spec.name]
-            if (team.pk, indicator.pk) in existing:
-                continue
-            improving = spec.improved is not None and (
-                team_spec.profile == IMPROVING or (team_spec.profile == PARTIAL and position == 0)
-            )
-            seed = f"{detail.slug}|{team_spec.name}|{spec.name}"
-            lkt = series(seed, spec, team_spec.volume, improving, len(lkt_periods))
-            slips = team_spec.sustainment == "slips" and position == 0
-            rest = sustainment_series(seed, spec, team_spec.volume, lkt, len(after), slips)
-            for period, point in zip([*lkt_periods, *after], [*lkt, *rest], strict=True):
-                measurement = Measurement(
-                    team=team,
-                    indicator=indicator,
-                    period_start=period,
-                    numerator=point.numerator,
-                    denominator=point.denominator,
-                    value=point.value,
-                    comment=point.comment,
-                    registered_by=lead,
-                )
-                moment = at(registered_on(period, deadline_day, loader.today), dt.time(10))
-                measurement._history_date = min(moment, loader.now)
-                measurement._history_user = lead
-                new.append(measurement)
-    insert(new)
-    loader.say(f"  {programme.name}: {len(new)} nye målinger (med fastholdelse)")
+    slipping = {t.name for t in detail.teams if t.sustainment == "slips"}
+    first = detail.indicators[0].name if detail.indicators else ""
+
+    def draw(seed: str, spec: IndicatorSpec, team: TeamSpec, improving: bool, n: int) -> list:
+        before = series(seed, spec, team.volume, improving, len(lkt))
+        slips = team.name in slipping and spec.name == first
+        return [*before, *sustainment_series(seed, spec, team.volume, before, len(after), slips)]
+
+    added = write_series(
+        loader, programme, detail, (teams, indicators), lambda _: [*lkt, *after], draw
+    )
+    loader.say(f"  {programme.name}: {added} nye målinger (med fastholdelse)")
