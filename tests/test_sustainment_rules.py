@@ -200,3 +200,19 @@ def test_the_sustainment_part_of_a_p_chart_uses_the_phase_proportion() -> None:
     assert part.cl == pytest.approx(45)
     assert holding.state == HOLDING and holding.side == 1
     assert part.verdict == "improvement"
+
+
+def test_a_quarter_stays_provisional_until_the_deadline_after_the_quarter() -> None:
+    from indicators.completeness import provisional_months
+
+    q4 = D(2026, 10, 1)
+    kwargs = {"deadline_day": 15, "lengths": {q4: 3}}
+    # One of two teams has reported Q4 2026; its deadline is 15 January 2027 (open that day).
+    early = provisional_months([q4], {q4: 1}, [None, None], today=D(2027, 1, 15), **kwargs)
+    late = provisional_months([q4], {q4: 1}, [None, None], today=D(2027, 1, 16), **kwargs)
+    # As a month, October's deadline (15 November) would long have passed.
+    as_month = provisional_months(
+        [q4], {q4: 1}, [None, None], deadline_day=15, today=D(2027, 1, 10)
+    )
+    assert list(early) == [q4] and early[q4].expected == 2
+    assert late == {} and as_month == {}

@@ -5,12 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from indicators.charting import Chart, build_chart
+from indicators.completeness import Provisional, provisional_months
 from indicators.models import ChartChange, Indicator
-from indicators.summaries import points_of, provisional_of, summaries_for
+from indicators.selectors import Point
+from indicators.summaries import lkt_series, points_of, provisional_of, summaries_for
 from programmes.models import Programme, Region
 from status.selectors.overview import annotated_programmes, status_rows
 from status.selectors.series import SeriesStatus, series_status
@@ -63,14 +66,17 @@ def lkt_charts(programme: Programme, series: Sequence[SeriesStatus]) -> list[Cha
     for change in ChartChange.objects.filter(indicator__in=indicators, team__isnull=True):
         changes[change.indicator_id].append(change)
     definitions = definition_notes(i.pk for i in indicators)
+    after = sustainment_series(programme, indicators)
+    periods = [*months, *after.periods]
     charts = []
     for indicator in indicators:
         summary = summaries[(indicator.pk, None)]
+        points, provisional = after.of(indicator)
         charts.append(
             build_chart(
                 indicator,
-                months,
-                points_of(summary, months),
+                periods,
+                {**points_of(summary, months), **points},
                 title=f"{indicator.name} – {programme.name}",
                 kind="spc",
                 changes=changes.get(indicator.pk, []),
@@ -78,10 +84,55 @@ def lkt_charts(programme: Programme, series: Sequence[SeriesStatus]) -> list[Cha
                 width=720,
                 height=300,
                 lkt=True,
-                provisional=provisional_of(summary),
+                provisional={**provisional_of(summary), **provisional},
+                sustainment_from=len(months) if after.periods else None,
+                quarters=after.quarters,
             )
         )
     return charts
+
+
+@dataclass
+class SustainmentSeries:
+    """The LKT-level points of the sustainment periods (not in the cached summaries)."""
+
+    periods: list[dt.date] = field(default_factory=list)
+    quarters: list[dt.date] = field(default_factory=list)
+    points: dict[int, dict[dt.date, Point]] = field(default_factory=dict)
+    provisional: dict[int, dict[dt.date, Provisional]] = field(default_factory=dict)
+
+    def of(self, indicator: Indicator) -> tuple[dict[dt.date, Point], dict[dt.date, Provisional]]:
+        return self.points.get(indicator.pk, {}), self.provisional.get(indicator.pk, {})
+
+
+def sustainment_series(
+    programme: Programme, indicators: Sequence[Indicator], today: dt.date | None = None
+) -> SustainmentSeries:
+    """In sustainment: the periods after the end date, their LKT-level points and the
+    provisional ones (a quarter's deadline falls after the quarter); two queries. Empty
+    (no query) for a programme that is not in sustainment."""
+    today = today or timezone.localdate()
+    periods = programme.sustainment_periods(today)
+    if not periods:
+        return SustainmentSeries()
+    result = SustainmentSeries(periods, [p for p in periods if programme.is_quarter(p)])
+    starts = list(
+        programme.teams.exclude(status=ImprovementTeam.Status.WITHDRAWN).values_list(
+            "started_on", flat=True
+        )
+    )
+    lengths = {p: programme.period_months(p) for p in periods}
+    for pk, (points, counts) in lkt_series(list(indicators)).items():
+        result.points[pk] = {p: points[p] for p in periods if p in points}
+        result.provisional[pk] = provisional_months(
+            periods,
+            counts,
+            starts,
+            deadline_day=programme.data_deadline_day,
+            today=today,
+            lengths=lengths,
+        )
+    return result
 
 
 # --- One indicator ---------------------------------------------------------------------------
