@@ -33,7 +33,7 @@ from status.pdf import pdf_response
 from status.selectors.overview import filter_choices, status_programmes, status_rows
 from status.selectors.programme import indicator_status, programme_status
 from status.selectors.regions import region_rows, region_team_statuses, region_teams
-from status.selectors.sustainment import by_indicator, sustainment_holding
+from status.selectors.sustainment import by_indicator
 from status.traffic import RULE
 
 OVERVIEW_PAGE = 50  # every LKT on one page at national scale (30), still a paginated list
@@ -134,15 +134,18 @@ def programme_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 @rate_limited("pdf")
 def sustainment_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    """The yearly sustainment report of an LKT in sustainment: who holds the gains."""
+    """The yearly sustainment report of an LKT in sustainment: who holds the gains, and the
+    LKT's charts with the sustainment phase."""
     programme = get_programme_for_status(request.user, pk)
-    summary = sustainment_holding([programme]).get(programme.pk)
-    if summary is None:
+    if not programme.in_sustainment:
         raise Http404
+    status = programme_status(programme)
+    summary = status["row"].sustainment
+    assert summary is not None  # every programme in sustainment has one
     today = timezone.localdate()
     periods = [p for p in summary.periods if p > programme.end_date][-12:]
     context = {
-        "programme": programme,
+        **status,
         "s": summary,
         "indicators": by_indicator(summary),
         "periods": periods,
@@ -152,7 +155,7 @@ def sustainment_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "now": timezone.now(),
     }
     html = render_to_string("status/sustainment_pdf.html", context, request)
-    return pdf_response(request, html, f"lkt-fastholdelse-{programme.slug}-{today.year}")
+    return pdf_response(request, html, f"lkt-fastholdelse-{programme.slug}")
 
 
 @require_POST
