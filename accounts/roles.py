@@ -42,6 +42,7 @@ from django.db.models import Q, QuerySet
 PROGRAMME = "programmes.Programme"
 TEAM = "teams.ImprovementTeam"
 LOCAL_LEAD = "local_lead"  # teams.TeamMember.Role.LOCAL_LEAD (a test checks they agree)
+FORMAL_LEADER = "formal_leader"  # teams.TeamMember.Role.FORMAL_LEADER
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class Roles:
     team_programmes: frozenset[int] = field(default_factory=frozenset)
     local_lead_teams: frozenset[int] = field(default_factory=frozenset)
     local_lead_programmes: frozenset[int] = field(default_factory=frozenset)
+    formal_leader_teams: frozenset[int] = field(default_factory=frozenset)
     regions: frozenset[int] = field(default_factory=frozenset)
 
     @property
@@ -81,6 +83,9 @@ def roles_of(user: Any) -> Roles:
         local_lead_teams=frozenset(team for team, _, role in memberships if role == LOCAL_LEAD),
         local_lead_programmes=frozenset(
             programme for _, programme, role in memberships if role == LOCAL_LEAD
+        ),
+        formal_leader_teams=frozenset(
+            team for team, _, role in memberships if role == FORMAL_LEADER
         ),
         regions=frozenset(user.coordinated_regions.values_list("region_id", flat=True)),
     )
@@ -206,6 +211,12 @@ def is_local_lead(user: Any, obj: Any) -> bool:
     return team is not None and team.pk in roles_of(user).local_lead_teams
 
 
+@rules.predicate
+def is_formal_leader(user: Any, obj: Any) -> bool:
+    team = team_of(obj)
+    return team is not None and team.pk in roles_of(user).formal_leader_teams
+
+
 # Adding a person to a team: the object is the unsaved `TeamMember` (its team and its person).
 @rules.predicate
 def adds_someone_else(user: Any, member: Any) -> bool:
@@ -301,6 +312,13 @@ MATRIX: dict[str, rules.Predicate] = {
     "teams.rate_team": admin | is_expert,
     "teams.view_monthly_reports": admin | is_national_lead | is_expert,
     "indicators.set_chart_baseline": admin | is_national_lead,
+    # Sustainment (seed 003): the plans and review dates are read by everyone in the LKT; the
+    # national lead keeps the national plan and the reviews, the team its own plan, which only
+    # the team's formal leader approves (not an administrator: approving is the leader's backing).
+    "programmes.view_sustainment": reads_all | takes_part_in_programme,
+    "programmes.change_sustainment": admin | is_national_lead,
+    "teams.change_sustainment_plan": admin | is_team_member,
+    "teams.approve_sustainment_plan": is_formal_leader,
     # Seminars: planned by the national project management (the lead and the lead region's
     # coordinators); registrations also by the teams' own regions.
     "seminars.manage_seminar": admin | is_national_lead | coordinates_lead_region,
@@ -320,6 +338,12 @@ def may_add_team_member(user: Any, member: Any) -> bool:
     `has_perm` answers yes to every question from an active superuser, and this one has a no
     for administrators too (adding themselves, or the steering group)."""
     return bool(MATRIX["teams.add_team_member"].test(user, member))
+
+
+def may_approve_sustainment_plan(user: Any, team: Any) -> bool:
+    """ "teams.approve_sustainment_plan" asked of the matrix itself (an administrator's
+    `has_perm` says yes to everything; only the team's formal leader approves)."""
+    return bool(user.is_active and MATRIX["teams.approve_sustainment_plan"].test(user, team))
 
 
 for _name, _predicate in MATRIX.items():

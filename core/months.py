@@ -104,6 +104,12 @@ def quarter_number(day: dt.date) -> int:
     return (day.month - 1) // 3 + 1
 
 
+def period_start(day: dt.date, frequency: str) -> dt.date:
+    """The first day of the measuring period `day` falls in: its month ("monthly") or its
+    calendar quarter ("quarterly", as in a programme's sustainment frequency)."""
+    return quarter_start(day) if frequency == "quarterly" else first_of_month(day)
+
+
 def _step(period: dt.date, frequency: str) -> int:
     """Months in the sustainment period that begins on `period`."""
     return 3 if frequency == QUARTERLY and period == quarter_start(period) else 1
@@ -114,7 +120,7 @@ def sustainment_first(end: dt.date) -> dt.date:
     return add_months(first_of_month(end), 1)
 
 
-def period_start(day: dt.date, frequency: str, end: dt.date) -> dt.date:
+def sustainment_period_start(day: dt.date, frequency: str, end: dt.date) -> dt.date:
     """Start of the sustainment period `day` falls in (after `end`, the LKT's last day)."""
     month = first_of_month(day)
     if frequency != QUARTERLY:
@@ -149,7 +155,7 @@ def is_sustainment_period(day: dt.date, end: dt.date, frequency: str, today: dt.
     return (
         day.day == 1
         and day >= sustainment_first(end)
-        and period_start(day, frequency, end) == day
+        and sustainment_period_start(day, frequency, end) == day
         and next_period(day, frequency) <= today
     )
 

@@ -8,6 +8,7 @@ import accounts.urls
 import learning.urls
 import people.urls
 import programmes.urls
+import teams.sustainment_urls
 import teams.urls
 from accounts.forms import LoginForm
 from lkt_portal import views
@@ -32,9 +33,26 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "programmer/",
-        include((programmes.urls.urlpatterns + learning.urls.programme_patterns, "programmes")),
+        include(
+            (
+                programmes.urls.urlpatterns
+                + learning.urls.programme_patterns
+                + teams.sustainment_urls.programme_patterns,
+                "programmes",
+            )
+        ),
     ),
-    path("teams/", include((teams.urls.urlpatterns + learning.urls.team_patterns, "teams"))),
+    path(
+        "teams/",
+        include(
+            (
+                teams.urls.urlpatterns
+                + learning.urls.team_patterns
+                + teams.sustainment_urls.team_patterns,
+                "teams",
+            )
+        ),
+    ),
     path("seminarer/", include("seminars.urls")),
     path(
         "brugere/",

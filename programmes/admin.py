@@ -14,6 +14,7 @@ from programmes.models import (
     Region,
     RegionalCoordinator,
     StatusRating,
+    SustainmentReview,
 )
 
 
@@ -159,3 +160,11 @@ class DiagramRevisionAdmin(admin.ModelAdmin):
     list_display = ["programme", "changed_at", "changed_by", "summary"]
     list_filter = ["programme"]
     readonly_fields = ["programme", "changed_at", "changed_by", "summary", "snapshot"]
+
+
+@admin.register(SustainmentReview)
+class SustainmentReviewAdmin(admin.ModelAdmin):
+    list_display = ["programme", "due_on", "held_on"]
+    list_filter = ["programme"]
+    search_fields = ["programme__name", "note"]
+    list_select_related = ["programme"]

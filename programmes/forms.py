@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from core.forms import CrispyForm
 from core.numbers import trimmed
-from programmes.models import ExpertMember, ImprovementGoal, Programme
+from programmes.models import (
+    ExpertMember,
+    ImprovementGoal,
+    Programme,
+    SustainmentFrequency,
+    SustainmentReview,
+)
 from programmes.selectors import expert_candidates
 
 
@@ -57,12 +63,59 @@ class StatusChangeForm(CrispyForm, forms.Form):
         help_text=_("Begrundelsen vises i programmets statushistorik."),
     )
 
+    sustainment_start = forms.DateField(
+        label=_("Fastholdelse fra"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Kun ved fastholdelse. Tom: dagen efter slutdatoen (eller i dag, hvis det er senere)."
+        ),
+    )
+    sustainment_frequency = forms.ChoiceField(
+        label=_("Målefrekvens i fastholdelse"),
+        choices=SustainmentFrequency.choices,
+        required=False,
+        help_text=_(
+            "Kun ved fastholdelse: hvor ofte teams registrerer data. Opfølgninger planlægges "
+            "6, 12 og 24 måneder efter slutdatoen og kan ændres bagefter."
+        ),
+    )
+
     def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        choices = Programme.TRANSITIONS[programme.status]
         cast(forms.ChoiceField, self.fields["status"]).choices = [
-            (value, Programme.Status(value).label)
-            for value in Programme.TRANSITIONS[programme.status]
+            (value, Programme.Status(value).label) for value in choices
         ]
+        if Programme.Status.SUSTAINMENT in choices:
+            self.fields["sustainment_frequency"].initial = programme.sustainment_frequency
+        else:
+            del self.fields["sustainment_start"]
+            del self.fields["sustainment_frequency"]
+        self._init_helper()
+
+
+class SustainmentReviewForm(CrispyForm, forms.ModelForm):
+    """A review of the sustainment: when it is planned, when it was held and what it found."""
+
+    class Meta:
+        model = SustainmentReview
+        fields = ["due_on", "held_on", "note"]
+        widgets = {
+            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "note": _("Holder teamene gevinsterne? Hvad besluttede I? Vises for alle i LKT'et.")
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.submit_label = _("Gem opfølgningen") if self.instance.pk else _("Planlæg opfølgning")
+        if not self.instance.pk:
+            del self.fields["held_on"]
+            del self.fields["note"]
         self._init_helper()
 
 

@@ -31,7 +31,7 @@ class RegionTeams:
 def teams_by_region(programme: Programme) -> list[RegionTeams]:
     """The programme's teams grouped by region, with how many organisations of each sector."""
     teams = (
-        programme.teams.select_related("region")
+        programme.teams.select_related("region", "sustainment_plan")
         .prefetch_related(Prefetch("organisations", queryset=Organisation.objects.order_by("kind")))
         .annotate(member_count=Count("members"))
         .order_by("region__name", "name")
@@ -52,3 +52,17 @@ def expert_candidates(group: ExpertGroup, query: str) -> list[User]:
     word of `query` (two characters at least); nobody for a shorter query."""
     people = User.objects.filter(is_active=True).exclude(expert_memberships__group=group)
     return list(people_matching(people, query)[:PICKER_RESULTS])
+
+
+def sustainment_summary(programme: Programme) -> dict[str, object]:
+    """The national plan's state and how many of the teams' plans are approved (the plans are
+    reached through their relation: programmes imports no teams)."""
+    plans = list(programme.sustainment_plans.values_list("team_id", "state"))
+    return {
+        "national": next((state for team, state in plans if team is None), None),
+        "approved": sum(1 for team, state in plans if team is not None and state == "approved"),
+        "teams": programme.teams.count(),
+        "next_review": programme.sustainment_reviews.filter(held_on__isnull=True)
+        .order_by("due_on")
+        .first(),
+    }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -15,7 +18,10 @@ from programmes.models import (
     Programme,
     ProgrammeStatusChange,
     StatusRating,
+    SustainmentFrequency,
+    SustainmentReview,
 )
+from programmes.models.sustainment import default_review_dates, default_sustainment_start
 
 
 @transaction.atomic
@@ -37,9 +43,20 @@ def programme_create(*, by: User | None, reason: str = "", **fields: object) -> 
 
 @transaction.atomic
 def programme_change_status(
-    *, programme: Programme, status: str, by: User | None, reason: str
+    *,
+    programme: Programme,
+    status: str,
+    by: User | None,
+    reason: str,
+    sustainment_start: dt.date | None = None,
+    sustainment_frequency: str = "",
 ) -> ProgrammeStatusChange:
-    """Move a programme to `status` if the workflow allows it, recording who, when and why."""
+    """Move a programme to `status` if the workflow allows it, recording who, when and why.
+
+    Into sustainment: the start (by default the day after the end, or today when later), the
+    measuring frequency, and the default review dates (6, 12, 24 months after the end) that
+    are not planned yet.
+    """
     locked = Programme.objects.select_for_update().get(pk=programme.pk)
     if status not in Programme.Status.values:
         raise ValidationError({"status": _("Ukendt status: %(status)s.") % {"status": status}})
@@ -79,9 +96,70 @@ def programme_change_status(
     change.full_clean()
     change.save()
     locked.status = status
-    locked.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if status == Programme.Status.SUSTAINMENT:
+        _enter_sustainment(locked, sustainment_start, sustainment_frequency)
+        fields += ["sustainment_start", "sustainment_frequency"]
+        others = [f.name for f in Programme._meta.fields if f.name not in fields]
+        locked.clean_fields(exclude=others)
+    locked.save(update_fields=fields)
     programme.status = status
+    programme.sustainment_start = locked.sustainment_start
+    programme.sustainment_frequency = locked.sustainment_frequency
     return change
+
+
+def _enter_sustainment(programme: Programme, start: dt.date | None, frequency: str) -> None:
+    """Set the sustainment start and frequency, and plan the default reviews not yet planned."""
+    if start is not None and start <= programme.start_date:
+        raise ValidationError(
+            {"sustainment_start": _("Fastholdelsen skal begynde efter programmets start.")}
+        )
+    programme.sustainment_start = start or default_sustainment_start(
+        programme.end_date, timezone.localdate()
+    )
+    if frequency and frequency not in SustainmentFrequency.values:
+        raise ValidationError({"sustainment_frequency": _("Vælg månedlig eller kvartalsvis.")})
+    if frequency:
+        programme.sustainment_frequency = frequency
+    planned = set(programme.sustainment_reviews.values_list("due_on", flat=True))
+    for day in default_review_dates(programme.end_date):
+        if day not in planned:
+            review = SustainmentReview(programme=programme, due_on=day)
+            review.full_clean()
+            review.save()
+
+
+@transaction.atomic
+def sustainment_review_add(
+    *, programme: Programme, due_on: dt.date, by: User | None
+) -> SustainmentReview:
+    """Plan one more review of the programme's sustainment."""
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    review = SustainmentReview(programme=programme, due_on=due_on)
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def sustainment_review_update(
+    *, review: SustainmentReview, by: User | None, **fields: object
+) -> SustainmentReview:
+    """Move a review, or record that it was held and what it found."""
+    Programme.objects.select_for_update().filter(pk=review.programme_id).first()
+    for name, value in fields.items():
+        setattr(review, name, value)
+    if review.held_on and review.held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("En opfølgning kan ikke være holdt i fremtiden.")})
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def sustainment_review_remove(*, review: SustainmentReview, by: User | None) -> None:
+    review.delete()
 
 
 @transaction.atomic

@@ -18,7 +18,12 @@ from programmes.access import get_programme_for_user
 from programmes.filters import ProgrammeFilter
 from programmes.forms import ExpertMemberForm, GoalForm, ProgrammeForm, StatusChangeForm
 from programmes.models import ExpertMember, ImprovementGoal
-from programmes.selectors import expert_candidates, programme_list, teams_by_region
+from programmes.selectors import (
+    expert_candidates,
+    programme_list,
+    sustainment_summary,
+    teams_by_region,
+)
 from programmes.services import (
     expert_add,
     expert_change_role,
@@ -59,6 +64,7 @@ def show_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "indicators": programme.indicators.filter(is_active=True),
         "history": programme.status_changes.select_related("changed_by")[:5],
         "goal_form": GoalForm(instance=ImprovementGoal(programme=programme)),
+        "sustainment": sustainment_summary(programme) if can_see_teams else None,
     }
     return render(request, "programmes/programme_detail.html", context)
 
@@ -107,6 +113,8 @@ def change_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 status=form.cleaned_data["status"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
+                sustainment_start=form.cleaned_data.get("sustainment_start"),
+                sustainment_frequency=form.cleaned_data.get("sustainment_frequency", ""),
             )
         except ValidationError as error:
             add_errors(form, error)

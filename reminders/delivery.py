@@ -31,7 +31,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone, translation
 
 from accounts.models import User
-from programmes.models import Programme
+from programmes.models import Programme, SustainmentReview
 from reminders import config, emails
 from reminders.models import ReminderKind, ReminderStatus, SentReminder
 from reminders.preferences import preference_kind, reminder_enabled
@@ -44,11 +44,14 @@ log = logging.getLogger(__name__)
 SENT, SKIPPED, TAKEN, FAILED = "sent", "skipped", "taken", "failed"
 
 # By `ReminderKind` value (a `Due` carries the kind as the plain string it is stored as).
-MODEL_OF_KIND: dict[str, type[Seminar] | type[ImprovementTeam] | type[Programme]] = {
+MODEL_OF_KIND: dict[
+    str, type[Seminar] | type[ImprovementTeam] | type[Programme] | type[SustainmentReview]
+] = {
     ReminderKind.SEMINAR: Seminar,  # seminar notices too (`reminders.notices`)
     ReminderKind.DATA: ImprovementTeam,
     ReminderKind.DATA_LATE: Programme,
     ReminderKind.MILESTONE: Programme,
+    ReminderKind.SUSTAINMENT_REVIEW: SustainmentReview,
 }
 
 

@@ -35,6 +35,7 @@ from reminders.scanner import (
     late_teams,
     sustainment_occasion,
 )
+from reminders.sustainment import DATA_PREFIX, prepare_review, prepare_sustainment_data
 from seminars.models import Seminar
 from teams.models import ImprovementTeam
 
@@ -169,6 +170,8 @@ def missing_indicators(team: ImprovementTeam, period: dt.date) -> list[Indicator
 
 
 def prepare_data(due: Due, recipient: User) -> Draft | None:
+    if due.occasion.startswith(DATA_PREFIX):
+        return prepare_sustainment_data(due, recipient)
     team = ImprovementTeam.objects.select_related("programme").filter(pk=due.object_id).first()
     if team is None:
         return None
@@ -244,7 +247,7 @@ def prepare_milestone(due: Due, recipient: User) -> Draft | None:
         "programme": programme,
         "end": date_format(programme.end_date, "DATE_FORMAT"),
     }
-    url = config.site_url() + reverse("programmes:detail", args=[programme.pk])
+    url = config.site_url() + reverse("programmes:sustainment", args=[programme.pk])
     context = {"programme": programme, "url": url}
     return Draft(subject=subject, template="sustainment_plan", context=context)
 
@@ -254,4 +257,5 @@ PREPARERS: dict[str, Callable[[Due, User], Draft | None]] = {
     ReminderKind.DATA: prepare_data,
     ReminderKind.DATA_LATE: prepare_data_late,
     ReminderKind.MILESTONE: prepare_milestone,
+    ReminderKind.SUSTAINMENT_REVIEW: prepare_review,
 }

@@ -15,6 +15,7 @@ class ReminderKind(models.TextChoices):
     DATA = "data", _("Påmindelser om dataregistrering")
     DATA_LATE = "data_late", _("Oversigt over teams, der mangler data")
     MILESTONE = "milestone", _("Programmets milepæle (fastholdelsesplan)")
+    SUSTAINMENT_REVIEW = "sustainment_review", _("Opfølgninger i fastholdelse")
     # Notices about a seminar, sent when something happens to it (`reminders.notices`). They
     # are recorded as SEMINAR records (one history per seminar and person); these kinds are the
     # choices a person makes about them.

@@ -27,6 +27,10 @@ KIND_HELP = {
         "Til nationale projektledere: besked tre måneder før programmet slutter om at lægge "
         "en plan for fastholdelse."
     ),
+    ReminderKind.SUSTAINMENT_REVIEW: _(
+        "Til teamets formelle leder og kvalitetskoordinator: en påmindelse før hver planlagt "
+        "opfølgning på fastholdelsesplanen."
+    ),
     ReminderKind.SEMINAR_INVITATION: _(
         "Når dit team bliver inviteret til et seminar: en e-mail med kalenderinvitationen."
     ),

@@ -19,6 +19,7 @@ reminder day that starts at 07:00 (`timing.reminder_day`):
   programme's national project leads get one list of the late teams.
 - Milestones. From three months before an active programme ends, its national project leads are
   asked for the sustainment (fastholdelse) plan, once per end date.
+- Sustainment (`reminders.sustainment`): reviews, and data at the sustainment frequency.
 
 Nobody is mailed about a kind they turned off, nor while their user is deactivated.
 """
@@ -37,9 +38,11 @@ from core.months import add_months, data_deadline, first_of_month
 from indicators.models import DataSource, Frequency, Indicator, Measurement
 from programmes.models import Programme, ProgrammeLead, RegionalCoordinator, parse_reminder_days
 from reminders import config
+from reminders.due import Due
 from reminders.models import ReminderKind, ReminderStatus, SeminarRevision, SentReminder
 from reminders.preferences import opted_out, preference_kind
 from reminders.revisions import expected_sequence, seminar_fingerprint
+from reminders.sustainment import review_candidates, sustainment_data_candidates
 from reminders.timing import (
     local_date,
     reminder_day,
@@ -51,23 +54,15 @@ from teams.models import ImprovementTeam, TeamMember, TeamRole
 CANCEL = "cancel"
 
 
-@dataclass(frozen=True, order=True)
-class Due:
-    """One reminder to send: the same four values as the unique constraint of SentReminder."""
-
-    kind: str
-    object_id: int
-    recipient_id: int
-    occasion: str
-
-    @property
-    def key(self) -> tuple[str, int, int, str]:
-        return (self.kind, self.object_id, self.recipient_id, self.occasion)
-
-
 def due_reminders(at: dt.datetime) -> list[Due]:
     """Everything due at `at` that nobody has sent, is sending, or has given up on."""
-    candidates = [*seminar_candidates(at), *data_candidates(at), *milestone_candidates(at)]
+    candidates = [
+        *seminar_candidates(at),
+        *data_candidates(at),
+        *milestone_candidates(at),
+        *review_candidates(at),
+        *sustainment_data_candidates(at),
+    ]
     return sorted(unsettled(wanted(candidates)))
 
 

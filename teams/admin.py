@@ -5,6 +5,7 @@ from teams.models import (
     MonthlyNote,
     PDSACycle,
     ProgressScore,
+    SustainmentLogEntry,
     SustainmentPlan,
     TeamMember,
 )
@@ -70,3 +71,11 @@ class SustainmentPlanAdmin(admin.ModelAdmin):
     list_display = ["__str__", "programme", "team", "state", "approved_at"]
     list_filter = ["programme", "state"]
     list_select_related = ["programme", "team"]
+
+
+@admin.register(SustainmentLogEntry)
+class SustainmentLogEntryAdmin(admin.ModelAdmin):
+    list_display = ["plan", "held_on", "written_by", "written_at"]
+    list_filter = ["plan__programme"]
+    search_fields = ["plan__team__name", "note"]
+    list_select_related = ["plan__programme", "plan__team", "written_by"]

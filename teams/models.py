@@ -365,6 +365,35 @@ class SustainmentPlan(CheckedFields):
         return str(self.team or self.programme)
 
 
+class SustainmentLogEntry(CheckedFields):
+    """One line of a sustainment plan's review log: when the plan was followed up, and what
+    was found (do the gains hold, what was decided)."""
+
+    plan = models.ForeignKey(SustainmentPlan, on_delete=models.CASCADE, related_name="log")
+    held_on = models.DateField(_("dato"))
+    note = models.TextField(_("hvad fandt I?"), max_length=4000, validators=[validate_no_cpr])
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skrevet af"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    written_at = models.DateTimeField(_("skrevet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("opfølgning på fastholdelsesplan")
+        verbose_name_plural = _("opfølgninger på fastholdelsesplaner")
+        ordering = ["plan", "-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="sustainment_log_has_note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.held_on.isoformat()}"
+
+
 # The IHI Breakthrough Series progress scale, as used in Danish collaboratives.
 PROGRESS_SCALE: list[tuple[Decimal, StrOrPromise]] = [
     (Decimal("0.5"), _("0,5 – Tilsagn om deltagelse")),

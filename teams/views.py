@@ -17,7 +17,7 @@ from core.paging import paginate
 from programmes.access import get_programme_for_user
 from teams.access import get_member_for_user, get_team_for_user
 from teams.forms import TeamFilter, TeamForm, TeamMemberForm
-from teams.models import ImprovementTeam, TeamMember
+from teams.models import ImprovementTeam, SustainmentPlan, TeamMember
 from teams.selectors import (
     member_candidates,
     programmes_with_visible_teams,
@@ -183,4 +183,5 @@ def _detail_context(
         "sectors": team_organisations_by_sector(team),
         "pdsa_cycles": team_pdsa_cycles(team),
         "seminars": team_seminars(team),
+        "sustainment_plan": SustainmentPlan.objects.filter(team=team).first(),
     }

@@ -85,7 +85,11 @@ def filled_admin(client):
         indicator=measurement.indicator,
         started_on=dt.date(2024, 3, 4),
     )
-    SustainmentPlan.objects.create(programme=programme, team=team, anchoring="Kvalitetsrådet")
+    plan = SustainmentPlan.objects.create(
+        programme=programme, team=team, anchoring="Kvalitetsrådet"
+    )
+    plan.log.create(held_on=dt.date(2026, 7, 1), note="Gevinsterne holder")
+    programme.sustainment_reviews.create(due_on=dt.date(2026, 7, 1))
     programme_change_status(programme=programme, status="paused", by=None, reason="Test")
     Invitation.objects.create(
         user=member.user,

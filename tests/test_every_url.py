@@ -62,6 +62,10 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "programmes:search_experts": [("GET", "Lofoffffff")],
     "programmes:change_expert_role": [("POST", "Lofoffffff")],
     "programmes:remove_expert": [("POST", "Lofoffffff")],
+    "programmes:sustainment": [("GET", "Looooooonn"), ("POST", "Lofoffffnn")],
+    "programmes:add_sustainment_review": [("POST", "Lofoffffnn")],
+    "programmes:edit_sustainment_review": [("GET", "Lofoffffnn"), ("POST", "Lofoffffnn")],
+    "programmes:remove_sustainment_review": [("POST", "Lofoffffnn")],
     "teams:list": [("GET", "Looooooooo")],
     "teams:create": [("GET", "Lofoofffff"), ("POST", "Lofoofffff")],
     "teams:detail": [("GET", "Looooooonn")],
@@ -70,6 +74,11 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "teams:search_people": [("GET", "Lofoofffnn")],
     "teams:change_member_role": [("POST", "Lofoofffnn")],
     "teams:remove_member": [("POST", "Lofoofffnn")],
+    "teams:sustainment": [("GET", "Looooooonn"), ("POST", "Loffffofnn")],
+    # Only the team's formal leader approves (the cast has none on this team; see
+    # tests/test_sustainment_plans.py), not even an administrator.
+    "teams:approve_sustainment_plan": [("POST", "Lfffffffnn")],
+    "teams:add_sustainment_log": [("POST", "Loffffofnn")],
     "seminars:calendar": [("GET", "Looooooooo")],
     "seminars:create": [("GET", "Lofoofffff"), ("POST", "Lofoofffff")],
     "seminars:detail": [("GET", "Looooooooo")],
@@ -150,6 +159,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
 # The same URLs pointed at the other programme, ADHD (led from Syddanmark; its team is the
 # outsider's): its results are closed to KOL's national lead, expert and team members (404).
 ANOTHER_PROGRAMME: dict[str, list[tuple[str, str]]] = {
+    "programmes:sustainment": [("GET", "Loononnnon")],
     "status:programme": [("GET", "Loonofffff")],
     "status:programme_pdf": [("GET", "Loonofffff")],
     "status:sustainment_pdf": [("GET", "Lnnnnfffff")],
@@ -210,6 +220,7 @@ class World:
         self.registration = self.seminar.registrations.create(
             user=cast.local_lead, team=cast.kol_rm
         )
+        self.review = cast.kol.sustainment_reviews.create(due_on=add_months(last_month, 20))
         self.material = material_add(
             seminar=self.seminar,
             upload=SimpleUploadedFile("program.pdf", b"%PDF-1.4\n%%EOF\n"),
@@ -226,6 +237,8 @@ class World:
             "programmes:move_goal": {"pk": c.kol.pk, "goal_pk": self.goal.pk},
             "programmes:change_expert_role": {"pk": c.kol.pk, "member_pk": self.expert_member.pk},
             "programmes:remove_expert": {"pk": c.kol.pk, "member_pk": self.expert_member.pk},
+            "programmes:edit_sustainment_review": {"pk": c.kol.pk, "review_pk": self.review.pk},
+            "programmes:remove_sustainment_review": {"pk": c.kol.pk, "review_pk": self.review.pk},
             "teams:create": {"programme_pk": c.kol.pk},
             "teams:change_member_role": {"pk": c.kol_rm.pk, "member_pk": self.team_member.pk},
             "teams:remove_member": {"pk": c.kol_rm.pk, "member_pk": self.team_member.pk},

@@ -76,6 +76,7 @@ def test_a_person_turns_one_kind_off_and_back_on(client, db) -> None:
         "seminar_change": True,
         "seminar_cancellation": True,
         "seminar_registration": False,
+        "sustainment_review": False,
     }
     client.post(PREFERENCES, {kind: "on" for kind in ReminderKind.values})
     assert all(reminder_preferences(person).values())
@@ -87,7 +88,7 @@ def test_a_choice_is_only_ever_the_persons_own(client, db) -> None:
     client.force_login(person)
     client.post(PREFERENCES, {})
     assert not ReminderPreference.objects.filter(user=other).exists()
-    assert ReminderPreference.objects.filter(user=person, enabled=False).count() == 8
+    assert ReminderPreference.objects.filter(user=person, enabled=False).count() == 9
 
 
 # Unsubscribe ---------------------------------------------------------------------------------

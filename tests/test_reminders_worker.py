@@ -17,6 +17,7 @@ from celery import Celery
 from django.conf import settings
 from django.utils import timezone
 
+from programmes.models import Programme
 from reminders.models import ReminderStatus, SentReminder
 from seminars.models import Registration
 from tests import factories as f
@@ -189,3 +190,29 @@ def test_an_smtp_failure_is_retried_with_backoff_and_then_recorded(rig, refusal)
     assert setup.smtp.count() == 0
     assert "Retry in 1s" in worker.output() and "Retry in 2s" in worker.output()
     assert setup.scan() == 0  # a failed reminder waits for an administrator, not the scanner
+
+
+def test_a_sustainment_review_is_reminded_once_to_the_leader_and_coordinator(rig) -> None:
+    """Issue 18: the formal leader and the quality coordinator of each team, nobody else."""
+    programme = f.ProgrammeFactory(
+        status=Programme.Status.SUSTAINMENT, start_date=dt.date(2020, 1, 1)
+    )
+    team = f.TeamFactory(programme=programme)
+    wanted = [
+        f.TeamMemberFactory(team=team, role=role).user.email
+        for role in ("formal_leader", "quality_coordinator")
+    ]
+    f.TeamMemberFactory(team=team, role="member")
+    programme.sustainment_reviews.create(due_on=timezone.localdate() + dt.timedelta(days=5))
+    setup = rig(database=7)
+    setup.start_worker()
+
+    assert setup.scan() == 2
+    wait_for(lambda: sent() == 2, "two review reminders marked sent")
+    assert setup.scan() == 0
+    keys = SentReminder.objects.values_list("kind", "object_id", "recipient_id", "occasion")
+    again = [setup.client.send_task("lkt_portal.reminders.send", args=key) for key in keys]
+    assert [result.get(timeout=30) for result in again] == ["taken"] * 2
+
+    assert sorted(setup.smtp.recipients()) == sorted(wanted)
+    assert set(SentReminder.objects.values_list("kind", flat=True)) == {"sustainment_review"}

@@ -6,7 +6,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import User
-from accounts.roles import MATRIX, may_add_team_member, team_member_candidates
+from accounts.roles import (
+    MATRIX,
+    may_add_team_member,
+    may_approve_sustainment_plan,
+    team_member_candidates,
+)
 from teams.models import TeamMember
 
 # Expected answers, written by hand from what each role is for (not copied from MATRIX).
@@ -77,6 +82,15 @@ EXPECTED = {
     ("accounts.deactivate_user", None): "100100000",
     ("accounts.view_audit_trail", None): "100000000",
     ("indicators.upload_team_data", None): "100001110",
+    # Sustainment: read inside the LKT; the national plan by its lead, a team's plan by the
+    # team; approval by the team's formal leader only (the cast has none: see
+    # tests/test_sustainment_plans.py for the leader's yes).
+    ("programmes.view_sustainment", "kol"): "111111100",
+    ("programmes.view_sustainment", "adhd"): "110100010",
+    ("programmes.change_sustainment", "kol"): "101000000",
+    ("teams.change_sustainment_plan", "kol_rm"): "100001000",
+    ("teams.change_sustainment_plan", "kol_rsd"): "100000100",
+    ("teams.approve_sustainment_plan", "kol_rm"): "000000000",
 }
 
 
@@ -92,6 +106,8 @@ def test_the_matrix_answers_as_the_roles_describe(cast, permission, target) -> N
 def holds(user, permission: str, obj) -> bool:
     if permission == "teams.add_team_member":  # asked of the matrix: has_perm says yes to admins
         return may_add_team_member(user, obj)
+    if permission == "teams.approve_sustainment_plan":  # likewise: no yes for administrators
+        return may_approve_sustainment_plan(user, obj)
     return user.has_perm(permission, obj)
 
 
@@ -146,3 +162,4 @@ def test_the_role_matrix_names_the_models_and_the_local_lead_role_as_the_apps_de
     assert Programme._meta.label == roles.PROGRAMME
     assert ImprovementTeam._meta.label == roles.TEAM
     assert roles.LOCAL_LEAD == TeamMember.Role.LOCAL_LEAD
+    assert roles.FORMAL_LEADER == TeamMember.Role.FORMAL_LEADER

@@ -88,9 +88,9 @@ def test_which_days_begin_a_sustainment_period(day: dt.date, expected: bool) -> 
 
 def test_period_start_of_a_day_in_sustainment() -> None:
     end = D(2026, 8, 31)
-    assert months.period_start(D(2026, 11, 17), Q, end) == D(2026, 10, 1)
-    assert months.period_start(D(2026, 9, 17), Q, end) == D(2026, 9, 1)
-    assert months.period_start(D(2026, 11, 17), M, end) == D(2026, 11, 1)
+    assert months.sustainment_period_start(D(2026, 11, 17), Q, end) == D(2026, 10, 1)
+    assert months.sustainment_period_start(D(2026, 9, 17), Q, end) == D(2026, 9, 1)
+    assert months.sustainment_period_start(D(2026, 11, 17), M, end) == D(2026, 11, 1)
 
 
 def test_a_quarter_deadline_is_in_the_month_after_the_quarter() -> None:

@@ -383,7 +383,9 @@ def period_error(programme: Programme, period: dt.date) -> StrOrPromise | None:
             _("Perioden %(period)s ligger uden for programmets periode (%(start)s–%(end)s).")
             % values
         )
-    start = months.period_start(period, programme.sustainment_frequency, programme.end_date)
+    start = months.sustainment_period_start(
+        period, programme.sustainment_frequency, programme.end_date
+    )
     if start != period:
         return _(
             "I fastholdelsen måles der kvartalsvis: angiv kvartalets første måned, %(first)s."

@@ -27,6 +27,7 @@ from lkt_portal.todo.team import (
     monthly_report_to_give,
     months_to_register,
     next_team_seminar,
+    plans_to_approve,
     seminar_invitations,
 )
 
@@ -55,6 +56,7 @@ SECTIONS: tuple[Section, ...] = (
         lambda s: bool(s.roles.teams),
         (
             months_to_register,
+            plans_to_approve,
             monthly_report_to_give,
             cycles_to_study,
             seminar_invitations,

@@ -25,7 +25,7 @@ from lkt_portal.todo.base import (
 )
 from programmes.models import Programme
 from seminars.models import Registration, Seminar, SeminarInvitation
-from teams.models import ImprovementTeam, PDSACycle
+from teams.models import ImprovementTeam, PDSACycle, SustainmentPlan
 from teams.selectors import teams_without_monthly_report as unreported_teams
 
 
@@ -135,3 +135,27 @@ def monthly_report_to_give(situation: Situation) -> list[Item]:
 def next_team_seminar(situation: Situation) -> list[Item]:
     """The next seminar of my teams' programmes."""
     return next_seminar_item(upcoming_seminars(situation.roles.team_programmes).first())
+
+
+def plans_to_approve(situation: Situation) -> list[Item]:
+    """The sustainment plans of the teams I am formal leader of that wait for my approval."""
+    plans = (
+        SustainmentPlan.objects.filter(
+            team_id__in=situation.roles.formal_leader_teams, state=SustainmentPlan.State.DRAFT
+        )
+        # Ready for approval: every section written (as `sustainment_plan_approve` asks).
+        .exclude(criteria="")
+        .exclude(roles="")
+        .exclude(anchoring="")
+        .exclude(resources="")
+        .select_related("team")
+        .order_by("team__name")
+    )
+    return [
+        Item(
+            _("Godkend fastholdelsesplanen for %(team)s.") % {"team": plan.team.name},
+            reverse("teams:sustainment", args=[plan.team_id]),
+        )
+        for plan in plans
+        if plan.team is not None
+    ]

@@ -158,11 +158,12 @@ class Programme(CheckedFields):
 
     Status = ProgrammeStatus
 
-    # Which status may follow which; the workflow in services.programme_change_status.
+    # Which status may follow which; the workflow in services.programme_change_status. An
+    # ongoing LKT (active or paused) may go straight on to sustainment when its two years end.
     TRANSITIONS: dict[str, tuple[str, ...]] = {
         Status.PREPARING: (Status.ACTIVE, Status.PAUSED, Status.COMPLETED),
-        Status.ACTIVE: (Status.PAUSED, Status.COMPLETED),
-        Status.PAUSED: (Status.PREPARING, Status.ACTIVE, Status.COMPLETED),
+        Status.ACTIVE: (Status.PAUSED, Status.COMPLETED, Status.SUSTAINMENT),
+        Status.PAUSED: (Status.PREPARING, Status.ACTIVE, Status.COMPLETED, Status.SUSTAINMENT),
         Status.COMPLETED: (Status.SUSTAINMENT, Status.ACTIVE),
         Status.SUSTAINMENT: (Status.COMPLETED,),
     }
@@ -578,3 +579,4 @@ from programmes.models.changes import DiagramRevision as DiagramRevision  # noqa
 from programmes.models.changes import Driver as Driver  # noqa: E402
 from programmes.models.ratings import StatusColour as StatusColour  # noqa: E402
 from programmes.models.ratings import StatusRating as StatusRating  # noqa: E402
+from programmes.models.sustainment import SustainmentReview as SustainmentReview  # noqa: E402
