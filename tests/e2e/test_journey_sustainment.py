@@ -1,6 +1,7 @@
 """Journey: after the two years. A team of an LKT in sustainment registers a month after the end
-date and sees its chart's sustainment phase; a steering member sees on the overview and the
-programme's status page that this team has relapsed since the LKT ended."""
+date and sees its chart's sustainment phase; the team's formal leader approves its sustainment
+plan; a steering member sees on the overview and the programme's status page that this team has
+relapsed since the LKT ended, and that its plan is approved."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.e2e
 LKT_MONTHS = 25  # the LKT's months from its start to its end date (the 1st, two years on)
 AFTER = 8  # months since the end
 LEAD = "lokal@ouh.example.dk"
+LEADER = "leder@ouh.example.dk"
 
 
 @pytest.fixture
@@ -63,8 +65,18 @@ def sustained(hip_fracture, clock):
         ],
         by=world.coordinator,
     )
+    f.TeamMemberFactory(
+        team=odense, role="formal_leader", user__email=LEADER, user__password=PASSWORD
+    )
     for team in (odense, world.kolding_vejle):
-        SustainmentPlan.objects.create(programme=programme, team=team)
+        SustainmentPlan.objects.create(
+            programme=programme,
+            team=team,
+            criteria="Operation inden for 24 timer følges månedligt; målet er mindst 85 %.",
+            roles="Den formelle leder følger op hvert kvartal; kvalitetskoordinatoren måler.",
+            anchoring="Afdelingens kvalitetsråd.",
+            resources="To timer om måneden.",
+        )
     return world, odense, lead
 
 
@@ -97,20 +109,31 @@ def test_a_team_registers_after_the_end_and_the_steering_group_sees_it_slipping(
     assert section.get_by_text("Fastholdelse:", exact=False).count() >= 1
     axe.check(page)
 
+    # The team's formal leader approves the team's sustainment plan.
+    page.context.clear_cookies()
+    log_in(page, LEADER)
+    page.goto(f"/teams/{odense.pk}/fastholdelse/")
+    page.get_by_role("heading", name=re.compile(f"Fastholdelsesplan: {odense.name}")).wait_for()
+    axe.check(page)
+    page.get_by_role("button", name="Godkend planen").click()
+    page.get_by_text("Fastholdelsesplanen er godkendt.").wait_for()
+    axe.check(page)
+
     # The steering member: the overview, then the programme's status page.
     page.context.clear_cookies()
     log_in(page, world.steering.email)
     page.goto("/status/")
     overview = page.get_by_role("row", name=re.compile(world.programme.name))
     overview.get_by_text("1 team med tilbagefald").wait_for()
-    assert overview.get_by_text("(1 af 2 teams)").is_visible()  # holding the gains
-    assert overview.get_by_text("(0 af 2 teams)").is_visible()  # approved plans
+    # One of two teams holds the gains; one of two has an approved plan.
+    assert overview.get_by_text("(1 af 2 teams)").count() == 2
     axe.check(page)
     overview.get_by_role("link", name=world.programme.name).click()
     section = page.get_by_role("region", name="Fastholdelse: holder forbedringerne?")
     row = section.get_by_role("row", name=re.compile(odense.name))
     row.get_by_text("Tilbagefald siden LKT'et sluttede").wait_for()
     assert row.get_by_text(surgery.name).is_visible()
+    assert row.get_by_text("Godkendt").is_visible()
     holding = section.get_by_role("row", name=re.compile(world.kolding_vejle.name))
     assert holding.get_by_text("Forbedringerne holder").is_visible()
     axe.check(page)
