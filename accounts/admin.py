@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation, SecurityEvent, User
+from accounts.models import AccessToken, CalendarFeed, Invitation, SecurityEvent, User
 
 
 @admin.register(User)
@@ -52,4 +52,39 @@ class SecurityEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:  # noqa: ARG002
+        return False
+
+
+@admin.register(AccessToken)
+class AccessTokenAdmin(admin.ModelAdmin):
+    """API tokens are made by their person on the profile page; here they can only be revoked."""
+
+    list_display = ["name", "user", "scope", "prefix", "created_at", "expires_at", "last_used_at"]
+    list_filter = ["scope"]
+    search_fields = ["name", "user__email", "prefix"]
+    list_select_related = ["user"]
+    readonly_fields = [
+        "user",
+        "name",
+        "scope",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+    ]
+    fields = [*readonly_fields, "revoked_at"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ARG002 -- the secret is shown once
+        return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin):
+    list_display = ["user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+    fields = [*readonly_fields, "revoked_at"]
+
+    def has_add_permission(self, request) -> bool:  # noqa: ARG002 -- made on the profile page
         return False

@@ -7,10 +7,11 @@ from typing import Any, cast
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core import validators
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import User
+from accounts.models import AccessToken, User
 from core.forms import CrispyForm, TextRules
 
 
@@ -99,3 +100,33 @@ class LoginForm(TextRules, auth_forms.AuthenticationForm):
             field = cast(forms.CharField, self.fields[name])
             field.max_length = limit
             field.validators.append(validators.MaxLengthValidator(limit))
+
+
+class AccessTokenForm(PortalForm, forms.Form):
+    """A new personal access token for the API: a name, read or write, and days until it expires."""
+
+    submit_label = gettext_lazy("Lav nøgle")
+
+    name = forms.CharField(
+        label=gettext_lazy("Navn"),
+        max_length=100,
+        help_text=gettext_lazy("Hvad nøglen bruges til, f.eks. “Datavarehus, månedlig levering”."),
+    )
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Adgang"),
+        choices=AccessToken.Scope.choices,
+        initial=AccessToken.Scope.READ,
+        widget=forms.RadioSelect,
+    )
+    days = forms.IntegerField(
+        label=gettext_lazy("Gyldig i (dage)"),
+        min_value=1,
+        max_value=AccessToken.MAX_DAYS,
+        initial=90,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._init_helper()
+        self.helper.form_action = reverse("accounts:token_create")
+        self.helper.form_id = "api-token-form"

@@ -13,6 +13,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import CheckedFields
+
 if TYPE_CHECKING:
     from django_otp.models import Device
 
@@ -97,13 +99,26 @@ class User(AbstractUser):
         return not self.is_active and not self.has_usable_password() and not self.deactivated_by_id
 
 
+class HashedToken(models.Model):
+    """A row found by a secret that exists only with its holder: only its SHA-256 is stored."""
+
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
 class InvitationQuerySet(models.QuerySet["Invitation"]):
     def open(self) -> InvitationQuerySet:
         """Invitations that can still be accepted: not used and not expired."""
         return self.filter(used_at__isnull=True, expires_at__gt=timezone.now())
 
 
-class Invitation(models.Model):
+class Invitation(HashedToken):
     """An e-mailed link with which an invited person sets their password and activates their user.
 
     Only a SHA-256 hash of the token is stored; the token itself exists only in the e-mail.
@@ -125,7 +140,6 @@ class Invitation(models.Model):
     invited_to = models.CharField(
         _("inviteret til"), max_length=300, help_text=_("Teamet eller ekspertgruppen, og rollen.")
     )
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("sendt"), auto_now_add=True)
     expires_at = models.DateTimeField(_("udløber"))
     used_at = models.DateTimeField(_("brugt"), null=True, blank=True)
@@ -139,10 +153,6 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.invited_to}"
-
-    @staticmethod
-    def hash_token(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
 
     @property
     def is_used(self) -> bool:
@@ -175,6 +185,7 @@ class SecurityEvent(models.Model):
         RECOVERY_CODES_CREATED = "recovery_codes", _("Nye reservekoder lavet")
         RECOVERY_CODE_USED = "recovery_code_used", _("Reservekode brugt")
         RATE_LIMITED = "rate_limited", _("For mange forespørgsler")
+        API_REQUEST = "api_request", _("API-kald med nøgle")
 
     kind = models.CharField(_("hændelse"), max_length=30, choices=Kind.choices)
     user = models.ForeignKey(
@@ -201,3 +212,81 @@ class SecurityEvent(models.Model):
         return (
             f"{self.get_kind_display()} · {self.user or self.username} · {self.at:%Y-%m-%d %H:%M}"
         )
+
+
+class AccessTokenQuerySet(models.QuerySet["AccessToken"]):
+    def usable(self) -> AccessTokenQuerySet:
+        """Tokens that open the API now: not revoked, not expired, their person active."""
+        return self.filter(
+            revoked_at__isnull=True, expires_at__gt=timezone.now(), user__is_active=True
+        )
+
+
+class AccessToken(HashedToken, CheckedFields):
+    """A personal access token for the API (`Authorization: Bearer <token>`).
+
+    The token acts as its person, by the same role matrix as the pages; *read* tokens cannot
+    change anything. Only a SHA-256 hash of the secret is stored (the secret has 256 bits, so a
+    plain hash is enough); the first characters are kept to tell tokens apart in the list.
+    """
+
+    PREFIX = "lkt_"
+    SHOWN = 12  # characters of the token kept in `prefix`
+    MAX_DAYS = 366
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Læse")
+        WRITE = "write", _("Læse og skrive")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(_("navn"), max_length=100, help_text=_("Hvad nøglen bruges til."))
+    scope = models.CharField(_("adgang"), max_length=5, choices=Scope.choices, default=Scope.READ)
+    prefix = models.CharField(_("begynder med"), max_length=16, editable=False)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("udløber"))
+    last_used_at = models.DateTimeField(_("sidst brugt"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+
+    objects = AccessTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-nøgle")
+        verbose_name_plural = _("API-nøgler")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == self.Scope.WRITE
+
+
+class CalendarFeed(HashedToken):
+    """A personal iCalendar address of one's seminars: a secret URL, stored hashed, revocable."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("person"), on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    prefix = models.CharField(_("begynder med"), max_length=16, editable=False)
+    created_at = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("sidst hentet"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("tilbagekaldt"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("kalenderadresse")
+        verbose_name_plural = _("kalenderadresser")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.prefix}…)"

@@ -97,6 +97,7 @@ def forget_roles(user: Any) -> None:
     """Drop the cached roles after a change to the person's attachments."""
     if hasattr(user, "_lkt_roles"):
         del user._lkt_roles
+    user.__dict__.pop("_lkt_team_region_programmes", None)
 
 
 def _is(obj: Any, label: str) -> bool:
@@ -192,6 +193,19 @@ def coordinates_teams_region(user: Any, obj: Any) -> bool:
     team = team_of(obj)
     region_id = team.region_id if team is not None else getattr(obj, "region_id", None)
     return region_id in roles_of(user).regions
+
+
+@rules.predicate
+def coordinates_a_region_with_teams_in(user: Any, obj: Any) -> bool:
+    """A coordinator of a region that has one of the programme's teams (cached per request)."""
+    regions = roles_of(user).regions
+    programme = programme_of(obj)
+    if not regions or programme is None:
+        return False
+    cache: dict[int, bool] = user.__dict__.setdefault("_lkt_team_region_programmes", {})
+    if programme.pk not in cache:
+        cache[programme.pk] = programme.teams.filter(region_id__in=regions).exists()
+    return cache[programme.pk]
 
 
 @rules.predicate
@@ -305,7 +319,19 @@ MATRIX: dict[str, rules.Predicate] = {
     "indicators.view_team_data": reads_all | takes_part_in_programme,
     "indicators.change_team_data": admin | is_team_member,
     "indicators.upload_team_data": admin | is_any_team_member,
+    # PDSA cycles: read by everyone in the programme (openness is part of the LKT commitment),
+    # written by the team's own members, whatever their role on it.
+    "teams.view_pdsa": reads_all | takes_part_in_programme,
     "teams.change_pdsa": admin | is_team_member,
+    # The driver diagram and change package: read by everyone in the programme (openness is part
+    # of the LKT commitment), edited by the national project lead and the expert group.
+    "learning.view_diagram": admin
+    | is_steering_member
+    | takes_part_in_programme
+    | coordinates_a_region_with_teams_in,
+    "learning.change_diagram": admin | is_national_lead | is_expert,
+    # The learning library: openness about results is part of the LKT commitment.
+    "learning.view_library": reads_all | takes_part_in_programme,
     # The monthly report: the local project lead gives the team's own IHI score and note, the
     # programme's expert group its score of the team; the lead and the experts read them all.
     "teams.set_progress_score": admin | is_local_lead,

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 
 from core.months import add_months, sustainment_first
 from demo.dates import at, weekday_on_or_after
+from demo.diagram import load_diagram, load_first_revision, load_proposals
 from demo.measurements import load_measurements, load_sustainment_measurements
 from demo.records import ensure
 from demo.specs import ProgrammeDetail, SeminarSpec, TeamSpec
 from indicators.models import Indicator
 from programmes.models import ExpertGroup, ExpertMember, ImprovementGoal, Programme, ProgrammeLead
+from programmes.models.changes import ChangeIdea
 from seminars.models import Registration, Seminar, SeminarInvitation
 from teams.models import ImprovementTeam, PDSACycle, SustainmentPlan, TeamMember
 
@@ -51,7 +53,14 @@ def load_detail(loader: Loader, detail: ProgrammeDetail) -> None:
         for order, spec in enumerate(detail.indicators, start=1)
     }
     load_goals(programme, detail, indicators)
-    teams = {spec.name: load_team(loader, programme, spec, indicators) for spec in detail.teams}
+    ideas = load_diagram(programme, detail.diagram, indicators) if detail.diagram else {}
+    teams = {
+        spec.name: load_team(loader, programme, spec, indicators, ideas) for spec in detail.teams
+    }
+    if detail.diagram:
+        load_proposals(programme, detail.diagram, teams)
+        lead = loader.users[detail.leads[0][0].address] if detail.leads else None
+        load_first_revision(programme, lead)
     for spec in detail.seminars:
         load_seminar(loader, programme, spec, detail, teams)
     if programme.status == Programme.Status.ACTIVE:
@@ -156,7 +165,11 @@ def load_experts(loader: Loader, programme: Programme, detail: ProgrammeDetail) 
 
 
 def load_team(
-    loader: Loader, programme: Programme, spec: TeamSpec, indicators: dict[str, Indicator]
+    loader: Loader,
+    programme: Programme,
+    spec: TeamSpec,
+    indicators: dict[str, Indicator],
+    ideas: dict[str, ChangeIdea],
 ) -> ImprovementTeam:
     preparing = programme.status == Programme.Status.PREPARING
     status = ImprovementTeam.Status.FORMING if preparing else ImprovementTeam.Status.ACTIVE
@@ -182,11 +195,19 @@ def load_team(
             user=loader.user(member.person, org_name),
         )
     lead = loader.users[spec.lead.person.address] if spec.lead else None
+    cycles: dict[str, PDSACycle] = {}
     for pdsa in spec.pdsa:
-        ensure(
+        cycle = cycles[pdsa.title] = ensure(
             PDSACycle,
             {
-                "indicator": indicators[pdsa.indicator],
+                "change_idea": ideas.get(pdsa.idea),
+                "own_idea": pdsa.own_idea,
+                "builds_on": cycles.get(pdsa.builds_on),
+                "state": pdsa.state,
+                "decision": pdsa.decision,
+                "prediction": pdsa.prediction,
+                "who": pdsa.who,
+                "where": pdsa.where,
                 "plan": pdsa.plan,
                 "do": pdsa.do,
                 "study": pdsa.study,
@@ -198,6 +219,8 @@ def load_team(
             team=team,
             title=pdsa.title,
         )
+        if pdsa.indicator in indicators and not cycle.indicators.exists():
+            cycle.indicators.add(indicators[pdsa.indicator])
     return team
 
 

@@ -22,6 +22,7 @@ from programmes.models import (
     Region,
     RegionalCoordinator,
 )
+from programmes.models.changes import ChangeIdea, Driver
 from seminars.models import Registration, Seminar, SeminarInvitation
 from teams.models import ImprovementTeam, PDSACycle, TeamMember
 
@@ -40,6 +41,8 @@ SUMMARY_MODELS: tuple[type[models.Model], ...] = (
     RegionalCoordinator,
     ImprovementTeam,
     TeamMember,
+    Driver,
+    ChangeIdea,
     PDSACycle,
     Seminar,
     SeminarInvitation,

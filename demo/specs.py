@@ -193,6 +193,9 @@ class Member:
 
 @dataclass(frozen=True)
 class Pdsa:
+    """A PDSA cycle; `idea` is the key of a change idea in the programme's diagram, `builds_on`
+    the title of an earlier cycle of the same team (a ramp)."""
+
     title: str
     indicator: str
     started: Offset
@@ -201,6 +204,14 @@ class Pdsa:
     do: str = ""
     study: str = ""
     act: str = ""
+    state: str = "planned"
+    decision: str = ""
+    prediction: str = ""
+    who: str = ""
+    where: str = ""
+    idea: str = ""
+    own_idea: str = ""
+    builds_on: str = ""
 
 
 @dataclass(frozen=True)
@@ -262,6 +273,75 @@ class SeminarSpec:
 
 
 @dataclass(frozen=True)
+class IdeaSpec:
+    """A change idea; `key` is how the teams' cycles name it, `indicators` the names of the
+    programme's indicators it should move."""
+
+    key: str
+    title: str
+    description: str = ""
+    source: str = "evidence"
+    source_detail: str = ""
+    indicators: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DriverSpec:
+    """A primary driver with its secondary drivers, or a secondary driver with its ideas."""
+
+    title: str
+    description: str = ""
+    children: tuple[DriverSpec, ...] = ()
+    ideas: tuple[IdeaSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProposalSpec:
+    """A team's own idea, proposed to the change package and not yet decided on."""
+
+    team: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class DiagramSpec:
+    aim: str
+    primaries: tuple[DriverSpec, ...]
+    proposals: tuple[ProposalSpec, ...] = ()
+
+
+def _idea(raw: dict[str, Any]) -> IdeaSpec:
+    fields = dict(raw)
+    fields["indicators"] = tuple(fields.get("indicators", ()))
+    return IdeaSpec(**fields)
+
+
+def _diagram(raw: dict[str, Any] | None) -> DiagramSpec | None:
+    if raw is None:
+        return None
+    return DiagramSpec(
+        aim=raw["aim"],
+        primaries=tuple(
+            DriverSpec(
+                primary["title"],
+                primary.get("description", ""),
+                children=tuple(
+                    DriverSpec(
+                        secondary["title"],
+                        secondary.get("description", ""),
+                        ideas=tuple(_idea(idea) for idea in secondary.get("idea", ())),
+                    )
+                    for secondary in primary.get("secondary", ())
+                ),
+            )
+            for primary in raw["primary"]
+        ),
+        proposals=tuple(ProposalSpec(**p) for p in raw.get("proposal", ())),
+    )
+
+
+@dataclass(frozen=True)
 class ProgrammeDetail:
     """Everything below a programme, for the three programmes shown in full."""
 
@@ -274,6 +354,7 @@ class ProgrammeDetail:
     teams: tuple[TeamSpec, ...]
     indicators: tuple[IndicatorSpec, ...]
     seminars: tuple[SeminarSpec, ...]
+    diagram: DiagramSpec | None = None
 
 
 def _team(raw: dict[str, Any], cast: People) -> TeamSpec:
@@ -292,20 +373,16 @@ def _team(raw: dict[str, Any], cast: People) -> TeamSpec:
         reported=raw.get("reported", False),
         sustainment=raw.get("sustainment", ""),
         plan=raw.get("plan", ""),
-        pdsa=tuple(
-            Pdsa(
-                title=p["title"],
-                indicator=p["indicator"],
-                started=Offset.of(p["started"]),
-                ended=Offset.parse(p.get("ended")),
-                plan=p["plan"],
-                do=p.get("do", ""),
-                study=p.get("study", ""),
-                act=p.get("act", ""),
-            )
-            for p in raw.get("pdsa", ())
-        ),
+        pdsa=tuple(_pdsa(p) for p in raw.get("pdsa", ())),
     )
+
+
+def _pdsa(raw: dict[str, Any]) -> Pdsa:
+    fields = dict(raw)
+    fields["indicator"] = fields.get("indicator", "")
+    fields["started"] = Offset.of(fields["started"])
+    fields["ended"] = Offset.parse(fields.get("ended"))
+    return Pdsa(**fields)
 
 
 def _indicator(raw: dict[str, Any]) -> IndicatorSpec:
@@ -339,6 +416,7 @@ def _detail(raw: dict[str, Any], cast: People) -> ProgrammeDetail:
         teams=tuple(_team(t, cast) for t in raw["teams"]),
         indicators=tuple(_indicator(i) for i in raw["indicators"]),
         seminars=tuple(_seminar(s) for s in raw["seminars"]),
+        diagram=_diagram(raw.get("diagram")),
     )
 
 

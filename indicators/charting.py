@@ -62,7 +62,8 @@ class Chart:
     notes: list[str] = field(default_factory=list)
     provisional: list[ProvisionalPoint] = field(default_factory=list)
     per_team: bool = False  # an LKT-level mean per reporting team (counts and values)
-    marks: list[tuple[int, str]] = field(default_factory=list)  # (point index, short label)
+    # (point index, short label, detail for the tooltip and the screen reader, or "")
+    marks: list[tuple[int, str, str]] = field(default_factory=list)
     quarters: frozenset[dt.date] = frozenset()  # periods drawn as quarters (sustainment)
     holding: Holding | None = None  # the sustainment phase against the last improvement phase
 
@@ -288,7 +289,7 @@ def build_chart(
     title: str,
     kind: str = "run",
     changes: Iterable[ChartChange] = (),
-    annotations: Iterable[tuple[dt.date, str]] = (),
+    annotations: Iterable[tuple[dt.date, str] | tuple[dt.date, str, str]] = (),
     width: int = 720,
     height: int = 320,
     lkt: bool = False,
@@ -333,12 +334,16 @@ def build_chart(
         and month in points
         and (value := plotted_value(indicator, points[month])) is not None
     ]
-    marks = [(index[day], text) for day, text in annotations if day in index]
-    marks += [(i, words.new_phase) for i in options.splits]
+    marks = [
+        (index[day], text, str(rest[0]) if rest else "")
+        for day, text, *rest in annotations
+        if day in index
+    ]
+    marks += [(i, words.new_phase, "") for i in options.splits]
     if options.freeze:
-        marks.append((options.freeze - 1, words.baseline))
+        marks.append((options.freeze - 1, words.baseline, ""))
     if holding is not None:
-        marks.append((end, words.sustainment))
+        marks.append((end, words.sustainment, ""))
     result.marks = marks
     if draw:
         draw_chart(result, width=width, height=height)

@@ -13,7 +13,7 @@ from indicators.charting import Chart, build_chart, draw_chart, shared_range
 from indicators.completeness import Provisional, provisional_months
 from indicators.funnel import FunnelPoint
 from indicators.funnel_view import FunnelView, funnel_view
-from indicators.models import Indicator
+from indicators.models import ChartChange, Indicator
 from indicators.selectors import Point
 from programmes.models import Programme
 from teams.models import ImprovementTeam
@@ -73,11 +73,64 @@ def lkt_provisional(
     )
 
 
+def lkt_chart(
+    indicator: Indicator,
+    programme: Programme,
+    teams: list[ImprovementTeam],
+    points: dict[tuple[int, int, dt.date], Point],
+    months: list[dt.date],
+    changes: dict[int, list[ChartChange]],
+    definitions: dict[int, list[tuple[dt.date, str]]],
+    today: dt.date,
+    *,
+    kind: str = "run",
+    draw: bool = True,
+) -> Chart:
+    """The indicator's LKT-level chart: summed over the teams, provisional months apart."""
+    return build_chart(
+        indicator,
+        months,
+        aggregate_points(indicator, [t.pk for t in teams], points, months),
+        title=f"{indicator.name} – {programme.name}",
+        kind=kind,
+        changes=[c for c in changes.get(indicator.pk, []) if c.team_id is None],
+        annotations=definitions.get(indicator.pk, []),
+        lkt=True,
+        provisional=lkt_provisional(indicator, teams, points, months, today),
+        draw=draw,
+    )
+
+
+def lkt_charts(programme: Programme, *, kind: str = "run", draw: bool = True) -> list[Chart]:
+    """The LKT-level chart of every active indicator, as the programme's results page has them."""
+    months = selectors.programme_months(programme)
+    teams = list(programme.teams.order_by("region__name", "name"))
+    points = selectors.programme_points(programme)
+    changes = selectors.chart_changes(programme)
+    indicators = list(selectors.active_indicators(programme))
+    definitions = selectors.definition_notes(i.pk for i in indicators)
+    today = timezone.localdate()
+    return [
+        lkt_chart(
+            indicator,
+            programme,
+            teams,
+            points,
+            months,
+            changes,
+            definitions,
+            today,
+            kind=kind,
+            draw=draw,
+        )
+        for indicator in indicators
+    ]
+
+
 def programme_results(programme: Programme, *, kind: str = "run") -> dict:
     """Everything the programme's results page shows, in a fixed number of queries."""
     months = selectors.programme_months(programme)
     teams = list(programme.teams.select_related("region").order_by("region__name", "name"))
-    team_ids = [t.pk for t in teams]
     points = selectors.programme_points(programme)
     changes = selectors.chart_changes(programme)
     indicators = list(selectors.active_indicators(programme))
@@ -85,18 +138,8 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
     definitions = selectors.definition_notes(i.pk for i in indicators)
     results = []
     for indicator in indicators:
-        general = [c for c in changes.get(indicator.pk, []) if c.team_id is None]
-        provisional = lkt_provisional(indicator, teams, points, months, today)
-        aggregate = build_chart(
-            indicator,
-            months,
-            aggregate_points(indicator, team_ids, points, months),
-            title=f"{indicator.name} – {programme.name}",
-            kind=kind,
-            changes=general,
-            annotations=definitions.get(indicator.pk, []),
-            lkt=True,
-            provisional=provisional,
+        aggregate = lkt_chart(
+            indicator, programme, teams, points, months, changes, definitions, today, kind=kind
         )
         small = []
         for team in teams:
@@ -127,6 +170,7 @@ def programme_results(programme: Programme, *, kind: str = "run") -> dict:
             draw_chart(
                 chart, width=SMALL_WIDTH, height=SMALL_HEIGHT, y_range=common, legend_rows_min=2
             )
+        provisional = lkt_provisional(indicator, teams, points, months, today)
         complete = [m for m in months if m not in provisional]
         funnel = _funnel(indicator, teams, points, complete)
         results.append(IndicatorResults(indicator, aggregate, small, funnel))

@@ -97,7 +97,8 @@ def definition_notes(indicator_ids: Iterable[int]) -> dict[int, list[tuple[dt.da
 
 
 def team_pdsa_cycles(team: ImprovementTeam) -> list[PDSACycle]:
-    return list(team.pdsa_cycles.select_related("indicator").order_by("started_on"))
+    """The team's cycles in date order, with their indicators (for the chart notes)."""
+    return list(team.pdsa_cycles.prefetch_related("indicators").order_by("started_on"))
 
 
 def latest_progress_scores(programme: Programme) -> dict[int, ProgressScore]:

@@ -106,6 +106,7 @@ class Wording:
     outside_tip: str = gettext_noop("uden for kontrolgrænserne")
     long_run_tip: str = gettext_noop("del af for lang serie")
     part: str = gettext_noop("Del %(part)s fra punkt %(point)s:")
+    notes: str = gettext_noop("Markeringer: %(notes)s.")
     # The summary
     no_points: str = gettext_noop("ingen data")
     one_measurement: str = gettext_noop("%(count)s måling")

@@ -22,13 +22,14 @@ from core.months import parse_month, quarter_number
 from core.paging import paginate
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
-from indicators.charting import CHART_KINDS, build_chart
+from indicators.charting import CHART_KINDS
 from indicators.forms import ChartChangeForm, PeriodForm
 from indicators.history import measurement_history
 from indicators.models import ChartChange, Indicator, Measurement
 from indicators.programme_results import programme_results
 from indicators.services import chart_change_add, measurement_record
 from indicators.summaries import refresh_summaries
+from indicators.team_results import team_charts
 from programmes.access import get_programme_for_user
 from programmes.models import Programme
 from teams.models import ImprovementTeam, ProgressScore
@@ -39,37 +40,8 @@ from teams.models import ImprovementTeam, ProgressScore
 def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_data(request.user, pk)
     kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
-    programme = team.programme
-    months = selectors.reporting_periods(programme)
-    lkt_months = sum(1 for m in months if programme.covers(m))
-    quarters = [m for m in months if programme.is_quarter(m)]
-    points = selectors.team_points(team)
-    changes = selectors.chart_changes(team.programme)
+    charts = team_charts(team, kind=kind)
     cycles = selectors.team_pdsa_cycles(team)
-    indicators = list(selectors.active_indicators(team.programme))
-    definitions = selectors.definition_notes(i.pk for i in indicators)
-    charts = []
-    for indicator in indicators:
-        own = {m: p for (ind, m), p in points.items() if ind == indicator.pk}
-        notes = [
-            (c.started_on.replace(day=1), f"PDSA: {c.title}")
-            for c in cycles
-            if c.indicator_id in (None, indicator.pk)
-        ] + definitions.get(indicator.pk, [])
-        relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
-        charts.append(
-            build_chart(
-                indicator,
-                months,
-                own,
-                title=indicator.name,
-                kind=kind,
-                changes=relevant,
-                annotations=notes,
-                sustainment_from=lkt_months if lkt_months < len(months) else None,
-                quarters=quarters,
-            )
-        )
     own_scores = team.progress_scores.filter(rater=ProgressScore.Rater.TEAM)
     context = {
         "team": team,

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import TextRules
-from lkt_portal.search import MAX_LENGTH
+from core.textsearch import MAX_LENGTH
 
 
 class SearchForm(TextRules, forms.Form):

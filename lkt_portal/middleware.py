@@ -10,12 +10,19 @@ from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.utils import translation
 
+API_PREFIX = "/api/"
+API_DOCS = "/api/v1/docs"
+
 
 class DanishFirstLocaleMiddleware(LocaleMiddleware):
     """Like Django's LocaleMiddleware, but a browser's Accept-Language does not override Danish."""
 
     def process_request(self, request: HttpRequest) -> None:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if not chosen and request.path.startswith(API_PREFIX) and request.path != API_DOCS:
+            # Programs have no language cookie: the API answers in the Accept-Language asked for
+            # (the documentation page is the portal's, Danish first).
+            chosen = translation.get_language_from_request(request)
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()

@@ -9,14 +9,11 @@ in one of the fields (icontains). People are matched on name and e-mail in both.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -24,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import roles_of
-from core.text import one_line
+from core.textsearch import matching, words_of
 from indicators.models import Indicator
 from people.selectors import administrable_users
 from programmes.models import Programme
@@ -32,10 +29,7 @@ from seminars.models import Seminar
 from teams.models import ImprovementTeam, PDSACycle, TeamMember
 from teams.selectors import team_list
 
-MAX_LENGTH = 200  # characters of a search
-MAX_WORDS = 8
 PER_KIND = 10  # results shown of each kind
-_WORD = re.compile(r"[^\W_]+")  # letters and digits: no tsquery operator, no LIKE wildcard
 
 
 @dataclass(frozen=True)
@@ -52,39 +46,6 @@ class Kind:
     visible: Callable[[User], QuerySet]
     fields: tuple[str, ...]
     hit: Callable[[Any], Hit]
-
-
-def words_of(query: str) -> list[str]:
-    """The words searched for: letters and digits only (no operators reach the database)."""
-    return _WORD.findall(one_line(query).lower())[:MAX_WORDS]
-
-
-def full_text(objects: QuerySet, fields: tuple[str, ...], words: list[str]) -> QuerySet:
-    """PostgreSQL: every word, or a word it begins, in the Danish text of the fields."""
-    tsquery = " & ".join(f"{word}:*" for word in words)
-    query = SearchQuery(tsquery, search_type="raw", config="danish")
-    vector = SearchVector(*fields, config="danish")
-    return (
-        objects.annotate(search_rank=SearchRank(vector, query))
-        .filter(search_rank__gt=0)
-        .order_by("-search_rank", "pk")
-    )
-
-
-def contains(objects: QuerySet, fields: tuple[str, ...], words: list[str]) -> QuerySet:
-    """Anywhere: every word occurs in one of the fields (case-insensitive)."""
-    for word in words:
-        match = Q()
-        for name in fields:
-            match |= Q(**{f"{name}__icontains": word})
-        objects = objects.filter(match)
-    return objects.order_by("pk")
-
-
-def matching(objects: QuerySet, fields: tuple[str, ...], words: list[str]) -> QuerySet:
-    if connection.vendor == "postgresql":
-        return full_text(objects, fields, words)
-    return contains(objects, fields, words)
 
 
 # --- Who sees what: the rules of the kinds' own pages ---------------------------------------
@@ -204,9 +165,7 @@ KINDS: tuple[Kind, ...] = (
         _("PDSA-cyklusser"),
         visible_cycles,
         ("title", "plan", "do", "study", "act"),
-        lambda c: Hit(
-            c.title, c.team.name, reverse("teams:detail", args=[c.team_id]) + f"#pdsa-{c.pk}"
-        ),
+        lambda c: Hit(c.title, c.team.name, reverse("teams:pdsa_detail", args=[c.team_id, c.pk])),
     ),
 )
 

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lkt_portal.middleware.DanishFirstLocaleMiddleware",
+    # Every error under /api/ as RFC 9457 problem+json, whichever layer below answered it.
+    "api.middleware.ProblemMiddleware",
     "lkt_portal.middleware.RefuseNullBytesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -174,6 +176,8 @@ LKT_RATE_LIMITS = {
     "password_reset_address": rate("LKT_RATE_LIMIT_RESET_ADDRESS", "3/3600"),
     "password_reset_client": rate("LKT_RATE_LIMIT_RESET_CLIENT", "20/3600"),
     "invitation": rate("LKT_RATE_LIMIT_INVITATIONS", "60/3600"),
+    # API requests per personal access token (api/auth.py).
+    "api": rate("LKT_RATE_LIMIT_API", "600/60"),
 }
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 import accounts.urls
+import api.urls
 import learning.urls
 import people.urls
 import programmes.urls
@@ -62,6 +63,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("paamindelser/", include("reminders.urls")),
     path("status/", include("status.urls")),
+    path("api/v1/", include(api.urls)),
     path("admin/", admin.site.urls),
 ]
 handler500 = "lkt_portal.errors.server_error"

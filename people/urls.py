@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from people import views
+from people import token_views, views
 
 urlpatterns = [
     path("", views.list_users, name="list"),
@@ -12,4 +12,16 @@ urlpatterns = [
     path("<int:pk>/ny-invitation/", views.resend_invitation, name="resend_invitation"),
     path("min-profil/", views.edit_profile, name="profile"),
     path("min-profil/mine-data/", views.my_data, name="my_data"),
+    path("min-profil/api-noegler/ny/", token_views.create_token, name="token_create"),
+    path(
+        "min-profil/api-noegler/<int:pk>/tilbagekald/",
+        token_views.revoke_token,
+        name="token_revoke",
+    ),
+    path("min-profil/kalender/ny/", token_views.create_calendar_feed, name="calendar_create"),
+    path(
+        "min-profil/kalender/tilbagekald/",
+        token_views.revoke_calendar_feed,
+        name="calendar_revoke",
+    ),
 ]

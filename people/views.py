@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.forms import ProfileForm
+from accounts.forms import AccessTokenForm, ProfileForm
 from accounts.http import AuthenticatedRequest
 from accounts.models import SecurityEvent
 from accounts.ratelimit import rate_limited
@@ -143,12 +143,26 @@ def edit_profile(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Din profil er gemt."))
             return redirect("accounts:profile")
+    return profile_page(request, form=form)
+
+
+def profile_page(
+    request: AuthenticatedRequest,
+    *,
+    form: ProfileForm | None = None,
+    token_form: AccessTokenForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The profile page, with the forms as sent (errors and all) or fresh."""
     context = {
-        "form": form,
+        "form": form or ProfileForm(instance=request.user),
         "has_two_factor": request.session.get(HAS_DEVICE_KEY, False),
+        "token_form": token_form or AccessTokenForm(),
+        "tokens": request.user.access_tokens.all(),
+        "calendar_feed": request.user.calendar_feeds.filter(revoked_at__isnull=True).first(),
         **roles_overview(request.user),
     }
-    return render(request, "accounts/profile.html", context)
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 @require_GET

@@ -16,6 +16,7 @@ from accounts.http import AuthenticatedRequest
 from accounts.ratelimit import rate_limited
 from core.forms import add_errors
 from core.paging import paginate
+from core.pdf import pdf_response
 from indicators.selectors import active_indicators
 from programmes.models import Programme
 from programmes.services import programme_rate_status
@@ -29,7 +30,6 @@ from status.access import (
 )
 from status.cache import cached_block
 from status.forms import OverviewFilterForm, RatingForm
-from status.pdf import pdf_response
 from status.selectors.overview import filter_choices, status_programmes, status_rows
 from status.selectors.programme import indicator_status, programme_status
 from status.selectors.regions import region_rows, region_team_statuses, region_teams

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from teams.models import (
     ImprovementTeam,
@@ -37,13 +38,13 @@ class TeamMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(PDSACycle)
-class PDSACycleAdmin(admin.ModelAdmin):
-    list_display = ["title", "team", "indicator", "started_on", "ended_on"]
-    list_filter = ["team__programme"]
+class PDSACycleAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "team", "state", "started_on", "ended_on"]
+    list_filter = ["team__programme", "state"]
     search_fields = ["title", "plan", "study", "team__name"]
     date_hierarchy = "started_on"
-    autocomplete_fields = ["team", "indicator"]
-    list_select_related = ["team", "indicator"]
+    autocomplete_fields = ["team", "indicators", "change_idea", "builds_on", "inspired_by"]
+    list_select_related = ["team"]
 
 
 @admin.register(ProgressScore)

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.models import CheckedFields
 from core.months import first_of_month
@@ -20,6 +21,8 @@ from programmes.models import Organisation, Programme, Region
 from programmes.validators import validate_no_cpr
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from django_stubs_ext import StrOrPromise
 
 
@@ -170,13 +173,12 @@ class PDSACycle(CheckedFields):
         blank=True,
         help_text=_("Når cyklussen afprøver en idé, der ikke (endnu) er i forandringspakken."),
     )
-    indicator = models.ForeignKey(
+    indicators = models.ManyToManyField(
         "indicators.Indicator",
-        verbose_name=_("indikator"),
-        on_delete=models.SET_NULL,
-        null=True,
+        verbose_name=_("indikatorer"),
         blank=True,
         related_name="pdsa_cycles",
+        help_text=_("De indikatorer i programmet, som ændringen skal flytte."),
     )
     builds_on = models.ForeignKey(
         "self",
@@ -209,6 +211,7 @@ class PDSACycle(CheckedFields):
     where = models.CharField(_("hvor"), max_length=200, blank=True)
     plan = models.TextField(_("plan"), blank=True, validators=[validate_no_cpr])
     do = models.TextField(_("udfør"), blank=True, validators=[validate_no_cpr])
+    observations = models.TextField(_("observationer"), blank=True, validators=[validate_no_cpr])
     study = models.TextField(_("studér"), blank=True, validators=[validate_no_cpr])
     act = models.TextField(_("handl"), blank=True, validators=[validate_no_cpr])
     decision = models.CharField(
@@ -224,6 +227,7 @@ class PDSACycle(CheckedFields):
         related_name="+",
     )
     updated_at = models.DateTimeField(_("ændret"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[indicators])
 
     class Meta:
         verbose_name = _("PDSA-cyklus")
@@ -265,9 +269,6 @@ class PDSACycle(CheckedFields):
         if not self.team_id:
             return
         programme_id = self.team.programme_id
-        indicator = self.indicator if self.indicator_id else None
-        if indicator is not None and indicator.programme_id != programme_id:
-            raise ValidationError({"indicator": _("Indikatoren hører ikke til teamets program.")})
         idea = self.change_idea if self.change_idea_id else None
         if idea is not None and idea.programme_id != programme_id:
             raise ValidationError(
@@ -290,6 +291,15 @@ class PDSACycle(CheckedFields):
             raise ValidationError({"study": _("Udfyld “Studér”: resultatet mod forudsigelsen.")})
         if self.decision and self.state != PDSAState.DECIDED:
             raise ValidationError({"state": _("En cyklus med en beslutning er besluttet.")})
+
+    def clean_indicators(self, indicators: Iterable[models.Model]) -> None:
+        """The indicators a cycle aims at belong to its team's programme (a many-to-many
+        relation cannot carry a database check; the services and the form ask this)."""
+        foreign = [
+            i for i in indicators if getattr(i, "programme_id", None) != self.team.programme_id
+        ]
+        if foreign:
+            raise ValidationError({"indicators": _("Indikatoren hører ikke til teamets program.")})
 
 
 class SustainmentPlanState(models.TextChoices):

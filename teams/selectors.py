@@ -121,8 +121,8 @@ def team_organisations_by_sector(team: ImprovementTeam) -> list[SectorOrganisati
 
 
 def team_pdsa_cycles(team: ImprovementTeam) -> QuerySet[PDSACycle]:
-    """The team's PDSA cycles, newest first, with the indicator each is aimed at."""
-    return team.pdsa_cycles.select_related("indicator").order_by("-started_on", "-id")
+    """The team's PDSA cycles, newest first, with the indicators each is aimed at."""
+    return team.pdsa_cycles.prefetch_related("indicators").order_by("-started_on", "-id")
 
 
 def team_seminars(team: ImprovementTeam) -> QuerySet:

@@ -36,6 +36,8 @@ from teams.services import (
     team_update,
 )
 
+CYCLES_ON_TEAM_PAGE = 5
+
 
 @require_GET
 @login_required
@@ -181,7 +183,8 @@ def _detail_context(
         **_members_context(request, team, form),
         "programme": team.programme,
         "sectors": team_organisations_by_sector(team),
-        "pdsa_cycles": team_pdsa_cycles(team),
+        # The newest few; the PDSA page (learning) lists and filters them all.
+        "pdsa_cycles": team_pdsa_cycles(team)[:CYCLES_ON_TEAM_PAGE],
         "seminars": team_seminars(team),
         "sustainment_plan": SustainmentPlan.objects.filter(team=team).first(),
     }

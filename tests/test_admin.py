@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation
+from accounts.tokens import calendar_feed_create, token_create
 from indicators.definitions import proposal_accept
 from indicators.models import ChartChange, IndicatorProposal
 from indicators.services import upload_preview_keep
@@ -82,9 +83,8 @@ def filled_admin(client):
         team=team,
         title="Tjekliste ved udskrivelse",
         change_idea=idea,
-        indicator=measurement.indicator,
         started_on=dt.date(2024, 3, 4),
-    )
+    ).indicators.add(measurement.indicator)
     plan = SustainmentPlan.objects.create(
         programme=programme, team=team, anchoring="Kvalitetsrådet"
     )
@@ -97,6 +97,8 @@ def filled_admin(client):
         token_hash="0" * 64,
         expires_at=timezone.now() + dt.timedelta(days=14),
     )
+    token_create(user=member.user, name="Datavarehus", scope="read", days=30)
+    calendar_feed_create(user=member.user)
     ProgressScore.objects.create(team=team, month=dt.date(2024, 3, 1), rater="team", score="1.5")
     MonthlyNote.objects.create(
         team=team, month=dt.date(2024, 3, 1), tried="Tjekliste", learned="Virker", next_steps="Mere"

@@ -19,8 +19,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from accounts.tokens import token_create
 from core.months import add_months
 from seminars.materials import material_add
+from teams.models import PDSACycle, PDSAState
 from tests.factories import IndicatorFactory, SeminarFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +48,7 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "healthz": [("GET", "oooooooooo")],
     "search": [("GET", "Looooooooo")],
     "favicon": [("GET", "oooooooooo")],
+    "api_docs": [("GET", "oooooooooo")],
     "login": [("GET", "oooooooooo")],
     "logout": [("POST", "oooooooooo")],
     "set_language": [("POST", "oooooooooo")],
@@ -79,6 +82,11 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     # tests/test_sustainment_plans.py), not even an administrator.
     "teams:approve_sustainment_plan": [("POST", "Lfffffffnn")],
     "teams:add_sustainment_log": [("POST", "Loffffofnn")],
+    # PDSA cycles: read in the programme, written by the team's own members only.
+    "teams:pdsa_list": [("GET", "Looooooonn")],
+    "teams:pdsa_detail": [("GET", "Looooooonn")],
+    "teams:pdsa_create": [("GET", "Loffffofnn"), ("POST", "Loffffofnn")],
+    "teams:pdsa_edit": [("GET", "Loffffofnn"), ("POST", "Loffffofnn")],
     "seminars:calendar": [("GET", "Looooooooo")],
     "seminars:create": [("GET", "Lofoofffff"), ("POST", "Lofoofffff")],
     "seminars:detail": [("GET", "Looooooooo")],
@@ -97,6 +105,10 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "accounts:resend_invitation": [("POST", "Lofoofffff")],
     "accounts:accept_invitation": [("GET", "nnnnnnnnnn")],
     "accounts:profile": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
+    "accounts:token_create": [("POST", "Looooooooo")],
+    "accounts:token_revoke": [("POST", "Lnnnnnonnn")],
+    "accounts:calendar_create": [("POST", "Looooooooo")],
+    "accounts:calendar_revoke": [("POST", "Looooooooo")],
     "accounts:my_data": [("GET", "Looooooooo")],
     "accounts:two_factor_setup": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
     "accounts:two_factor_verify": [("GET", "Looooooooo"), ("POST", "Looooooooo")],
@@ -153,6 +165,29 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "status:indicator": [("GET", "Loooofffff")],
     "status:regions": [("GET", "Loooofffff")],
     "status:region": [("GET", "Loooofffff")],
+    # The driver diagram: read by everyone in the programme (a coordinator of a region with one
+    # of its teams), edited by the national lead and the expert group.
+    "programmes:driver_diagram": [("GET", "Looooooonn")],
+    "programmes:diagram_history": [("GET", "Looooooonn")],
+    "programmes:change_package": [("GET", "Looooooonn")],
+    "programmes:change_idea": [("GET", "Looooooonn")],
+    "programmes:diagram_edit": [("GET", "Lofofoffnn"), ("POST", "Lofofoffnn")],
+    "programmes:driver_add": [("POST", "Lofofoffnn")],
+    "programmes:driver_edit": [("GET", "Lofofoffnn"), ("POST", "Lofofoffnn")],
+    "programmes:driver_move": [("POST", "Lofofoffnn")],
+    "programmes:driver_delete": [("POST", "Lofofoffnn")],
+    "programmes:idea_create": [("GET", "Lofofoffnn"), ("POST", "Lofofoffnn")],
+    "programmes:idea_edit": [("GET", "Lofofoffnn"), ("POST", "Lofofoffnn")],
+    "programmes:idea_move": [("POST", "Lofofoffnn")],
+    "programmes:idea_delete": [("POST", "Lofofoffnn")],
+    "programmes:idea_decide": [("POST", "Lofofoffnn")],
+    # The learning library: everyone in the programme reads it; only team members try too.
+    "programmes:learning_index": [("GET", "Looooooooo")],
+    "programmes:learning": [("GET", "Looooooonn")],
+    "programmes:learning_feed": [("GET", "Looooooonn")],
+    "programmes:learning_pdf": [("GET", "Looooooonn")],
+    "programmes:learning_try_cycle": [("POST", "Lfffffoonn")],
+    "programmes:learning_try_idea": [("POST", "Lfffffoonn")],
 }
 
 
@@ -173,6 +208,15 @@ ANOTHER_PROGRAMME: dict[str, list[tuple[str, str]]] = {
     "indicators:indicator_edit": [("GET", "Lofnfnnnfn"), ("POST", "Lofnfnnnfn")],
     "indicators:indicator_list": [("GET", "Loononnnon")],
     "indicators:indicator_create": [("GET", "Loffffffff")],
+    # ADHD's diagram: open to its own team (the outsider), closed to KOL's people and to the
+    # coordinator of Midtjylland, where ADHD has no team.
+    "programmes:driver_diagram": [("GET", "Loonnnnnon")],
+    "programmes:change_package": [("GET", "Loonnnnnon")],
+    "programmes:diagram_edit": [("GET", "Lofnnnnnfn"), ("POST", "Lofnnnnnfn")],
+    "programmes:idea_create": [("GET", "Lofnnnnnfn")],
+    "programmes:learning": [("GET", "Loononnnon")],
+    "programmes:learning_feed": [("GET", "Loononnnon")],
+    "programmes:learning_pdf": [("GET", "Loononnnon")],
 }
 
 
@@ -182,6 +226,10 @@ def _url_names() -> set[str]:
             if isinstance(pattern, URLResolver):
                 if pattern.app_name == "admin":
                     continue  # Django's own admin guards itself (staff only)
+                if pattern.namespace == "api":
+                    # Operations of the REST API, walked with tokens per role from the OpenAPI
+                    # schema in tests/test_api_permissions.py (sessions do not open the API).
+                    continue
                 yield from walk(pattern.url_patterns, pattern.namespace or namespace)
             elif isinstance(pattern, URLPattern) and pattern.name:
                 yield f"{namespace}:{pattern.name}" if namespace else pattern.name
@@ -217,16 +265,40 @@ class World:
         self.own_score = cast.kol_rm.progress_scores.create(
             month=last_month, rater="team", score="2.0", comment="Godt i gang"
         )
+        self.primary = cast.kol.drivers.create(title="Patienten kan klare sig hjemme")
+        self.secondary = cast.kol.drivers.create(title="Handleplan", parent=self.primary)
+        self.idea = cast.kol.change_ideas.create(
+            title="Handleplan gennemgås", driver=self.secondary
+        )
+        self.idea.indicators.add(self.indicator)
+        self.proposed_idea = cast.kol.change_ideas.create(
+            title="Pårørende med", status="proposed", proposed_by_team=cast.kol_rm
+        )
         self.registration = self.seminar.registrations.create(
             user=cast.local_lead, team=cast.kol_rm
         )
         self.review = cast.kol.sustainment_reviews.create(due_on=add_months(last_month, 20))
+        self.cycle = PDSACycle.objects.create(
+            team=cast.kol_rm, title="Opringning efter 48 timer", started_on=clock.today()
+        )
+        self.learned = PDSACycle.objects.create(
+            team=cast.kol_rsd,
+            title="Henvisning til rehabilitering",
+            change_idea=self.idea,
+            state=PDSAState.STUDIED,
+            prediction="Vi forventer, at 8 af 10 bliver henvist.",
+            study="9 af 10 blev henvist.",
+            started_on=add_months(last_month, -2),
+        )
         self.material = material_add(
             seminar=self.seminar,
             upload=SimpleUploadedFile("program.pdf", b"%PDF-1.4\n%%EOF\n"),
             kind="programme",
             title="Program",
             by=cast.lead,
+        )
+        self.token, _secret = token_create(
+            user=cast.local_lead, name="Datavarehus", scope="read", days=30
         )
 
     def kwargs(self, name: str) -> dict:
@@ -242,12 +314,15 @@ class World:
             "teams:create": {"programme_pk": c.kol.pk},
             "teams:change_member_role": {"pk": c.kol_rm.pk, "member_pk": self.team_member.pk},
             "teams:remove_member": {"pk": c.kol_rm.pk, "member_pk": self.team_member.pk},
+            "teams:pdsa_detail": {"pk": c.kol_rm.pk, "cycle_pk": self.cycle.pk},
+            "teams:pdsa_edit": {"pk": c.kol_rm.pk, "cycle_pk": self.cycle.pk},
             "indicators:delete_score": {"pk": c.kol_rm.pk, "score_pk": self.own_score.pk},
             "seminars:create": {"programme_pk": c.kol.pk},
             "seminars:unregister": {"pk": self.seminar.pk, "registration_pk": self.registration.pk},
             "seminars:material_download": {"pk": self.seminar.pk, "material_pk": self.material.pk},
             "seminars:material_delete": {"pk": self.seminar.pk, "material_pk": self.material.pk},
             "accounts:accept_invitation": {"token": "no-such-token"},
+            "accounts:token_revoke": {"pk": self.token.pk},
             "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
             "indicators:enter_month": {"pk": c.kol_rm.pk, "month": self.month},
             "indicators:chart_changes": {"pk": self.indicator.pk},
@@ -260,9 +335,17 @@ class World:
             "status:ratings": {"pk": c.kol.pk},
             "status:indicator": {"pk": self.indicator.pk},
             "status:region": {"pk": c.regions["rm"].pk},
+            "programmes:learning_try_cycle": {"pk": c.kol.pk, "cycle_pk": self.learned.pk},
+            "programmes:learning_try_idea": {"pk": c.kol.pk, "idea_pk": self.idea.pk},
         }
         if name in by_name:
             return by_name[name]
+        if name in {"programmes:driver_edit", "programmes:driver_move", "programmes:driver_delete"}:
+            return {"pk": c.kol.pk, "driver_pk": self.secondary.pk}
+        if name in {"programmes:change_idea", "programmes:idea_edit", "programmes:idea_move"}:
+            return {"pk": c.kol.pk, "idea_pk": self.idea.pk}
+        if name in {"programmes:idea_delete", "programmes:idea_decide"}:
+            return {"pk": c.kol.pk, "idea_pk": self.proposed_idea.pk}
         app, _, view = name.partition(":")
         pk = {
             "programmes": c.kol.pk,
@@ -295,6 +378,8 @@ class World:
     def data(self, name: str) -> dict:
         if name in {"seminars:register"}:
             return {"register-member": self.team_member.pk}
+        if name.startswith("programmes:learning_try_"):
+            return {"team": self.cast.kol_rm.pk}
         return {}
 
 

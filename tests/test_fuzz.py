@@ -40,6 +40,7 @@ HOSTILE = {
 QUERY_NAMES = [
     "q", "page", "program", "team", "region", "status", "month", "kind", "vis", "fejl",
     "format", "kort", "next", "target", "lead_region", "is_cross_sector", "light", "area", "maaned",
+    "tilstand", "ide", "indikator", "bygger_paa",
 ]  # fmt: skip
 QUERY_VALUES = ["9" * 30, "-1", "\x00\x0b<script>", "æøå" * 2_000]
 # Links and actions the walk leaves alone: leaving the session, Django's admin, static files.
@@ -174,7 +175,11 @@ def _exports(world: World) -> list[str]:
         reverse("indicators:export_programme", kwargs={"pk": c.kol.pk}),
         reverse("status:export"),
     ]
-    pdfs = [reverse("status:overview_pdf"), reverse("status:programme_pdf", args=[c.kol.pk])]
+    pdfs = [
+        reverse("status:overview_pdf"),
+        reverse("status:programme_pdf", args=[c.kol.pk]),
+        reverse("programmes:learning_pdf", args=[c.kol.pk]),
+    ]
     return [*plain, *(f"{url}?format=xlsx" for url in plain), *pdfs]
 
 

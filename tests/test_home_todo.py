@@ -148,7 +148,7 @@ def test_it_lists_a_cycle_that_ended_without_a_study(kol, clock) -> None:
     )  # fmt: skip
     items = cycles_to_study(situation(kol.local_lead))
     assert [item.url for item in items] == [
-        reverse("teams:detail", args=[kol.kol_rm.pk]) + f"#pdsa-{ended.pk}"
+        reverse("teams:pdsa_edit", args=[kol.kol_rm.pk, ended.pk])
     ]
     assert "Tjekliste ved udskrivelse" in items[0].text
 

@@ -454,3 +454,56 @@ def _longest_run_story(values: list, denominators: list | None, direction: str) 
     if longest <= limit:
         return "no signal"
     return "improvement" if side_of_longest == (1 if direction == "up" else -1) else "other"
+
+
+def test_kol_has_a_driver_diagram_with_a_change_package_from_copd_practice(today: dt.date) -> None:
+    kol = Programme.objects.get(slug="kol")
+    primaries = kol.drivers.filter(parent=None)
+    secondaries = kol.drivers.filter(parent__isnull=False)
+    package = kol.change_ideas.filter(status="package")
+    assert kol.aim
+    assert primaries.count() >= 3 and secondaries.count() >= 6 and package.count() >= 10
+    assert all(s.parent.parent_id is None for s in secondaries)
+    assert not package.filter(driver=None).exists()
+    assert not package.filter(driver__parent=None).exists()
+    titles = " ".join(package.values_list("title", flat=True)).lower()
+    for practice in ("rehabilitering", "handleplan", "rygestop", "inhalation", "48 timer", "ilt"):
+        assert practice in titles, practice
+    assert all(idea.indicators.exists() for idea in package)
+    assert {idea.source for idea in package} == {"evidence", "experience", "concept"}
+    assert kol.change_ideas.filter(status="proposed", proposed_by_team__isnull=False).exists()
+    assert kol.diagram_revisions.exists()
+
+
+def test_kol_teams_have_tested_changes_in_many_cycles_dated_around_today(today: dt.date) -> None:
+    cycles = PDSACycle.objects.filter(team__programme__slug="kol")
+    assert cycles.count() >= 25
+    assert cycles.values("team").distinct().count() >= 6
+    for cycle in cycles:
+        assert cycle.prediction.startswith("Vi forventer"), cycle
+        assert cycle.who and cycle.where, cycle
+        assert bool(cycle.change_idea_id) != bool(cycle.own_idea), cycle
+        if cycle.state == "planned":
+            assert cycle.started_on > today and not cycle.do and not cycle.study, cycle
+        elif cycle.state == "running":
+            assert cycle.started_on <= today and cycle.ended_on is None and not cycle.study
+        else:  # studied or decided: over, with a result against the prediction
+            assert cycle.ended_on is not None and cycle.ended_on <= today, cycle
+            assert cycle.study, cycle
+        if cycle.builds_on_id:
+            assert cycle.builds_on.team_id == cycle.team_id
+            assert cycle.builds_on.ended_on <= cycle.started_on, cycle
+    states = {state for state in cycles.values_list("state", flat=True)}
+    assert states == {"planned", "running", "studied", "decided"}
+    decisions = set(cycles.values_list("decision", flat=True))
+    assert {"adopt", "adapt", "abandon"} <= decisions
+    assert cycles.filter(builds_on__isnull=False).count() >= 3
+    assert cycles.filter(decision="abandon").count() >= 2
+
+
+def test_the_other_ongoing_lkt_has_a_smaller_diagram(today: dt.date) -> None:
+    for slug in ONGOING:
+        programme = Programme.objects.get(slug=slug)
+        assert programme.drivers.filter(parent=None).count() >= 1
+        assert programme.drivers.filter(parent__isnull=False).count() >= 2
+        assert programme.change_ideas.filter(status="package").count() >= 3

@@ -61,7 +61,14 @@ EXPECTED = {
     ("indicators.view_team_data", "adhd_rsd"): "110100010",
     ("indicators.change_team_data", "kol_rm"): "100001000",
     ("indicators.change_team_data", "kol_rsd"): "100000100",
+    ("teams.view_pdsa", "kol_rm"): "111111100",
+    ("teams.view_pdsa", "adhd_rsd"): "110100010",
     ("teams.change_pdsa", "kol_rm"): "100001000",
+    ("teams.change_pdsa", "kol_rsd"): "100000100",
+    ("teams.change_pdsa", "adhd_rsd"): "100000010",
+    # Everyone in the programme reads its learning library; a team of another LKT does not.
+    ("learning.view_library", "kol"): "111111100",
+    ("learning.view_library", "adhd"): "110100010",
     ("teams.set_progress_score", "kol_rm"): "100001000",
     ("teams.set_progress_score", "kol_rsd"): "100000000",
     # The expert group rates the teams of its own programme only; the lead reads the reports.
@@ -91,6 +98,13 @@ EXPECTED = {
     ("teams.change_sustainment_plan", "kol_rm"): "100001000",
     ("teams.change_sustainment_plan", "kol_rsd"): "100000100",
     ("teams.approve_sustainment_plan", "kol_rm"): "000000000",
+    # The driver diagram: everyone in the programme reads it (the coordinator of Midtjylland
+    # reads KOL's, which has a team there, not ADHD's); the lead and the expert group edit it.
+    ("learning.view_diagram", "kol"): "111111100",
+    ("learning.view_diagram", "adhd"): "110000010",
+    ("learning.view_diagram", "kol_rsd"): "111111100",
+    ("learning.change_diagram", "kol"): "101010000",
+    ("learning.change_diagram", "adhd"): "100000000",
 }
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core import textsearch
 from lkt_portal import search
 from people.services import user_invite
 from programmes.models import Programme
@@ -65,11 +66,11 @@ def test_every_result_opens_for_the_person_who_got_it(world, client, role) -> No
 
 def test_a_team_member_does_not_find_another_programmes_teams_or_cycles(world, client) -> None:
     links = results(client, world.member, WORD)  # member of KOL's Syddanmark team
-    assert reverse("teams:detail", args=[world.kol_rm.pk]) + f"#pdsa-{world.kol_cycle.pk}" in links
-    assert not [link for link in links if f"#pdsa-{world.adhd_cycle.pk}" in link]
+    assert reverse("teams:pdsa_detail", args=[world.kol_rm.pk, world.kol_cycle.pk]) in links
+    assert not [link for link in links if f"/pdsa/{world.adhd_cycle.pk}/" in link]
     assert reverse("teams:detail", args=[world.adhd_rsd.pk]) not in links
     outsider = results(client, world.outsider, WORD)  # ADHD's team
-    assert not [link for link in outsider if f"#pdsa-{world.kol_cycle.pk}" in link]
+    assert not [link for link in outsider if f"/pdsa/{world.kol_cycle.pk}/" in link]
     assert reverse("teams:detail", args=[world.kol_rm.pk]) not in outsider
 
 
@@ -101,18 +102,20 @@ def test_a_coordinator_finds_the_person_they_invited(world, client) -> None:
 @pytest.mark.postgres
 def test_postgres_finds_a_word_by_its_beginning_in_danish(world) -> None:
     assert connection_vendor() == "postgresql"
-    found = search.full_text(Programme.objects.all(), ("name", "clinical_area"), ["lunge"])
+    found = textsearch.full_text(Programme.objects.all(), ("name", "clinical_area"), ["lunge"])
     assert list(found) == [world.kol]
     # Danish stemming: the plural finds the singular
-    stemmed = search.full_text(Programme.objects.all(), ("description",), ["tjeklisterne"])
+    stemmed = textsearch.full_text(Programme.objects.all(), ("description",), ["tjeklisterne"])
     assert set(stemmed) == {world.kol, world.adhd}
 
 
 def test_the_fallback_finds_every_word_anywhere(world) -> None:
     fields = ("name", "clinical_area", "description")
-    assert list(search.contains(Programme.objects.all(), fields, ["lunge"])) == [world.kol]
-    assert list(search.contains(Programme.objects.all(), fields, ["tjek", "børn"])) == [world.adhd]
-    assert list(search.contains(Programme.objects.all(), fields, ["tjek", "ukendt"])) == []
+    assert list(textsearch.contains(Programme.objects.all(), fields, ["lunge"])) == [world.kol]
+    assert list(textsearch.contains(Programme.objects.all(), fields, ["tjek", "børn"])) == [
+        world.adhd
+    ]
+    assert list(textsearch.contains(Programme.objects.all(), fields, ["tjek", "ukendt"])) == []
 
 
 def connection_vendor() -> str:
@@ -144,7 +147,7 @@ def test_hostile_queries_never_give_a_server_error(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("search"), {"q": query})
     assert response.status_code == 200
-    if len(query) > search.MAX_LENGTH:
+    if len(query) > textsearch.MAX_LENGTH:
         assert "Søgningen er for lang" in response.content.decode()
     if "\x01" in query or "\r" in query:
         assert "invalid-feedback" in response.content.decode()

@@ -18,12 +18,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.months import add_months
+from core.pdf import RefusedURL, static_file
 from indicators.models import Indicator
 from indicators.services import Entry, measurements_record_many
 from programmes.models import Organisation, Programme, StatusRating
 from programmes.services import programme_rate_status
 from status import views
-from status.pdf import RefusedURL, static_file
 from tests.factories import (
     IndicatorFactory,
     OrganisationFactory,

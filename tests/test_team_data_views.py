@@ -169,9 +169,8 @@ def test_the_team_results_show_a_chart_per_indicator_with_pdsa_and_verdict(clien
     PDSACycle.objects.create(
         team=cast.kol_rm,
         title="Tjekliste",
-        indicator=share,
         started_on=add_months(cast.kol.start_date, 6),
-    )
+    ).indicators.add(share)
     client.force_login(cast.member)
 
     page = client.get(reverse("indicators:team_results", args=[cast.kol_rm.pk])).content.decode()

@@ -1,8 +1,10 @@
 """Notes on the chart (PDSA cycles, a new phase, a baseline): a vertical marker per note and a
-short label above the plot, stacked in rows so that no two labels overlap."""
+short label above the plot, stacked in rows so that no two labels overlap. A note may carry a
+detail (a PDSA cycle's prediction and decision): shown on hover and read by screen readers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from indicators.chart_svg.frame import Frame
@@ -25,19 +27,26 @@ class PlacedNote:
     text: str
     full: str
     width: float
+    detail: str = ""
 
 
 def place_notes(
-    xs: list[tuple[float, str]], *, size: float, left: float, right: float
+    xs: Sequence[tuple[float, str] | tuple[float, str, str]],
+    *,
+    size: float,
+    left: float,
+    right: float,
 ) -> list[PlacedNote]:
-    """Labels at their markers' x, each in the first row where it overlaps nothing.
+    """Labels at their markers' x, each in the first row where it overlaps nothing; each
+    (x, label) or (x, label, detail).
 
     ``left``/``right`` bound the labels (the drawing's edges). When every row is taken the
     label is shortened to the room left in the emptiest row.
     """
     ends: list[float] = []  # right end of the last label per row
     placed = []
-    for x, label in sorted(xs):
+    for x, label, *rest in sorted(xs):
+        detail = str(rest[0]) if rest else ""
         text = fit(label, size, min(MAX_LABEL, right - left))
         width = text_width(text, size)
         centre = min(max(x, left + width / 2), right - width / 2)
@@ -53,8 +62,21 @@ def place_notes(
             width = text_width(text, size)
             centre = start + width / 2
         ends[row] = centre + width / 2
-        placed.append(PlacedNote(x, centre, row, text, label, width))
+        placed.append(PlacedNote(x, centre, row, text, label, width, detail))
     return placed
+
+
+def notes_text(
+    notes: Sequence[tuple[int, str, str]], x_labels: Sequence[str] | None, template: str
+) -> str:
+    """The notes that carry a detail, for the screen-reader description ("" when none):
+    `template` has a %(notes)s placeholder, e.g. "Markeringer: %(notes)s."."""
+    described = [
+        f"{x_labels[i] if x_labels else i + 1}: {label} ({detail})"
+        for i, label, detail in sorted(notes)
+        if detail
+    ]
+    return template % {"notes": "; ".join(described)} if described else ""
 
 
 def rows_needed(notes: list[PlacedNote]) -> int:
@@ -62,12 +84,13 @@ def rows_needed(notes: list[PlacedNote]) -> int:
 
 
 def annotation_markers(frame: Frame, notes: list[PlacedNote], *, size: float) -> list[str]:
-    """Vertical markers with their labels; the full text as a tooltip."""
+    """Vertical markers with their labels; the full text and the detail as a tooltip."""
     out = []
     for note in notes:
         text_y = frame.top - 5 - note.row * ROW_HEIGHT
+        tip = f"{note.full}\n{note.detail}" if note.detail else note.full
         out.append(
-            f'<g class="spc-annotation"><title>{escape(note.full)}</title>'
+            f'<g class="spc-annotation"><title>{escape(tip)}</title>'
             f'<line x1="{px(note.x)}" x2="{px(note.x)}" y1="{px(text_y + 3)}" '
             f'y2="{px(frame.bottom)}" stroke="{COLOURS["annotation"]}" stroke-dasharray="3 2"/>'
             f'<text x="{px(note.centre)}" y="{px(text_y)}" text-anchor="middle" '

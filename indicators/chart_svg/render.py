@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from indicators.chart_svg.annotations import (
     ROW_HEIGHT,
     annotation_markers,
+    notes_text,
     place_notes,
     rows_needed,
 )
@@ -50,7 +51,7 @@ def render_svg(
     unit: str = "",
     x_labels: Sequence[str] | None = None,
     target: float | None = None,
-    annotations: Iterable[tuple[int, str]] = (),
+    annotations: Iterable[tuple[int, str] | tuple[int, str, str]] = (),
     parts: Sequence[tuple[int, Analysis]] | None = None,
     width: int = 720,
     height: int = 320,
@@ -64,7 +65,7 @@ def render_svg(
 
     For a split chart pass ``parts`` (``analyse_parts``' result); it is drawn instead of
     ``analysis``, which may then be None. ``x_labels`` name every point (e.g. "jan 2024"),
-    ``annotations`` are (point index, short label) pairs such as PDSA cycles, ``target``
+    ``annotations`` are (point index, short label[, detail]) such as PDSA cycles, ``target``
     defaults to the analysis' own target, and ``decimals=None`` picks 3 significant digits.
     ``width``/``height`` are the viewBox's; ``words`` the language of every text drawn;
     ``y_range`` a value range to include (the same for every chart of a set) and
@@ -77,8 +78,8 @@ def render_svg(
         raise ValueError(f"x_labels has {len(x_labels)} labels for {n_total} points.")
     if width < MIN_WIDTH or height < MIN_HEIGHT:
         raise ValueError(f"The chart must be at least {MIN_WIDTH} x {MIN_HEIGHT} pixels.")
-    notes = [(int(i), str(label)) for i, label in annotations]
-    for i, _ in notes:
+    notes = [(int(i), str(label), str(rest[0]) if rest else "") for i, label, *rest in annotations]
+    for i, *_ in notes:
         if not 0 <= i < n_total:
             raise ValueError(f"Annotation index {i} is outside the {n_total} points.")
     latest = segments[-1][1]
@@ -88,6 +89,8 @@ def render_svg(
     size = FONT_SIZE
 
     desc = description(segments, title=title, unit=unit, decimals=decimals, words=words)
+    noted = notes_text(notes, x_labels, words.notes)
+    desc = f"{desc} {noted}" if noted else desc
     # A stable id (same chart, same id) keeps the markup cacheable; two charts differ in desc.
     digest = hashlib.sha1(f"{title}\x00{desc}\x00{width}x{height}".encode(), usedforsecurity=False)
     ident = f"spc-{digest.hexdigest()[:10]}"
@@ -126,7 +129,7 @@ def render_svg(
     bottom = 26 + max(len(rows), legend_rows_min) * size * 1.6
     step = plot_w / max(1, n_total)
     placed = place_notes(
-        [(left + (i + 0.5) * step, label) for i, label in notes],
+        [(left + (i + 0.5) * step, label, detail) for i, label, detail in notes],
         size=size - 1,
         left=2,
         right=width - 2,

@@ -70,7 +70,7 @@ def cycles_to_study(situation: Situation) -> list[Item]:
         Item(
             _("%(team)s: PDSA-cyklussen “%(title)s” sluttede %(day)s og venter på studér-fasen.")
             % {"team": cycle.team.name, "title": cycle.title, "day": day_label(cycle.ended_on)},
-            reverse("teams:detail", args=[cycle.team_id]) + f"#pdsa-{cycle.pk}",
+            reverse("teams:pdsa_edit", args=[cycle.team_id, cycle.pk]),
         )
         for cycle in cycles
         if cycle.ended_on is not None

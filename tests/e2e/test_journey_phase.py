@@ -83,8 +83,8 @@ def split_team(hip_fracture):
     )
     for offset, title in ((-1, "Tjekliste til udskrivelse"), (0, "Fast tid til samtalen")):
         PDSACycle.objects.create(
-            team=team, indicator=rehab, title=title, started_on=months[SPLIT + offset]
-        )
+            team=team, title=title, started_on=months[SPLIT + offset]
+        ).indicators.add(rehab)
     f.TeamMemberFactory(
         team=team, role=TeamMember.Role.MEMBER, user__email=MEMBER, user__password=PASSWORD
     )

@@ -1,0 +1,44 @@
+"""Improvement teams and their series."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Router
+
+from accounts.http import AuthenticatedRequest
+from api.problems import PROBLEMS
+from api.schemas import SeriesOut, TeamOut
+from api.series import chart_out
+from indicators.access import get_team_for_data
+from indicators.team_results import team_charts
+from teams.access import get_team_for_user
+from teams.models import ImprovementTeam
+from teams.selectors import team_list
+
+router = Router()
+
+
+@router.get("", response={200: list[TeamOut], **PROBLEMS}, summary="Teams")
+def list_teams(request: AuthenticatedRequest) -> list[ImprovementTeam]:
+    """The teams you may see: all for the steering group, coordinators and administrators,
+    else those of your programmes."""
+    return list(team_list(request.user))
+
+
+@router.get("/{int:team_id}", response={200: TeamOut, **PROBLEMS}, summary="Et team")
+def get_team(request: AuthenticatedRequest, team_id: int) -> ImprovementTeam:
+    return get_team_for_user(request.user, team_id)
+
+
+@router.get(
+    "/{int:team_id}/series",
+    response={200: list[SeriesOut], **PROBLEMS},
+    summary="Teamets serier med analyse",
+)
+def list_team_series(
+    request: AuthenticatedRequest, team_id: int, kind: Literal["run", "spc"] = "run"
+) -> list[dict]:
+    """The team's series of every active indicator, as its results page draws them."""
+    team = get_team_for_data(request.user, team_id)
+    return [chart_out(chart, kind) for chart in team_charts(team, kind=kind, draw=False)]

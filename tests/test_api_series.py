@@ -1,0 +1,149 @@
+"""The API's series carry the same numbers as the charts: the team's and the LKT's results pages.
+
+Each test reads the page (its own charts, from the page's context) and the API for the same
+series and compares centre line, limits, signals, verdict, assurance and provisional months;
+anchors computed here from the data entered (a median, a provisional month) keep the comparison
+from agreeing on something wrong.
+"""
+
+from __future__ import annotations
+
+import statistics
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from accounts.tokens import token_create
+from core.months import add_months
+from indicators.models import Measure
+from indicators.services import Entry, measurements_record_many
+from tests.factories import IndicatorFactory, ProgrammeFactory, TeamFactory, TeamMemberFactory
+
+pytestmark = [pytest.mark.django_db, pytest.mark.clock]
+
+MONTHS = 16
+DEADLINE_DAY = 27
+# Team A's numerators out of 100: a shift upwards in the second half, so the runs rules signal.
+TEAM_A = [40, 42, 38, 41, 39, 40, 37, 41, 52, 55, 54, 56, 53, 57, 55, 54]
+TEAM_B = [45, 44, 46, 43, 45, 47, 44, 45, 46, 44, 45, 43, 46, 45, 44]  # last month missing
+
+
+@pytest.fixture
+def lkt(clock):
+    """Two teams, a proportion (target 50 %) and a count; last month only from team A, on the
+    2nd of this month, before its deadline: the LKT's last month is provisional."""
+    clock.move_to(f"{clock.month(0):%Y-%m}-02T12:00")
+    start = clock.month(-MONTHS)
+    programme = ProgrammeFactory(
+        start_date=start, end_date=add_months(start, 36), data_deadline_day=DEADLINE_DAY
+    )
+    team_a = TeamFactory(programme=programme, name="Team A", started_on=start)
+    team_b = TeamFactory(programme=programme, name="Team B", started_on=start)
+    share = IndicatorFactory(programme=programme, name="Andel", target=Decimal(50))
+    count = IndicatorFactory(
+        programme=programme,
+        name="Fald",
+        measure=Measure.COUNT,
+        unit="fald",
+        better_direction="down",
+    )
+    months = [add_months(start, i) for i in range(MONTHS)]
+    entries = []
+    for i, month in enumerate(months):
+        entries.append(Entry(team_a, share, month, numerator=Decimal(TEAM_A[i]), denominator=100))
+        entries.append(Entry(team_a, count, month, value=Decimal(TEAM_A[i] % 7)))
+        if i < len(TEAM_B):
+            entries.append(
+                Entry(team_b, share, month, numerator=Decimal(TEAM_B[i]), denominator=100)
+            )
+            entries.append(Entry(team_b, count, month, value=Decimal(TEAM_B[i] % 5)))
+    measurements_record_many(entries=entries, by=None)
+    member = TeamMemberFactory(team=team_a).user
+    _token, secret = token_create(user=member, name="t", scope="read", days=1)
+    return {
+        "programme": programme,
+        "team": team_a,
+        "months": months,
+        "member": member,
+        "auth": {"HTTP_AUTHORIZATION": f"Bearer {secret}"},
+    }
+
+
+def assert_same(api: dict, chart, kind: str) -> None:
+    """The API's series is the chart's: every number the chart draws or says."""
+    assert api["title"] == chart.title
+    assert api["kind"] == kind and api["chart"] == chart.latest.chart
+    assert api["verdict"] == chart.verdict and api["verdict_label"] == chart.verdict_label
+    assert api["assurance"] == chart.latest.assurance
+    assert api["assurance_label"] == chart.assurance_label
+    assert api["per_team"] == chart.per_team
+    assert api["last_value"] == pytest.approx(chart.last_value)
+    assert len(api["parts"]) == len(chart.segments)
+    for part, (start, analysis) in zip(api["parts"], chart.segments, strict=True):
+        assert part["start_period"] == chart.months[start].isoformat()
+        assert part["centre_line"] == pytest.approx(analysis.cl)
+        assert [p["value"] for p in part["points"]] == pytest.approx(analysis.y)
+        assert [p["lcl"] for p in part["points"]] == pytest.approx(analysis.lcl)
+        assert [p["ucl"] for p in part["points"]] == pytest.approx(analysis.ucl)
+        assert [p["outside_limits"] for p in part["points"]] == analysis.outside_limits
+        assert [p["in_long_run"] for p in part["points"]] == analysis.in_long_run
+        for name in ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min"):
+            assert part[name] == getattr(analysis, name), name
+        assert part["runs_signal"] == analysis.runs_signal
+        assert part["sigma_signal"] == analysis.sigma_signal
+    assert [(p["period"], p["reported"], p["expected"]) for p in api["provisional"]] == [
+        (p.month.isoformat(), p.reported, p.expected) for p in chart.provisional
+    ]
+    assert [p["value"] for p in api["provisional"]] == pytest.approx(
+        [p.value for p in chart.provisional]
+    )
+
+
+@pytest.mark.parametrize("kind", ["run", "spc"])
+def test_a_teams_series_are_its_results_pages_charts(client, lkt, kind) -> None:
+    client.force_login(lkt["member"])
+    page = client.get(reverse("indicators:team_results", args=[lkt["team"].pk]), {"kort": kind})
+    api = client.get(f"/api/v1/teams/{lkt['team'].pk}/series", {"kind": kind}, **lkt["auth"])
+    assert api.status_code == 200
+    charts, series = page.context["charts"], api.json()
+    assert [s["indicator_id"] for s in series] == [c.indicator.pk for c in charts]
+    for one, chart in zip(series, charts, strict=True):
+        assert_same(one, chart, kind)
+    share = series[0]
+    assert share["parts"][0]["points"][0]["value"] == pytest.approx(TEAM_A[0])  # 40 of 100, in %
+    if kind == "run":
+        assert share["parts"][0]["centre_line"] == pytest.approx(statistics.median(TEAM_A))
+        assert share["parts"][0]["runs_signal"] is True
+
+
+@pytest.mark.parametrize("kind", ["run", "spc"])
+def test_an_lkts_series_are_its_results_pages_charts(client, lkt, kind) -> None:
+    client.force_login(lkt["member"])
+    url = reverse("indicators:programme_results", args=[lkt["programme"].pk])
+    page = client.get(url, {"kort": kind})
+    api = client.get(
+        f"/api/v1/programmes/{lkt['programme'].pk}/series", {"kind": kind}, **lkt["auth"]
+    )
+    assert api.status_code == 200
+    charts = [result.aggregate for result in page.context["results"]]
+    series = api.json()
+    assert [s["indicator_id"] for s in series] == [c.indicator.pk for c in charts]
+    for one, chart in zip(series, charts, strict=True):
+        assert_same(one, chart, kind)
+    # The last month has one of two teams, before its deadline: provisional, outside the analysis.
+    last = lkt["months"][-1].isoformat()
+    assert [(p["period"], p["reported"], p["expected"]) for p in series[0]["provisional"]] == [
+        (last, 1, 2)
+    ]
+    assert series[0]["parts"][-1]["points"][-1]["value"] is None
+    if kind == "spc":
+        assert series[0]["chart"] == "pp"  # Laney's p′ at the LKT level
+        assert series[0]["assurance"] is not None  # the target gives an assurance
+
+
+def test_an_unknown_chart_kind_is_a_400_problem(client, lkt) -> None:
+    response = client.get(f"/api/v1/teams/{lkt['team'].pk}/series", {"kind": "pie"}, **lkt["auth"])
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["loc"][:2] == ["query", "kind"]
