@@ -82,12 +82,85 @@ def due_months(
     return due[-count:]
 
 
+# --- Sustainment (fastholdelse): measuring on after the LKT's end -----------------------------
+#
+# After the end date a programme in sustainment is measured monthly or quarterly. A quarter is
+# stored like a month, by its first day (period_start 1 July 2027 is the third quarter of 2027),
+# and shown as "3. kvt. 2027". Periods begin the month after the end month; with quarterly
+# measuring, the months before the first whole quarter (at most two) are bridged as months, so
+# no stretch after the end date goes unmeasured and no quarter overlaps an LKT month.
+
+MONTHLY = "monthly"
+QUARTERLY = "quarterly"
+
+
 def quarter_start(day: dt.date) -> dt.date:
-    """The first day of `day`'s calendar quarter: 17 May 2026 → 1 April 2026."""
+    """First day of `day`'s calendar quarter: 1 January, 1 April, 1 July or 1 October."""
     return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
+def quarter_number(day: dt.date) -> int:
+    """1-4: the calendar quarter `day` lies in."""
+    return (day.month - 1) // 3 + 1
 
 
 def period_start(day: dt.date, frequency: str) -> dt.date:
     """The first day of the measuring period `day` falls in: its month ("monthly") or its
     calendar quarter ("quarterly", as in a programme's sustainment frequency)."""
     return quarter_start(day) if frequency == "quarterly" else first_of_month(day)
+
+
+def _step(period: dt.date, frequency: str) -> int:
+    """Months in the sustainment period that begins on `period`."""
+    return 3 if frequency == QUARTERLY and period == quarter_start(period) else 1
+
+
+def sustainment_first(end: dt.date) -> dt.date:
+    """The first sustainment period: the month after the LKT's end month."""
+    return add_months(first_of_month(end), 1)
+
+
+def sustainment_period_start(day: dt.date, frequency: str, end: dt.date) -> dt.date:
+    """Start of the sustainment period `day` falls in (after `end`, the LKT's last day)."""
+    month = first_of_month(day)
+    if frequency != QUARTERLY:
+        return month
+    quarter = quarter_start(month)
+    return quarter if quarter >= sustainment_first(end) else month
+
+
+def period_months(period: dt.date, frequency: str) -> int:
+    """How many months the sustainment period beginning on `period` spans (1 or 3)."""
+    return _step(period, frequency)
+
+
+def next_period(period: dt.date, frequency: str) -> dt.date:
+    """The first day after the sustainment period beginning on `period`."""
+    return add_months(period, _step(period, frequency))
+
+
+def sustainment_periods(end: dt.date, frequency: str, today: dt.date) -> list[dt.date]:
+    """The sustainment periods after `end` that have ended by `today` (so data can exist),
+    each by its first day."""
+    result = []
+    period = sustainment_first(end)
+    while next_period(period, frequency) <= today:
+        result.append(period)
+        period = next_period(period, frequency)
+    return result
+
+
+def is_sustainment_period(day: dt.date, end: dt.date, frequency: str, today: dt.date) -> bool:
+    """True when `day` is the first day of a sustainment period after `end` that has ended."""
+    return (
+        day.day == 1
+        and day >= sustainment_first(end)
+        and sustainment_period_start(day, frequency, end) == day
+        and next_period(day, frequency) <= today
+    )
+
+
+def period_deadline(period: dt.date, deadline_day: int, length: int = 1) -> dt.date:
+    """The last day to register a period's data: `deadline_day` of the month after the period
+    (`length` months long: 3 for a quarter, so the month after the quarter's last month)."""
+    return add_months(first_of_month(period), length).replace(day=deadline_day)

@@ -11,17 +11,17 @@ import random
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from core.months import add_months
+from core.months import add_months, sustainment_first
 from demo.dates import at, weekday_on_or_after
 from demo.diagram import load_diagram, load_first_revision, load_proposals
-from demo.measurements import load_measurements
+from demo.measurements import load_measurements, load_sustainment_measurements
 from demo.records import ensure
 from demo.specs import ProgrammeDetail, SeminarSpec, TeamSpec
 from indicators.models import Indicator
 from programmes.models import ExpertGroup, ExpertMember, ImprovementGoal, Programme, ProgrammeLead
 from programmes.models.changes import ChangeIdea
 from seminars.models import Registration, Seminar, SeminarInvitation
-from teams.models import ImprovementTeam, PDSACycle, TeamMember
+from teams.models import ImprovementTeam, PDSACycle, SustainmentPlan, TeamMember
 
 if TYPE_CHECKING:
     from demo.loader import Loader
@@ -65,6 +65,59 @@ def load_detail(loader: Loader, detail: ProgrammeDetail) -> None:
         load_seminar(loader, programme, spec, detail, teams)
     if programme.status == Programme.Status.ACTIVE:
         load_measurements(loader, programme, detail, teams, indicators)
+    if programme.status == Programme.Status.SUSTAINMENT:
+        load_sustainment(loader, programme, detail, teams, indicators)
+
+
+def load_sustainment(
+    loader: Loader,
+    programme: Programme,
+    detail: ProgrammeDetail,
+    teams: dict[str, ImprovementTeam],
+    indicators: dict[str, Indicator],
+) -> None:
+    """Measuring on after the end date, and the teams' local sustainment plans."""
+    if programme.sustainment_start is None:
+        programme.sustainment_start = sustainment_first(programme.end_date)
+        programme.save(update_fields=["sustainment_start"])
+    load_sustainment_measurements(loader, programme, detail, teams, indicators)
+    approved_at = at(add_months(programme.sustainment_start, 1), dt.time(11))
+    for spec in detail.teams:
+        if not spec.plan:
+            continue
+        team = teams[spec.name]
+        leader = next((m for m in spec.members if m.role == "formal_leader"), None)
+        approved = spec.plan == SustainmentPlan.State.APPROVED
+        ensure(
+            SustainmentPlan,
+            {
+                "programme": programme,
+                "criteria": PLAN_TEXTS["criteria"],
+                "roles": PLAN_TEXTS["roles"],
+                "anchoring": PLAN_TEXTS["anchoring"],
+                "resources": PLAN_TEXTS["resources"] if approved else "",
+                "state": spec.plan,
+                "approved_by": loader.users[leader.person.address] if approved and leader else None,
+                "approved_at": min(approved_at, loader.now) if approved else None,
+            },
+            team=team,
+        )
+
+
+# A local sustainment plan's sections (seed 003's recommendations), as a team would write them.
+PLAN_TEXTS = {
+    "criteria": (
+        "HbA1c under 53 mmol/mol og årlig trivselssamtale følges månedligt på afdelingens "
+        "tavle; forbedringen holder, så længe seriediagrammet ikke viser tilbagefald mod "
+        "niveauet ved LKT'ets afslutning. Data registreres af kvalitetskoordinatoren."
+    ),
+    "roles": (
+        "Den formelle leder følger op hvert kvartal. Kvalitetskoordinatoren registrerer data "
+        "og indkalder teamet, hvis målingerne falder tilbage."
+    ),
+    "anchoring": "Arbejdet er forankret i afdelingens kvalitetsråd.",
+    "resources": "To timer om måneden til registrering og opfølgning.",
+}
 
 
 def load_goals(

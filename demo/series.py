@@ -13,6 +13,7 @@ from decimal import Decimal
 from demo.specs import IndicatorSpec
 from indicators.models import CHART_FOR_MEASURE, Measure
 from indicators.spc import analyse
+from indicators.spc_sustainment import SLIPPING, sustainment_part
 
 PROPORTION, RATE, COUNT = "proportion", "rate", "count"
 ATTEMPTS = 200
@@ -112,3 +113,45 @@ def _poisson(rng: random.Random, lam: float) -> int:
         k += 1
         product *= rng.random()
     return k
+
+
+def sustainment_series(
+    seed: str, spec: IndicatorSpec, volume: int, lkt: list[Point], n: int, slips: bool
+) -> list[Point]:
+    """`n` points after the end date: the level of the LKT's last months goes on, or (`slips`)
+    drifts back to the baseline within a quarter, redrawn until the holding-the-gains rule
+    (the runs rules against the LKT's run-chart median) tells that story."""
+    end_level = _level(spec, volume, lkt[-6:])
+    direction = spec.direction if spec.direction in ("up", "down") else None
+    exposure = volume * spec.scale
+    points: list[Point] = []
+    for attempt in range(ATTEMPTS):
+        rng = random.Random(f"{seed}|after|{attempt}")  # noqa: S311 - seeded on purpose
+        points = []
+        for month in range(n):
+            level = end_level
+            if slips:
+                level += (spec.baseline - end_level) * min(1.0, (month + 1) / 3)
+            points.append(_point(rng, spec, level, exposure, volume, ""))
+        _, holding = sustainment_part(
+            _figures(spec, lkt), _figures(spec, points), "run", direction=direction
+        )
+        if (holding.state == SLIPPING) == slips:
+            break
+    return points
+
+
+def _figures(spec: IndicatorSpec, points: list[Point]) -> tuple[list, list | None]:
+    if spec.measure == COUNT:
+        return [p.value for p in points], None
+    return [p.numerator for p in points], [p.denominator for p in points]
+
+
+def _level(spec: IndicatorSpec, volume: int, points: list[Point]) -> float:
+    """The process level (as `_point` draws it) behind the mean of `points`."""
+    if spec.measure == COUNT:
+        return sum(float(p.value or 0) for p in points) / len(points) / volume
+    hits = sum(float(p.numerator or 0) for p in points)
+    exposure = sum(float(p.denominator or 0) for p in points) or 1.0
+    ratio = hits / exposure
+    return _clamp(ratio) if spec.measure == PROPORTION else ratio * spec.multiplier

@@ -18,7 +18,7 @@ from typing import Any
 from core.months import add_months
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DETAIL_FILES = ("kol", "akut_kirurgi", "hoftebrud")
+DETAIL_FILES = ("kol", "akut_kirurgi", "hoftebrud", "boernediabetes")
 
 
 def read(name: str) -> dict[str, Any]:
@@ -228,6 +228,8 @@ class TeamSpec:
     method: str = "mfi"
     reported: bool = False
     pdsa: tuple[Pdsa, ...] = ()
+    sustainment: str = ""  # after the end date: "holds" or "slips" (programmes in sustainment)
+    plan: str = ""  # the local sustainment plan: "approved", "draft" or none
 
     @property
     def lead(self) -> Member | None:
@@ -369,6 +371,8 @@ def _team(raw: dict[str, Any], cast: People) -> TeamSpec:
         aim=raw.get("aim", ""),
         method=raw.get("method", "mfi"),
         reported=raw.get("reported", False),
+        sustainment=raw.get("sustainment", ""),
+        plan=raw.get("plan", ""),
         pdsa=tuple(_pdsa(p) for p in raw.get("pdsa", ())),
     )
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
+from core.months import quarter_number
 from indicators import spc
 from indicators.chart_svg.frame import value_range
 from indicators.chart_svg.render import render_svg
@@ -16,7 +17,8 @@ from indicators.completeness import Provisional
 from indicators.icons import SpcIcons, icons_for_analysis
 from indicators.models import ChartChange, Indicator, Measure
 from indicators.selectors import Point
-from indicators.spc_text import summary_text, verdict_label
+from indicators.spc_sustainment import Holding, sustainment_part
+from indicators.spc_text import Wording, summary_text, verdict_label
 from indicators.wording import active_wording
 
 CHART_KINDS = ("run", "spc")
@@ -62,6 +64,8 @@ class Chart:
     per_team: bool = False  # an LKT-level mean per reporting team (counts and values)
     # (point index, short label, detail for the tooltip and the screen reader, or "")
     marks: list[tuple[int, str, str]] = field(default_factory=list)
+    quarters: frozenset[dt.date] = frozenset()  # periods drawn as quarters (sustainment)
+    holding: Holding | None = None  # the sustainment phase against the last improvement phase
 
     @property
     def per_team_note(self) -> str:
@@ -94,7 +98,21 @@ class Chart:
         return latest.overall_verdict if latest else "too_few_data"
 
     @property
+    def holding_label(self) -> str:
+        """'Tilbagefald siden LKT'et sluttede' and the like; empty without a sustainment phase."""
+        return active_wording().holding[self.holding.state] if self.holding else ""
+
+    @property
+    def holding_centre(self) -> str:
+        """The last improvement phase's centre line the sustainment points are tested against."""
+        if self.holding is None or self.holding.centre is None:
+            return ""
+        return active_wording().with_unit(self.holding.centre, self.indicator.unit)
+
+    @property
     def verdict_label(self) -> str:
+        if self.holding:
+            return self.holding_label
         latest = self.latest
         return verdict_label(latest, self.indicator.unit, active_wording()) if latest else ""
 
@@ -243,6 +261,26 @@ def chart_options(
     )
 
 
+def analyse_sustainment(
+    options: ChartOptions,
+    nums: Sequence[float | None],
+    dens: Sequence[float | None] | None,
+    end: int,
+) -> tuple[spc.Analysis, Holding]:
+    """The points from index `end` on (the sustainment periods) against the last improvement
+    phase before it: the last split's part, or the whole series with its baseline."""
+    first = options.splits[-1] if options.splits else 0
+    return sustainment_part(
+        (nums[first:end], None if dens is None else dens[first:end]),
+        (nums[end:], None if dens is None else dens[end:]),
+        options.chart,
+        freeze=None if options.splits else options.freeze,
+        direction=options.direction,
+        target=options.target,
+        multiplier=options.multiplier,
+    )
+
+
 def build_chart(
     indicator: Indicator,
     months: Sequence[dt.date],
@@ -257,25 +295,36 @@ def build_chart(
     lkt: bool = False,
     provisional: Mapping[dt.date, Provisional] | None = None,
     draw: bool = True,
+    sustainment_from: int | None = None,
+    quarters: Iterable[dt.date] = (),
 ) -> Chart:
     """Analyse one series with its baseline or splits and draw it (`lkt`: the LKT level;
     `draw=False` leaves the drawing to `draw_chart`, e.g. for a shared y range).
 
     `provisional` months (`indicators.completeness`) are left out of the analysis and drawn
-    apart as hollow points.
+    apart as hollow points. From `sustainment_from` (an index into `months`) on, the periods are
+    the sustainment phase after the LKT (`indicators.spc_sustainment`), some of them `quarters`.
     """
     months, changes = list(months), list(changes)
     provisional = provisional or {}
-    options = chart_options(indicator, months, changes, kind=kind, lkt=lkt)
+    end = len(months) if sustainment_from is None else sustainment_from
+    options = chart_options(indicator, months[:end], changes, kind=kind, lkt=lkt)
     counted = {m: p for m, p in points.items() if m not in provisional}
-    analysis, parts = options.analyse(*series(indicator, months, counted))
+    nums, dens = series(indicator, months, counted)
+    analysis, parts = options.analyse(nums[:end], None if dens is None else dens[:end])
+    holding = None
+    if 0 < end < len(months):
+        part, holding = analyse_sustainment(options, nums, dens, end)
+        parts = [*(parts or [spc.Part(0, analysis)]), spc.Part(end, part)]  # type: ignore[arg-type]
+        analysis = None
     words = active_wording()
     notes = [
         f"{c.get_kind_display()} {words.month(c.period_start.year, c.period_start.month)}: "
         f"{c.reason}"
         for c in changes
     ]
-    result = Chart(indicator, title, months, analysis, parts, notes=notes)
+    result = Chart(indicator, title, months, analysis, parts, notes=notes, holding=holding)
+    result.quarters = frozenset(quarters)
     result.per_team = lkt and not indicator.has_denominator
     index = {month: i for i, month in enumerate(months)}
     result.provisional = [
@@ -293,6 +342,8 @@ def build_chart(
     marks += [(i, words.new_phase, "") for i in options.splits]
     if options.freeze:
         marks.append((options.freeze - 1, words.baseline, ""))
+    if holding is not None:
+        marks.append((end, words.sustainment, ""))
     result.marks = marks
     if draw:
         draw_chart(result, width=width, height=height)
@@ -317,7 +368,7 @@ def draw_chart(
             parts=chart.parts or None,
             title=chart.title,
             unit=chart.indicator.unit,
-            x_labels=[words.month(m.year, m.month) for m in chart.months],
+            x_labels=[period_label(words, m, m in chart.quarters) for m in chart.months],
             annotations=chart.marks,
             width=width,
             height=height,
@@ -328,6 +379,13 @@ def draw_chart(
         )
     )
     return chart
+
+
+def period_label(words: Wording, period: dt.date, quarter: bool = False) -> str:
+    """'jan 2025', or '3. kvt. 2027' for a sustainment quarter, in the chart's language."""
+    if quarter:
+        return words.quarter_label(period.year, quarter_number(period))
+    return words.month(period.year, period.month)
 
 
 def plotted_value(indicator: Indicator, point: Point) -> float | None:

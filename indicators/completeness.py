@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from core.months import add_months, data_deadline, first_of_month
+from core.months import add_months, data_deadline, first_of_month, period_deadline
 
 
 def is_complete(reported: int, expected: int, deadline_passed: bool) -> bool:
@@ -42,20 +42,24 @@ def provisional_months(
     *,
     deadline_day: int,
     today: dt.date,
+    lengths: Mapping[dt.date, int] | None = None,
 ) -> dict[dt.date, Provisional]:
     """The months with data that do not count yet, by month.
 
     `reported` is the number of teams that registered each month; a month no team has
     registered has nothing to draw and is left out. The deadline has passed the day after
     `core.months.data_deadline` (the deadline day itself is still open, as in `due_months`).
+    `lengths` gives the periods that are longer than a month (3: a sustainment quarter, whose
+    deadline is in the month after the quarter).
     """
     result = {}
+    lengths = lengths or {}
     for month in months:
         count = reported.get(month, 0)
         if not count:
             continue
         expected = expected_teams(team_starts, month)
-        passed = data_deadline(month, deadline_day) < today
+        passed = period_deadline(month, deadline_day, lengths.get(month, 1)) < today
         if not is_complete(count, expected, passed):
             result[month] = Provisional(month, count, expected)
     return result

@@ -221,8 +221,12 @@ def file_name(scope: str, name: str, extension: str) -> str:
 
 
 def template_period(programme: Any, today: dt.date | None = None) -> dt.date:
-    """The month a team would register now: last month, kept inside the programme's period."""
+    """The month a team would register now: last month, kept inside the programme's period;
+    in sustainment the latest sustainment period that has ended (a month or a quarter)."""
     today = today or timezone.localdate()
+    after = programme.sustainment_periods(today)
+    if after:
+        return after[-1]
     last_month = add_months(first_of_month(today), -1)
     first = first_of_month(programme.start_date)
     last = first_of_month(programme.end_date)

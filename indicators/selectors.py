@@ -35,6 +35,12 @@ def programme_months(programme: Programme, today: dt.date | None = None) -> list
     return reporting_months(programme.start_date, programme.end_date, today)
 
 
+def reporting_periods(programme: Programme, today: dt.date | None = None) -> list[dt.date]:
+    """The periods data can be registered for so far: the LKT's months through last month and,
+    in sustainment, the ended sustainment periods after the end date (months or quarters)."""
+    return programme.reporting_periods(today or timezone.localdate())
+
+
 @dataclass(frozen=True)
 class Point:
     numerator: float | None

@@ -63,6 +63,14 @@ MONTHS_SHORT = [
 ]
 
 
+HOLDING_LABELS_DA: dict[str, str] = {
+    "holding": gettext_noop("Forbedringerne holder"),
+    "slipping": gettext_noop("Tilbagefald siden LKT'et sluttede"),
+    "too_few": gettext_noop("For få målinger i fastholdelsen til at vurdere"),
+    "no_data": gettext_noop("Ingen målinger i fastholdelsen endnu"),
+}
+
+
 @dataclass(frozen=True)
 class Wording:
     """Every word a chart, its verdict and its screen-reader summary use, in one language.
@@ -90,6 +98,9 @@ class Wording:
     note: str = gettext_noop("Note")
     no_data: str = gettext_noop("Ingen data")
     new_phase: str = gettext_noop("Ny fase")
+    sustainment: str = gettext_noop("Fastholdelse")
+    quarter: str = gettext_noop("%(quarter)s. kvt. %(year)s")
+    holding: dict[str, str] = field(default_factory=lambda: dict(HOLDING_LABELS_DA))
     baseline: str = gettext_noop("Baseline")
     point: str = gettext_noop("Punkt %(number)s")
     outside_tip: str = gettext_noop("uden for kontrolgrænserne")
@@ -125,6 +136,10 @@ class Wording:
     def month(self, year: int, month: int) -> str:
         """'jan 2025' in this language."""
         return self.months[month - 1] % {"year": year}
+
+    def quarter_label(self, year: int, quarter: int) -> str:
+        """'3. kvt. 2027' in this language."""
+        return self.quarter % {"quarter": quarter, "year": year}
 
     def with_unit(self, value: float, unit: str, decimals: int | None = None) -> str:
         """A number with its unit: "83 %"."""

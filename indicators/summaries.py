@@ -295,6 +295,14 @@ def _team_rows(
     return found
 
 
+def lkt_series(
+    indicators: list[Indicator],
+) -> dict[int, tuple[dict[dt.date, Point], dict[dt.date, int]]]:
+    """Every period's LKT-level point and reporting teams by indicator, straight from the
+    measurements (the sustainment periods, which the summaries do not hold)."""
+    return _aggregate_rows(indicators)
+
+
 def _aggregate_rows(
     indicators: list[Indicator],
 ) -> dict[int, tuple[dict[dt.date, Point], dict[dt.date, int]]]:

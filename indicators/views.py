@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedRequest
 from core.forms import add_errors
-from core.months import parse_month
+from core.months import parse_month, quarter_number
 from core.paging import paginate
 from indicators import selectors
 from indicators.access import get_indicator_for_user, get_team_for_data
@@ -31,13 +31,14 @@ from indicators.chart_cache import (
     indicator_state,
     series_versions,
 )
-from indicators.charting import CHART_KINDS, build_chart
+from indicators.charting import CHART_KINDS
 from indicators.forms import ChartChangeForm, PeriodForm
 from indicators.history import measurement_history
 from indicators.models import ChartChange, Indicator, Measurement
 from indicators.services import chart_change_add, measurement_record
 from indicators.summaries import refresh_summaries
-from indicators.team_results import chart_notes
+from indicators.team_results import chart_frame, chart_notes, team_chart
+from programmes.models import Programme
 from teams.models import ImprovementTeam, ProgressScore
 
 
@@ -46,7 +47,7 @@ from teams.models import ImprovementTeam, ProgressScore
 def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     team = get_team_for_data(request.user, pk)
     kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
-    months = selectors.programme_months(team.programme)
+    frame = chart_frame(team.programme)
     changes = selectors.chart_changes(team.programme)
     cycles = selectors.team_pdsa_cycles(team)
     indicators = list(selectors.active_indicators(team.programme))
@@ -58,15 +59,7 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         if not read:
             read.append(selectors.team_points(team))
         own = {m: p for (ind, m), p in read[0].items() if ind == indicator.pk}
-        chart = build_chart(
-            indicator,
-            months,
-            own,
-            title=indicator.name,
-            kind=kind,
-            changes=relevant,
-            annotations=notes,
-        )
+        chart = team_chart(indicator, frame, own, kind=kind, changes=relevant, notes=notes)
         return render_to_string("indicators/_chart.html", {"chart": chart})
 
     drawings = []
@@ -75,7 +68,7 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         relevant = [c for c in changes.get(indicator.pk, []) if c.team_id in (None, team.pk)]
         key = drawing_key(
             [versions.get((indicator.pk, team.pk))],
-            [indicator_state(indicator), kind, months, changes_state(relevant), notes],
+            [indicator_state(indicator), kind, frame, changes_state(relevant), notes],
         )
         drawings.append((key, partial(draw, indicator, notes, relevant)))
     charts = [
@@ -101,8 +94,9 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
     may_change = request.user.has_perm("indicators.change_team_data", team)
     if request.method == "POST" and not may_change:
         raise PermissionDenied
-    months = selectors.programme_months(team.programme)
-    indicators = list(selectors.active_indicators(team.programme))
+    programme = team.programme
+    months = selectors.reporting_periods(programme)
+    indicators = list(selectors.active_indicators(programme))
     points = selectors.team_points(team)
     period = parse_month(month) if month else (months[-1] if months else None)
     if month and (period is None or period not in months):
@@ -118,26 +112,51 @@ def enter_data(request: AuthenticatedRequest, pk: int, month: str | None = None)
         if request.method == "POST" and _save_period(request, team, period, form):
             messages.success(
                 request,
-                _("Data for %(month)s er gemt.")
-                % {"month": date_format(period, "YEAR_MONTH_FORMAT")},
+                _("Data for %(month)s er gemt.") % {"month": programme.period_label(period)},
             )
             return redirect("indicators:enter_month", team.pk, period.strftime("%Y-%m"))
+    first_after = next((m for m in months if m > programme.end_date), None)
     grid: list[dict[str, Any]] = [
         {"indicator": ind, "cells": [(m, (ind.pk, m) in points) for m in months]}
         for ind in indicators
     ]
     context = {
         "team": team,
-        "programme": team.programme,
+        "programme": programme,
         "months": months,
+        "columns": period_columns(programme, months),
         "grid": grid,
         "period": period,
+        "period_label": programme.period_label(period) if period else "",
+        "in_sustainment": period is not None and period > programme.end_date,
+        "first_sustainment": first_after,
+        "first_sustainment_label": programme.period_label(first_after) if first_after else "",
         "form": form,
         "may_change": may_change,
         "complete": sum(cell for row in grid for _, cell in row["cells"]),
         "expected": len(months) * len(indicators),
     }
     return render(request, "indicators/enter_data.html", context)
+
+
+def period_columns(programme: Programme, periods: list[dt.date]) -> list[dict[str, Any]]:
+    """The grid's column heads: a month as 'jan' over '25', a sustainment quarter as
+    '3. kvt.' over '27', each with its full label for screen readers."""
+    columns = []
+    for period in periods:
+        quarter = programme.is_quarter(period)
+        columns.append(
+            {
+                "period": period,
+                "top": _("%(quarter)d. kvt.") % {"quarter": quarter_number(period)}
+                if quarter
+                else date_format(period, "M"),
+                "bottom": date_format(period, "y"),
+                "label": programme.period_label(period),
+                "sustainment": period > programme.end_date,
+            }
+        )
+    return columns
 
 
 @require_GET

@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from indicators.models import Indicator, SeriesSummary
 from programmes.models import Programme, StatusRating
 from seminars.models import Seminar
-from teams.models import ImprovementTeam
+from teams.models import ImprovementTeam, SustainmentPlan
 
 CACHE_SECONDS = settings.LKT_STATUS_CACHE_SECONDS
 
@@ -40,6 +40,8 @@ _COUNTERS = [
     ("COUNT(*)", Indicator, " WHERE is_active"),
     ("MAX(updated_at)", Seminar, ""),
     ("COUNT(*)", Seminar, ""),
+    ("MAX(updated_at)", SustainmentPlan, ""),  # plan coverage of LKTs in sustainment
+    ("COUNT(*)", SustainmentPlan, ""),
 ]
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("pdf/", views.overview_pdf, name="overview_pdf"),
     path("program/<int:pk>/", views.show_programme, name="programme"),
     path("program/<int:pk>/pdf/", views.programme_pdf, name="programme_pdf"),
+    path("program/<int:pk>/fastholdelse/pdf/", views.sustainment_pdf, name="sustainment_pdf"),
     path("program/<int:pk>/vurdering/", views.rate_programme, name="rate"),
     path("program/<int:pk>/vurderinger/", views.list_ratings, name="ratings"),
     path("indikator/<int:pk>/", views.show_indicator, name="indicator"),

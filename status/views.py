@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -33,6 +33,7 @@ from status.forms import OverviewFilterForm, RatingForm
 from status.selectors.overview import filter_choices, status_programmes, status_rows
 from status.selectors.programme import indicator_status, programme_status
 from status.selectors.regions import region_rows, region_team_statuses, region_teams
+from status.selectors.sustainment import by_indicator
 from status.traffic import RULE
 
 OVERVIEW_PAGE = 50  # every LKT on one page at national scale (30), still a paginated list
@@ -127,6 +128,34 @@ def programme_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     context = {**programme_status(programme), "rule": RULE, "now": timezone.now()}
     html = render_to_string("status/programme_pdf.html", context, request)
     return pdf_response(request, html, f"lkt-status-{programme.slug}")
+
+
+@require_GET
+@login_required
+@rate_limited("pdf")
+def sustainment_pdf(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The yearly sustainment report of an LKT in sustainment: who holds the gains, and the
+    LKT's charts with the sustainment phase."""
+    programme = get_programme_for_status(request.user, pk)
+    if not programme.in_sustainment:
+        raise Http404
+    status = programme_status(programme)
+    summary = status["row"].sustainment
+    assert summary is not None  # every programme in sustainment has one
+    today = timezone.localdate()
+    periods = [p for p in summary.periods if p > programme.end_date][-12:]
+    context = {
+        **status,
+        "s": summary,
+        "indicators": by_indicator(summary),
+        "periods": periods,
+        "first_label": programme.period_label(periods[0]) if periods else "",
+        "last_label": programme.period_label(periods[-1]) if periods else "",
+        "today": today,
+        "now": timezone.now(),
+    }
+    html = render_to_string("status/sustainment_pdf.html", context, request)
+    return pdf_response(request, html, f"lkt-fastholdelse-{programme.slug}")
 
 
 @require_POST

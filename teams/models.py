@@ -444,14 +444,18 @@ class Rater(models.TextChoices):
 
 def reportable_month_error(programme: Programme, month: dt.date) -> StrOrPromise | None:
     """Why a monthly report or score cannot be given for `month`, in Danish; None when it can:
-    a month of the programme's period, not after the current month."""
+    a month of the programme's period (or after it, in sustainment), not after the current one."""
     first = first_of_month(programme.start_date)
     if month < first:
         message = _("Måneden kan ikke ligge før programmets start (%(start)s).")
         return message % {"start": date_format(first, "YEAR_MONTH_FORMAT")}
     if month > first_of_month(timezone.localdate()):
         return _("Der kan ikke gives score eller rapport for en kommende måned.")
-    if programme.end_date and month > first_of_month(programme.end_date):
+    if (
+        programme.end_date
+        and month > first_of_month(programme.end_date)
+        and not programme.in_sustainment
+    ):
         message = _("Måneden kan ikke ligge efter programmets slutning (%(end)s).")
         return message % {"end": date_format(programme.end_date, "YEAR_MONTH_FORMAT")}
     return None

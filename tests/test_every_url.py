@@ -158,6 +158,9 @@ EXPECTED: dict[str, list[tuple[str, str]]] = {
     "status:overview_pdf": [("GET", "Loooofffff")],
     "status:programme": [("GET", "Loooofffff")],
     "status:programme_pdf": [("GET", "Loooofffff")],
+    # KOL is not in sustainment: those who may see its status get a 404 (see
+    # tests/test_sustainment_views.py for the report itself).
+    "status:sustainment_pdf": [("GET", "Lnnnnfffff")],
     "status:rate": [("POST", "Lofoffffff")],
     "status:ratings": [("GET", "Loooofffff")],
     "status:indicator": [("GET", "Loooofffff")],
@@ -195,6 +198,7 @@ ANOTHER_PROGRAMME: dict[str, list[tuple[str, str]]] = {
     "programmes:sustainment": [("GET", "Loononnnon")],
     "status:programme": [("GET", "Loonofffff")],
     "status:programme_pdf": [("GET", "Loonofffff")],
+    "status:sustainment_pdf": [("GET", "Lnnnnfffff")],
     "status:ratings": [("GET", "Loonofffff")],
     "status:rate": [("POST", "Lofnffffff")],
     "status:indicator": [("GET", "Loonofffff")],
@@ -329,6 +333,7 @@ class World:
             "reminders:unsubscribe": {"token": "not-a-signed-token"},
             "status:programme": {"pk": c.kol.pk},
             "status:programme_pdf": {"pk": c.kol.pk},
+            "status:sustainment_pdf": {"pk": c.kol.pk},
             "status:rate": {"pk": c.kol.pk},
             "status:ratings": {"pk": c.kol.pk},
             "status:indicator": {"pk": self.indicator.pk},

@@ -242,9 +242,38 @@ def test_the_ongoing_programmes_are_well_into_their_two_years(today: dt.date) ->
 
 
 def test_the_completed_programmes_ended_years_ago(today: dt.date) -> None:
-    for programme in Programme.objects.filter(status__in=["completed", "sustainment"]):
+    for programme in Programme.objects.filter(status="completed"):
         assert programme.end_date < today - dt.timedelta(days=2 * 365), programme.name
         assert programme.status_changes.filter(changed_at__gt=noon(today)).count() == 0
+
+
+def test_the_lkt_in_sustainment_ended_12_to_18_months_ago_and_measures_on(today: dt.date) -> None:
+    programme = Programme.objects.get(status="sustainment")
+    assert 12 <= months_between(programme.end_date, today) <= 18
+    assert programme.sustainment_start is not None
+    assert programme.sustainment_start <= today
+    assert programme.status_changes.filter(changed_at__gt=noon(today)).count() == 0
+    for team in programme.teams.all():
+        months = set(
+            Measurement.objects.filter(team=team).values_list("period_start", flat=True)
+        )
+        lkt = {m for m in months if m <= programme.end_date}
+        after = {m for m in months if m > programme.end_date}
+        assert len(lkt) >= 24, team.name
+        assert 10 <= len(after) <= 18, team.name
+        assert max(after) < today.replace(day=1), team.name  # only ended months
+
+
+def test_most_teams_in_sustainment_hold_the_gains_and_one_slips(today: dt.date) -> None:
+    from status.selectors.sustainment import sustainment_holding
+
+    programme = Programme.objects.get(status="sustainment")
+    (holding,) = sustainment_holding([programme], today).values()
+    states = [team.state for team in holding.teams]
+    assert states.count("slipping") == 1
+    assert states.count("holding") >= len(states) - 1 >= 3
+    plans = [team.plan_state for team in holding.teams]
+    assert plans.count("draft") == 1 and plans.count("approved") >= 2 and "" in plans
 
 
 def test_hoftebrudsforloeb_prepares_its_leadership_seminar_then_kick_offs(today: dt.date) -> None:
@@ -365,12 +394,13 @@ def test_the_detailed_programmes_have_goals_experts_teams_seminars_and_indicator
             assert team.members.filter(role="local_lead").exists()
         assert programme.seminars.filter(starts_at__gt=noon(today)).exists()
         held = programme.seminars.filter(starts_at__lt=noon(today)).exists()
-        assert held == (programme.status == "active")
+        assert held == (programme.status in ("active", "sustainment"))
         if programme.status == "active":
             assert PDSACycle.objects.filter(team__programme=programme).exists()
 
 
-def test_a_sample_of_measurements_passes_full_clean(demo: str) -> None:
+def test_a_sample_of_measurements_passes_full_clean(today: dt.date, clock) -> None:
+    clock.move_to(noon(today))  # the rules read "today": the day the demo was dated from
     ids = list(Measurement.objects.order_by("pk").values_list("pk", flat=True))
     sample = ids[:: max(1, len(ids) // 200)]
 

@@ -73,6 +73,9 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?")
 _DANISH_DATE = re.compile(r"(\d{1,2})[-./](\d{1,2})[-./](\d{4})")
 _MONTH_YEAR = re.compile(r"(\d{1,2})[-./](\d{4})")
 _COMPACT = re.compile(r"(\d{4})(\d{2})")
+# A sustainment quarter, stored by its first day: 2027-Q3, 2027 K3, Q3 2027, 3. kvt. 2027.
+_YEAR_QUARTER = re.compile(r"(\d{4}) ?-? ?[qk]([1-4])")
+_QUARTER_YEAR = re.compile(r"(?:[qk]([1-4])|([1-4])\. ?kvt\.?) (\d{4})")
 _NAMED_MONTH = re.compile(r"([a-zæøå]+)\.?[\s\-./]*('?)(\d{4}|\d{2})")
 
 
@@ -81,7 +84,8 @@ class PeriodError(ValueError):
 
 
 def parse_period(cell: Any) -> dt.date:
-    """The first day of the month the cell names: 2025-01, 2025-01-01, jan 2025, januar 2025 …"""
+    """The first day of the month the cell names: 2025-01, 2025-01-01, jan 2025, januar 2025 …;
+    of a quarter (sustainment measuring): 2027-Q3, 3. kvt. 2027 → 1 July 2027."""
     if isinstance(cell, dt.datetime):
         cell = cell.date()
     if isinstance(cell, dt.date):
@@ -96,6 +100,10 @@ def parse_period(cell: Any) -> dt.date:
             return _first_day(int(match[3]), int(match[2]), int(match[1]), cell)
         if match := _MONTH_YEAR.fullmatch(text):
             return dt.date(int(match[2]), int(match[1]), 1)
+        if match := _YEAR_QUARTER.fullmatch(text):
+            return dt.date(int(match[1]), int(match[2]) * 3 - 2, 1)
+        if match := _QUARTER_YEAR.fullmatch(text):
+            return dt.date(int(match[3]), int(match[1] or match[2]) * 3 - 2, 1)
         if match := _COMPACT.fullmatch(text):
             return dt.date(int(match[1]), int(match[2]), 1)
         if (match := _NAMED_MONTH.fullmatch(text)) and match[1] in _MONTHS:

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core import months
 from core.models import CheckedFields
 from core.numbers import is_whole, trimmed
 from programmes.models import Programme
@@ -239,19 +240,10 @@ class Measurement(CheckedFields):
             and self.team.programme_id != indicator.programme_id
         ):
             errors["indicator"] = _("Indikatoren hører ikke til teamets program.")
-        if (
-            indicator is not None
-            and self.period_start
-            and not indicator.programme.covers(self.period_start)
-        ):
-            programme = indicator.programme
-            errors["period_start"] = _(
-                "Perioden %(period)s ligger uden for programmets periode (%(start)s–%(end)s)."
-            ) % {
-                "period": date_format(self.period_start, "YEAR_MONTH_FORMAT"),
-                "start": date_format(programme.start_date, "YEAR_MONTH_FORMAT"),
-                "end": date_format(programme.end_date, "YEAR_MONTH_FORMAT"),
-            }
+        if indicator is not None and self.period_start:
+            error = period_error(indicator.programme, self.period_start)
+            if error:
+                errors["period_start"] = error
         if errors:
             raise ValidationError(errors)
 
@@ -374,6 +366,37 @@ class ChartChange(CheckedFields):
         programme = self.indicator.programme if self.indicator_id else None
         if self.period_start and programme and not programme.covers(self.period_start):
             raise ValidationError({"period_start": _("Vælg en måned i programmets periode.")})
+
+
+def period_error(programme: Programme, period: dt.date) -> StrOrPromise | None:
+    """Why data cannot be registered for `period`, in Danish; None when it can: a month of the
+    programme's period, or in sustainment a period after the end date that has ended."""
+    if programme.accepts_period(period, timezone.localdate()):
+        return None
+    values = {
+        "period": date_format(period, "YEAR_MONTH_FORMAT"),
+        "start": date_format(programme.start_date, "YEAR_MONTH_FORMAT"),
+        "end": date_format(programme.end_date, "YEAR_MONTH_FORMAT"),
+    }
+    if not programme.in_sustainment or period < programme.start_date.replace(day=1):
+        return (
+            _("Perioden %(period)s ligger uden for programmets periode (%(start)s–%(end)s).")
+            % values
+        )
+    start = months.sustainment_period_start(
+        period, programme.sustainment_frequency, programme.end_date
+    )
+    if start != period:
+        return _(
+            "I fastholdelsen måles der kvartalsvis: angiv kvartalets første måned, %(first)s."
+        ) % {"first": date_format(start, "YEAR_MONTH_FORMAT")}
+    return (
+        _(
+            "Perioden %(period)s er ikke slut endnu. Efter programmets slutning (%(end)s) "
+            "registreres data, når perioden er forbi."
+        )
+        % values
+    )
 
 
 class SeriesSummary(models.Model):

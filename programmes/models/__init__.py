@@ -9,8 +9,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from core import months
 from core.bounds import out_of_bounds
 from core.models import CheckedFields
 from programmes.validators import validate_no_cpr
@@ -301,6 +303,63 @@ class Programme(CheckedFields):
         """True when `day` lies within the programme's period (its months, inclusive)."""
         first = self.start_date.replace(day=1)
         return first <= day <= self.end_date
+
+    # --- Sustainment: measuring on after the end date (periods in core.months) -------------
+
+    @property
+    def in_sustainment(self) -> bool:
+        """True when the programme is in sustainment and measures on after its end date."""
+        return self.status == ProgrammeStatus.SUSTAINMENT and self.sustainment_start is not None
+
+    @property
+    def is_quarterly(self) -> bool:
+        return self.sustainment_frequency == SustainmentFrequency.QUARTERLY
+
+    def sustainment_periods(self, today: dt.date) -> list[dt.date]:
+        """The sustainment periods that have ended by `today` (none outside sustainment)."""
+        if not self.in_sustainment:
+            return []
+        return months.sustainment_periods(self.end_date, self.sustainment_frequency, today)
+
+    def reporting_periods(self, today: dt.date) -> list[dt.date]:
+        """Every period data can exist for by `today`: the LKT's months through last month,
+        then the sustainment periods."""
+        lkt = months.reporting_months(self.start_date, self.end_date, today)
+        return lkt + self.sustainment_periods(today)
+
+    def accepts_period(self, day: dt.date, today: dt.date) -> bool:
+        """True when data may be registered for the period beginning on `day`: a month of the
+        programme's period, or (in sustainment) a sustainment period that has ended."""
+        if self.covers(day):
+            return True
+        return self.in_sustainment and months.is_sustainment_period(
+            day, self.end_date, self.sustainment_frequency, today
+        )
+
+    def is_quarter(self, period: dt.date) -> bool:
+        """True when `period` is a quarter of the sustainment measuring (not a month)."""
+        return (
+            self.in_sustainment
+            and period > self.end_date
+            and months.period_months(period, self.sustainment_frequency) == 3
+        )
+
+    def period_months(self, period: dt.date) -> int:
+        """1 for a month, 3 for a sustainment quarter."""
+        return 3 if self.is_quarter(period) else 1
+
+    def period_label(self, period: dt.date) -> str:
+        """'juli 2027', or '3. kvt. 2027' for a sustainment quarter (in the active language)."""
+        if self.is_quarter(period):
+            return str(_("%(quarter)d. kvt. %(year)d")) % {
+                "quarter": months.quarter_number(period),
+                "year": period.year,
+            }
+        return date_format(period, "YEAR_MONTH_FORMAT")
+
+    def period_deadline(self, period: dt.date) -> dt.date:
+        """The data deadline of `period`: the deadline day of the month after it."""
+        return months.period_deadline(period, self.data_deadline_day, self.period_months(period))
 
 
 class ProgrammeStatusChange(CheckedFields):

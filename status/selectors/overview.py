@@ -25,6 +25,7 @@ from programmes.models import (
     StatusRating,
 )
 from status.selectors.series import SeriesStatus, series_status
+from status.selectors.sustainment import ProgrammeHolding, sustainment_holding
 from status.traffic import Facts, IndicatorFact, Light, traffic_light
 from teams.models import ImprovementTeam
 
@@ -83,6 +84,7 @@ class StatusRow:
     indicators: list[SeriesStatus] = field(default_factory=list)
     light: Light | None = None
     rating: StatusRating | None = None
+    sustainment: ProgrammeHolding | None = None  # in sustainment: who holds the gains
 
     @property
     def completeness(self) -> int | None:
@@ -166,6 +168,16 @@ def status_rows(
         row.expected = (
             _expected(teams.get(programme_id, []), row.periods) * n_indicators[programme_id]
         )
+    for programme_id, holding in sustainment_holding(programmes, today).items():
+        # In sustainment, completeness is that of the latest sustainment periods.
+        row = rows[programme_id]
+        row.sustainment = holding
+        row.periods, row.registered, row.expected = (
+            holding.due,
+            holding.registered,
+            holding.expected,
+        )
+    for row in rows.values():
         row.light = traffic_light(_facts(row))
     _add_ratings(rows)
     return [rows[p.pk] for p in programmes]
