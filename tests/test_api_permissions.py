@@ -8,6 +8,7 @@ role is for (the same as the pages: tests/test_every_url.py), one letter per rol
     o  allowed: 2xx
     f  403: may see, may not do
     n  404: may not see (or does not exist for this person)
+    v  422: the rows sent are refused (measurements for a team the person may not write)
 
 Each role sends a *write* token, so the role matrix alone decides; read tokens are refused on
 every operation that changes something (`test_read_tokens_may_not_change_anything`).
@@ -16,6 +17,7 @@ every operation that changes something (`test_read_tokens_may_not_change_anythin
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -45,12 +47,26 @@ EXPECTED: dict[str, str] = {
     "get_seminar": "uooooooooo",
     # By its secret address, no token: each role reads its own; an unknown address is a 404.
     "seminar_feed": "nooooooooo",
+    # Writes for the team in Region Midtjylland: its members (and administrators) only. Whoever
+    # may write no team at all is refused outright; another team's member gets the rows' errors.
+    "write_measurements": "uoffffovvf",
 }
 
-# JSON bodies of operations that take one (by operationId); write operations add theirs here.
-BODIES: dict[str, Any] = {}
+# JSON bodies of operations that take one (by operationId), made from the world's objects;
+# write operations add theirs here.
+BODIES: dict[str, Callable[[World], Any]] = {
+    "write_measurements": lambda world: [
+        {
+            "team": world.cast.kol_rm.pk,
+            "indicator": world.indicator.pk,
+            "period": "2024-03",
+            "numerator": 3,
+            "denominator": 4,
+        }
+    ],
+}
 
-STATUS = {"u": 401, "f": 403, "n": 404}
+STATUS = {"u": 401, "f": 403, "n": 404, "v": 422}
 
 
 def operations(client: Client) -> list[tuple[str, str, dict]]:
@@ -89,13 +105,14 @@ class World:
         return path
 
 
-def send(client: Client, method: str, path: str, operation: dict, secret: str | None):
+def send(client: Client, method: str, path: str, operation: dict, secret: str | None, world):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
-    body = BODIES.get(operation["operationId"])
+    make = BODIES.get(operation["operationId"])
     if method == "GET":
         return client.get(path, **headers)
+    body = make(world) if make else {}
     return client.generic(
-        method, path, json.dumps(body or {}), content_type="application/json", **headers
+        method, path, json.dumps(body), content_type="application/json", **headers
     )
 
 
@@ -112,7 +129,7 @@ def test_every_operation_answers_each_role_as_expected(client, cast, role) -> No
     wrong = []
     for method, template, operation in operations(client):
         code = EXPECTED.get(operation["operationId"], "?" * len(ROLES))[ROLES.index(role)]
-        response = send(client, method, world.path(template, role), operation, secret)
+        response = send(client, method, world.path(template, role), operation, secret, world)
         documented = set(operation["responses"])
         ok = (
             200 <= response.status_code < 300
@@ -134,5 +151,7 @@ def test_read_tokens_may_not_change_anything(client, cast) -> None:
     for method, template, operation in operations(client):
         if method in ("GET", "HEAD", "OPTIONS"):
             continue
-        response = send(client, method, world.path(template, "administrator"), operation, secret)
+        response = send(
+            client, method, world.path(template, "administrator"), operation, secret, world
+        )
         assert response.status_code == 403, f"{method} {template}"
