@@ -16,6 +16,7 @@ every operation that changes something (`test_read_tokens_may_not_change_anythin
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
@@ -24,6 +25,7 @@ import pytest
 from django.test import Client
 
 from accounts.tokens import calendar_feed_create, token_create
+from teams.models import PDSACycle
 from tests.factories import IndicatorFactory, SeminarFactory
 from tests.test_every_url import ROLES  # the same roles, in the same order
 
@@ -50,6 +52,8 @@ EXPECTED: dict[str, str] = {
     # Writes for the team in Region Midtjylland: its members (and administrators) only. Whoever
     # may write no team at all is refused outright; another team's member gets the rows' errors.
     "write_measurements": "uoffffovvf",
+    "create_pdsa_cycle": "uoffffofnn",
+    "update_pdsa_cycle": "uoffffofnn",
 }
 
 # JSON bodies of operations that take one (by operationId), made from the world's objects;
@@ -64,6 +68,8 @@ BODIES: dict[str, Callable[[World], Any]] = {
             "denominator": 4,
         }
     ],
+    "create_pdsa_cycle": lambda world: {"title": "Ring til fem patienter"},
+    "update_pdsa_cycle": lambda world: {"state": "running", "do": "Fire er ringet op."},
 }
 
 STATUS = {"u": 401, "f": 403, "n": 404, "v": 422}
@@ -85,6 +91,9 @@ class World:
         self.indicator = IndicatorFactory(programme=cast.kol)
         self.seminar = SeminarFactory(programme=cast.kol)
         self.seminar.invited_teams.add(cast.kol_rm)
+        self.cycle = PDSACycle.objects.create(
+            team=cast.kol_rm, title="Ring", started_on=dt.date(2024, 3, 1)
+        )
 
     def path(self, template: str, role: str) -> str:
         values = {
@@ -92,6 +101,7 @@ class World:
             "team_id": self.cast.kol_rm.pk,
             "indicator_id": self.indicator.pk,
             "seminar_id": self.seminar.pk,
+            "cycle_id": self.cycle.pk,
             "secret": (
                 calendar_feed_create(user=getattr(self.cast, role))[1]
                 if role != "anonymous"
