@@ -8,6 +8,7 @@ role is for (the same as the pages: tests/test_every_url.py), one letter per rol
     o  allowed: 2xx
     f  403: may see, may not do
     n  404: may not see (or does not exist for this person)
+    v  422: the rows sent are refused (measurements for a team the person may not write)
 
 Each role sends a *write* token, so the role matrix alone decides; read tokens are refused on
 every operation that changes something (`test_read_tokens_may_not_change_anything`).
@@ -15,13 +16,16 @@ every operation that changes something (`test_read_tokens_may_not_change_anythin
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from accounts.tokens import calendar_feed_create, token_create
+from teams.models import PDSACycle
 from tests.factories import IndicatorFactory, SeminarFactory
 from tests.test_every_url import ROLES  # the same roles, in the same order
 
@@ -45,12 +49,30 @@ EXPECTED: dict[str, str] = {
     "get_seminar": "uooooooooo",
     # By its secret address, no token: each role reads its own; an unknown address is a 404.
     "seminar_feed": "nooooooooo",
+    # Writes for the team in Region Midtjylland: its members (and administrators) only. Whoever
+    # may write no team at all is refused outright; another team's member gets the rows' errors.
+    "write_measurements": "uoffffovvf",
+    "create_pdsa_cycle": "uoffffofnn",
+    "update_pdsa_cycle": "uoffffofnn",
 }
 
-# JSON bodies of operations that take one (by operationId); write operations add theirs here.
-BODIES: dict[str, Any] = {}
+# JSON bodies of operations that take one (by operationId), made from the world's objects;
+# write operations add theirs here.
+BODIES: dict[str, Callable[[World], Any]] = {
+    "write_measurements": lambda world: [
+        {
+            "team": world.cast.kol_rm.pk,
+            "indicator": world.indicator.pk,
+            "period": "2024-03",
+            "numerator": 3,
+            "denominator": 4,
+        }
+    ],
+    "create_pdsa_cycle": lambda world: {"title": "Ring til fem patienter"},
+    "update_pdsa_cycle": lambda world: {"state": "running", "do": "Fire er ringet op."},
+}
 
-STATUS = {"u": 401, "f": 403, "n": 404}
+STATUS = {"u": 401, "f": 403, "n": 404, "v": 422}
 
 
 def operations(client: Client) -> list[tuple[str, str, dict]]:
@@ -69,6 +91,9 @@ class World:
         self.indicator = IndicatorFactory(programme=cast.kol)
         self.seminar = SeminarFactory(programme=cast.kol)
         self.seminar.invited_teams.add(cast.kol_rm)
+        self.cycle = PDSACycle.objects.create(
+            team=cast.kol_rm, title="Ring", started_on=dt.date(2024, 3, 1)
+        )
 
     def path(self, template: str, role: str) -> str:
         values = {
@@ -76,6 +101,7 @@ class World:
             "team_id": self.cast.kol_rm.pk,
             "indicator_id": self.indicator.pk,
             "seminar_id": self.seminar.pk,
+            "cycle_id": self.cycle.pk,
             "secret": (
                 calendar_feed_create(user=getattr(self.cast, role))[1]
                 if role != "anonymous"
@@ -89,13 +115,14 @@ class World:
         return path
 
 
-def send(client: Client, method: str, path: str, operation: dict, secret: str | None):
+def send(client: Client, method: str, path: str, operation: dict, secret: str | None, world):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
-    body = BODIES.get(operation["operationId"])
+    make = BODIES.get(operation["operationId"])
     if method == "GET":
         return client.get(path, **headers)
+    body = make(world) if make else {}
     return client.generic(
-        method, path, json.dumps(body or {}), content_type="application/json", **headers
+        method, path, json.dumps(body), content_type="application/json", **headers
     )
 
 
@@ -112,7 +139,7 @@ def test_every_operation_answers_each_role_as_expected(client, cast, role) -> No
     wrong = []
     for method, template, operation in operations(client):
         code = EXPECTED.get(operation["operationId"], "?" * len(ROLES))[ROLES.index(role)]
-        response = send(client, method, world.path(template, role), operation, secret)
+        response = send(client, method, world.path(template, role), operation, secret, world)
         documented = set(operation["responses"])
         ok = (
             200 <= response.status_code < 300
@@ -134,5 +161,7 @@ def test_read_tokens_may_not_change_anything(client, cast) -> None:
     for method, template, operation in operations(client):
         if method in ("GET", "HEAD", "OPTIONS"):
             continue
-        response = send(client, method, world.path(template, "administrator"), operation, secret)
+        response = send(
+            client, method, world.path(template, "administrator"), operation, secret, world
+        )
         assert response.status_code == 403, f"{method} {template}"

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from indicators.importer.cells import shown
 from indicators.importer.columns import COLUMNS, and_
+from indicators.importer.errors import RowMessage
 from indicators.importer.limits import grouped
 from indicators.importer.lookup import IndicatorFinder, TeamFinder
 from indicators.importer.rows import Row
@@ -27,8 +28,11 @@ def check_rows(rows: list[Row], user: Any) -> list[Row]:
             # Name a team the person cannot see only as the file wrote it.
             visible = user.has_perm("teams.view_teams", team)
             row.errors.append(
-                _("Du kan ikke registrere data for teamet %(team)s.")
-                % {"team": team.name if visible else shown(row.team_label)}
+                RowMessage(
+                    _("Du kan ikke registrere data for teamet %(team)s.")
+                    % {"team": team.name if visible else shown(row.team_label)},
+                    "team",
+                )
             )
             team = None
         row.team = team
@@ -65,7 +69,7 @@ def _flag_duplicates(rows: list[Row]) -> None:
 LINES_NAMED = 3
 
 
-def repeated_message(lines: list[int]) -> str:
+def repeated_message(lines: list[int]) -> RowMessage:
     """“… står i 4.000 rækker (række 2, 3, 4 og 3.997 flere).”"""
     named = ", ".join(grouped(line) for line in lines[:LINES_NAMED])
     if len(lines) > LINES_NAMED:
@@ -75,10 +79,10 @@ def repeated_message(lines: list[int]) -> str:
         }
     else:
         named = and_([grouped(line) for line in lines])
-    return _("Samme team, indikator og periode står i %(n)s rækker (række %(lines)s).") % {
-        "n": grouped(len(lines)),
-        "lines": named,
-    }
+    return RowMessage(
+        _("Samme team, indikator og periode står i %(n)s rækker (række %(lines)s).")
+        % {"n": grouped(len(lines)), "lines": named}
+    )
 
 
 def _existing(rows: list[Row]) -> dict[tuple, tuple]:
@@ -103,6 +107,8 @@ _FIELD_COLUMN = {
     "value": "value",
     "comment": "comment",
     "period_start": "period",
+    "team": "team",
+    "indicator": "indicator",
 }
 
 
@@ -125,14 +131,16 @@ def _model_errors(row: Row) -> list[str]:
 def model_messages(error: ValidationError) -> list[str]:
     """The model's messages, each led by its column where Django's generic text names none."""
     if not hasattr(error, "error_dict"):
-        return [str(message) for message in error.messages]
-    messages = []
+        return [RowMessage(message) for message in error.messages]
+    messages: list[str] = []
     for field_name, errors in error.error_dict.items():
-        column = COLUMNS.get(_FIELD_COLUMN.get(field_name, ""), "")
+        key = _FIELD_COLUMN.get(field_name)
+        column = COLUMNS.get(key or "", "")
         for item in errors:
             for text in item.messages:
                 generic = item.code in _GENERIC_CODES or field_name == "comment"
-                messages.append(f"{column.capitalize()}: {text}" if column and generic else text)
+                shown_text = f"{column.capitalize()}: {text}" if column and generic else text
+                messages.append(RowMessage(shown_text, key))
     return messages
 
 

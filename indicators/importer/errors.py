@@ -8,6 +8,19 @@ if TYPE_CHECKING:
     from indicators.importer.rows import Row
 
 
+class RowMessage(str):
+    """A row's message, which also knows the field it is about (`None`: the row as a whole).
+
+    The pages show it as the text it is; the API names the field beside it."""
+
+    field: str | None
+
+    def __new__(cls, text: str, field: str | None = None) -> RowMessage:
+        message = super().__new__(cls, text)
+        message.field = field
+        return message
+
+
 class UploadError(Exception):
     """The file as a whole cannot be read; `messages` say why, in Danish."""
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import roles_of
 from indicators.importer.cells import shown
+from indicators.importer.errors import RowMessage
 from indicators.importer.rows import Row
 from indicators.models import Indicator
 from teams.models import ImprovementTeam
@@ -46,23 +47,28 @@ class TeamFinder:
         if row.team_id is not None:
             team = self.by_id.get(row.team_id)
             if team is None:
-                row.errors.append(_("Teamet findes ikke længere."))
+                row.errors.append(RowMessage(_("Teamet findes ikke længere."), "team"))
             return team
         label = row.team_label
         if not label:
-            row.errors.append(_("Teamet mangler."))
+            row.errors.append(RowMessage(_("Teamet mangler."), "team"))
             return None
         candidates = self.by_name.get(name_key(label), [])
-        if not candidates and label.isdigit() and int(label) in self.by_id:
-            candidates = [self.by_id[int(label)]]
+        if not candidates and (pk := as_id(label)) in self.by_id:
+            candidates = [self.by_id[pk]]
         if not candidates:
-            row.errors.append(_("Ukendt team: “%(team)s”.") % {"team": shown(label)})
+            row.errors.append(
+                RowMessage(_("Ukendt team: “%(team)s”.") % {"team": shown(label)}, "team")
+            )
             return None
         writable = [team for team in candidates if self.may_write(team)]
         if len(writable) > 1:
             row.errors.append(
-                _("Flere teams hedder “%(team)s”. Angiv teamets id i stedet for navnet.")
-                % {"team": label}
+                RowMessage(
+                    _("Flere teams hedder “%(team)s”. Angiv teamets id i stedet for navnet.")
+                    % {"team": label},
+                    "team",
+                )
             )
             return None
         return (writable or candidates)[0]
@@ -84,25 +90,36 @@ class IndicatorFinder:
         if row.indicator_id is not None:
             indicator = self.by_id.get(row.indicator_id)
             if indicator is None or indicator.programme_id != programme.pk:
-                row.errors.append(_("Indikatoren findes ikke længere."))
+                row.errors.append(RowMessage(_("Indikatoren findes ikke længere."), "indicator"))
                 return None
         elif not row.indicator_label:
-            row.errors.append(_("Indikatoren mangler."))
+            row.errors.append(RowMessage(_("Indikatoren mangler."), "indicator"))
             return None
         else:
             label = row.indicator_label
             indicator = self.by_name.get((programme.pk, name_key(label)))
-            if indicator is None and label.isdigit():
-                by_id = self.by_id.get(int(label))
+            if indicator is None and (pk := as_id(label)) is not None:
+                by_id = self.by_id.get(pk)
                 indicator = by_id if by_id and by_id.programme_id == programme.pk else None
             if indicator is None:
                 row.errors.append(
-                    _("Ukendt indikator “%(indicator)s” i programmet %(programme)s.")
-                    % {"indicator": shown(label), "programme": programme.name}
+                    RowMessage(
+                        _("Ukendt indikator “%(indicator)s” i programmet %(programme)s.")
+                        % {"indicator": shown(label), "programme": programme.name},
+                        "indicator",
+                    )
                 )
                 return None
         indicator.programme = programme  # one object per programme: no query in clean()
         return indicator
+
+
+def as_id(label: str) -> int | None:
+    """The id a label writes, if it is one: ASCII digits of a size an id can have (“²” is a
+    digit to Python, and 5,000 digits are more than `int` reads)."""
+    if label.isascii() and label.isdigit() and len(label) <= 18:
+        return int(label)
+    return None
 
 
 def name_key(text: str) -> str:

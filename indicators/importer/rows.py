@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from indicators.importer.cells import PeriodError, masked, parse_number, parse_period, shown
 from indicators.importer.columns import COLUMNS, map_columns
+from indicators.importer.errors import RowMessage
 from indicators.importer.table import Table
 from indicators.models import Indicator
 from indicators.services import Entry
@@ -130,34 +132,47 @@ def parse_rows(table: Table) -> list[Row]:
             position = positions.get(key)
             return cells[position] if position is not None and position < len(cells) else None
 
-        row = Row(
-            line=line,
-            team_label=_label(cell("team")),
-            indicator_label=_label(cell("indicator")),
-            period_label=_label(cell("period")),
-            comment=str(cell("comment") or ""),
-        )
+        row = read_cells(line, cell, decimal_comma=table.decimal_comma)
         if any(value is not None for value in cells[width:]):
-            row.parse_errors.append(
-                _("Rækken har flere felter, end der er overskrifter (%(n)s).") % {"n": width}
+            row.parse_errors.insert(
+                0,
+                RowMessage(
+                    _("Rækken har flere felter, end der er overskrifter (%(n)s).") % {"n": width}
+                ),
             )
-        for key in ("numerator", "denominator", "value"):
-            try:
-                setattr(row, key, parse_number(cell(key), decimal_comma=table.decimal_comma))
-            except ValueError:
-                row.parse_errors.append(
-                    _("“%(text)s” i kolonnen %(column)s er ikke et tal.")
-                    % {"text": shown(str(cell(key))), "column": COLUMNS[key]}
-                )
-        if cell("period") is None:
-            row.parse_errors.append(_("Perioden mangler."))
-        else:
-            try:
-                row.period = parse_period(cell("period"))
-            except PeriodError as error:
-                row.parse_errors.append(str(error))
         rows.append(row)
     return rows
+
+
+def read_cells(line: int, cell: Callable[[str], Any], *, decimal_comma: bool) -> Row:
+    """One row from its cells (`cell(key)` for the keys of `COLUMNS`, None where empty): the
+    file's rows and the API's objects are read by the same rules, in the same words."""
+    row = Row(
+        line=line,
+        team_label=_label(cell("team")),
+        indicator_label=_label(cell("indicator")),
+        period_label=_label(cell("period")),
+        comment=str(cell("comment") or ""),
+    )
+    for key in ("numerator", "denominator", "value"):
+        try:
+            setattr(row, key, parse_number(cell(key), decimal_comma=decimal_comma))
+        except ValueError:
+            row.parse_errors.append(
+                RowMessage(
+                    _("“%(text)s” i kolonnen %(column)s er ikke et tal.")
+                    % {"text": shown(str(cell(key))), "column": COLUMNS[key]},
+                    key,
+                )
+            )
+    if cell("period") is None:
+        row.parse_errors.append(RowMessage(_("Perioden mangler."), "period"))
+    else:
+        try:
+            row.period = parse_period(cell("period"))
+        except PeriodError as error:
+            row.parse_errors.append(RowMessage(str(error), "period"))
+    return row
 
 
 def _label(cell: Any) -> str:
