@@ -39,9 +39,7 @@ def seminar_calendar(
     calendar.add("version", "2.0")
     calendar.add("method", method)
 
-    event = seminar_event(
-        seminar, sequence=sequence, url=url, now=now, cancelled=method == CANCEL
-    )
+    event = seminar_event(seminar, sequence=sequence, url=url, now=now, cancelled=method == CANCEL)
     organiser = vCalAddress(f"mailto:{organiser_address()}")
     organiser.params["cn"] = vText("LKT-portalen")
     event.add("organizer", organiser)

@@ -3,8 +3,10 @@
 - Reviews. From `REVIEW_DAYS` days before a planned review that has not been held, the formal
   leaders and quality coordinators of the programme's teams (not withdrawn) get one reminder
   per review and date: a review moved to another day is reminded of again.
-- Data. At the programme's sustainment frequency: the last complete month, or the last complete
-  quarter (chased once the quarter has closed), from the sustainment's start on. Members of the
+- Data. At the programme's sustainment frequency, in the periods the data are registered in
+  (`core.months.sustainment_periods`): the last complete month, or the last complete quarter
+  (chased once it has closed; the months between the LKT's end and the first whole quarter
+  after it are chased as months), from the sustainment's start on. Members of the
   teams (active or completed) that lack a figure in the period for an active indicator
   registered in the portal get a reminder per window of `data_reminder_days` before the
   deadline (the programme's deadline day in the month after the period). Any month of a
@@ -24,7 +26,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from core.months import add_months, data_deadline, first_of_month, period_start
+from core.months import (
+    add_months,
+    data_deadline,
+    first_of_month,
+    period_months,
+    sustainment_periods,
+)
 from indicators.models import DataSource, Indicator, Measurement
 from programmes.models import Programme, SustainmentReview, parse_reminder_days
 from reminders import config
@@ -113,13 +121,15 @@ def prepare_review(due: Due, recipient: User) -> Draft | None:
 # Data ----------------------------------------------------------------------------------------
 
 
-def closed_period(today: dt.date, frequency: str) -> tuple[dt.date, dt.date] | None:
-    """(first month, last month) of the period whose data is chased on `today`: the last
-    complete month, or the quarter that the last complete month closes (else None)."""
-    last = add_months(first_of_month(today), -1)
-    if period_start(add_months(last, 1), frequency) == period_start(last, frequency):
-        return None  # the period of the last complete month is still open
-    return period_start(last, frequency), last
+def closed_period(today: dt.date, end: dt.date, frequency: str) -> tuple[dt.date, dt.date] | None:
+    """(first month, last month) of the sustainment period whose data is chased on `today`: the
+    latest period after the LKT's `end` that has ended — a month, or a quarter, as the data are
+    registered (`core.months.sustainment_periods`: months until the first whole quarter)."""
+    periods = sustainment_periods(end, frequency, today)
+    if not periods:
+        return None
+    first = periods[-1]
+    return first, add_months(first, period_months(first, frequency) - 1)
 
 
 def sustainment_data_candidates(at: dt.datetime) -> list[Due]:
@@ -133,7 +143,7 @@ def sustainment_data_candidates(at: dt.datetime) -> list[Due]:
         "data_deadline_day",
         "data_reminder_days",
     ):
-        period = closed_period(today, programme.sustainment_frequency)
+        period = closed_period(today, programme.end_date, programme.sustainment_frequency)
         start = programme.sustainment_start or programme.end_date + dt.timedelta(days=1)
         if period is None or period[1] < first_of_month(start):
             continue

@@ -167,6 +167,26 @@ def test_quarterly_sustainment_chases_a_closed_quarter_and_any_month_of_it_count
     assert due_of(DATA, at_local(dt.date(2027, 1, 9))) == set()
 
 
+def test_quarterly_sustainment_chases_the_months_before_the_first_whole_quarter_as_months(
+    world,
+) -> None:
+    # Ended 15 November 2026: December is a month of its own (a "bridge month"), the first
+    # quarter after it is January-March 2027; December's deadline is 15 January 2027.
+    Programme.objects.filter(pk=world.programme.pk).update(
+        end_date=dt.date(2026, 11, 15),
+        sustainment_start=dt.date(2026, 11, 16),
+        sustainment_frequency="quarterly",
+    )
+    indicator = f.IndicatorFactory(programme=world.programme)
+    # A figure for October (an LKT month of the same calendar quarter) does not count for it.
+    f.MeasurementFactory(team=world.team, indicator=indicator, period_start=dt.date(2026, 10, 1))
+    due = due_of(DATA, at_local(dt.date(2027, 1, 8)))
+    assert {occasion for _, _, occasion in due} == {"sustainment-2026-12-2026-12:7d"}
+    assert due_of(DATA, at_local(dt.date(2027, 3, 8))) == set()  # the quarter is still open
+    f.MeasurementFactory(team=world.team, indicator=indicator, period_start=dt.date(2026, 12, 1))
+    assert due_of(DATA, at_local(dt.date(2027, 1, 8))) == set()
+
+
 def test_no_sustainment_data_reminders_before_the_sustainment_starts(world) -> None:
     f.IndicatorFactory(programme=world.programme)
     Programme.objects.filter(pk=world.programme.pk).update(sustainment_start=dt.date(2027, 1, 2))
