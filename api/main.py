@@ -137,6 +137,8 @@ def _too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    if isinstance(error.__cause__, ProblemError):  # ninja wraps the body parser's own problem
+        return _problem(request, error.__cause__)
     return problem(error.status_code, str(error), instance=request.path[:500])
 
 
