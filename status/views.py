@@ -111,12 +111,34 @@ def show_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     return _programme_page(request, programme, RatingForm())
 
 
-def _programme_page(
-    request: HttpRequest, programme: Programme, form: RatingForm, status: int = 200
-) -> HttpResponse:
+def _programme_blocks(request: HttpRequest, programme: Programme) -> dict:
+    """The summary and everything below the ratings (indicators, charts, the team table, the
+    seminars and the rule), rendered: the same for everyone with the same roles."""
     context = programme_status(programme)
     context.update(paginate(request, context["teams"], per_page=TEAMS_PAGE))
-    context.update(rule=RULE, form=form)
+    context.update(rule=RULE)
+    return {
+        "summary": render_to_string("status/_programme_summary.html", context, request),
+        "body": render_to_string("status/_programme_body.html", context, request),
+    }
+
+
+def _programme_page(
+    request: AuthenticatedRequest, programme: Programme, form: RatingForm, status: int = 200
+) -> HttpResponse:
+    """The rendered blocks are kept per data version (`status.cache`) and per version of the
+    person's roles (which teams' data links they see); the ratings and the form are live."""
+    user = request.user
+    joined = user.date_joined.timestamp() if user.date_joined else 0
+    who = f"{user.pk}:{joined:.6f}:{user.roles_version}"
+    params = "\x00".join([str(programme.pk), who, request.GET.urlencode()])
+    block = cached_block("programme", params, lambda: _programme_blocks(request, programme))
+    context = {
+        **block,
+        "programme": programme,
+        "ratings": list(programme.ratings.select_related("rated_by")[:3]),
+        "form": form,
+    }
     return render(request, "status/programme.html", context, status=status)
 
 
