@@ -112,13 +112,14 @@ def show_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _programme_blocks(request: HttpRequest, programme: Programme) -> dict:
-    """The summary and everything below the ratings (indicators, charts, the team table, the
+    """The summary and the latest ratings and everything below them (indicators, charts, the team table, the
     seminars and the rule), rendered: the same for everyone with the same roles."""
     context = programme_status(programme)
     context.update(paginate(request, context["teams"], per_page=TEAMS_PAGE))
     context.update(rule=RULE)
     return {
         "summary": render_to_string("status/_programme_summary.html", context, request),
+        "ratings": render_to_string("status/_programme_ratings.html", context, request),
         "body": render_to_string("status/_programme_body.html", context, request),
     }
 
@@ -127,7 +128,7 @@ def _programme_page(
     request: AuthenticatedRequest, programme: Programme, form: RatingForm, status: int = 200
 ) -> HttpResponse:
     """The rendered blocks are kept per data version (`status.cache`) and per version of the
-    person's roles (which teams' data links they see); the ratings and the form are live."""
+    person's roles (which teams' data links they see); the rating form is live."""
     user = request.user
     joined = user.date_joined.timestamp() if user.date_joined else 0
     who = f"{user.pk}:{joined:.6f}:{user.roles_version}"
@@ -136,7 +137,6 @@ def _programme_page(
     context = {
         **block,
         "programme": programme,
-        "ratings": list(programme.ratings.select_related("rated_by")[:3]),
         "form": form,
     }
     return render(request, "status/programme.html", context, status=status)
