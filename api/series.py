@@ -108,7 +108,9 @@ def series_once(
     return series
 
 
-def team_series(request: HttpRequest, team: ImprovementTeam, kind: str) -> list[dict] | HttpResponse:
+def team_series(
+    request: HttpRequest, team: ImprovementTeam, kind: str
+) -> list[dict] | HttpResponse:
     """The team's series of every active indicator (`team_charts`), once per version."""
     programme = team.programme
     indicators = list(selectors.active_indicators(programme))

@@ -40,6 +40,7 @@ from tests.servers import RedisServer, ServiceUnavailable, free_port, wait_for_p
 
 LKTS, TEAMS, INDICATORS, MONTHS = 30, 40, 10, 36
 IDEAS, CYCLES = 10, 4  # change ideas per LKT, PDSA cycles per team
+DECISIONS = ["adopt", "adapt", "abandon"]
 REGIONS = [
     ("Region Hovedstaden", "RH"),
     ("Region Sjælland", "RSJ"),
@@ -198,6 +199,7 @@ def build_learning(programmes, teams, indicators, start, rng) -> None:
         for n, idea in enumerate(ideas)
     )
     states = ["planned", "running", "studied", "decided"]
+    owners = [t for t in teams for _ in range(CYCLES)]
     cycles = []
     for team in teams:
         for c in range(CYCLES):
@@ -212,7 +214,7 @@ def build_learning(programmes, teams, indicators, start, rng) -> None:
                     state=state,
                     prediction="Flere får det rigtige",
                     study="Det virkede" if state in ("studied", "decided") else "",
-                    decision=rng.choice(["adopt", "adapt", "abandon"]) if state == "decided" else "",
+                    decision=rng.choice(DECISIONS) if state == "decided" else "",
                     started_on=add_months(start, 3 * c + 1),
                 )
             )
@@ -221,7 +223,7 @@ def build_learning(programmes, teams, indicators, start, rng) -> None:
         PDSACycle.indicators.through(
             pdsacycle_id=cycle.pk, indicator_id=indicators_of[team.programme_id][n % INDICATORS].pk
         )
-        for n, (cycle, team) in enumerate(zip(cycles, [t for t in teams for _ in range(CYCLES)]))
+        for n, (cycle, team) in enumerate(zip(cycles, owners, strict=True))
     )
 
 
