@@ -39,6 +39,8 @@ from bench.pg import django_on_postgres  # noqa: E402
 from tests.servers import RedisServer, ServiceUnavailable, free_port, wait_for_port  # noqa: E402
 
 LKTS, TEAMS, INDICATORS, MONTHS = 30, 40, 10, 36
+IDEAS, CYCLES = 10, 4  # change ideas per LKT, PDSA cycles per team
+DECISIONS = ["adopt", "adapt", "abandon"]
 REGIONS = [
     ("Region Hovedstaden", "RH"),
     ("Region Sjælland", "RSJ"),
@@ -129,6 +131,8 @@ def build_world() -> dict:
         for p in programmes
     )
 
+    build_learning(programmes, teams, indicators, start, rng)
+
     months = [add_months(start, m) for m in range(MONTHS)]
     teams_of: dict[int, list] = {}
     for team in teams:
@@ -170,6 +174,59 @@ def build_world() -> dict:
     }
 
 
+def build_learning(programmes, teams, indicators, start, rng) -> None:
+    """The change package (IDEAS ideas per LKT, each aimed at an indicator) and CYCLES PDSA
+    cycles per team, in every state, testing the package's ideas or the team's own."""
+    from core.months import add_months
+    from programmes.models import ChangeIdea
+    from teams.models import PDSACycle
+
+    ideas = ChangeIdea.objects.bulk_create(
+        ChangeIdea(programme=p, title=f"Idé {i:02d}", description="Bench")
+        for p in programmes
+        for i in range(IDEAS)
+    )
+    ideas_of: dict[int, list] = {}
+    for idea in ideas:
+        ideas_of.setdefault(idea.programme_id, []).append(idea)
+    indicators_of: dict[int, list] = {}
+    for indicator in indicators:
+        indicators_of.setdefault(indicator.programme_id, []).append(indicator)
+    ChangeIdea.indicators.through.objects.bulk_create(
+        ChangeIdea.indicators.through(
+            changeidea_id=idea.pk, indicator_id=indicators_of[idea.programme_id][n % INDICATORS].pk
+        )
+        for n, idea in enumerate(ideas)
+    )
+    states = ["planned", "running", "studied", "decided"]
+    owners = [t for t in teams for _ in range(CYCLES)]
+    cycles = []
+    for team in teams:
+        for c in range(CYCLES):
+            state = states[(team.pk + c) % len(states)]
+            own = c % 4 == 3
+            cycles.append(
+                PDSACycle(
+                    team=team,
+                    title=f"Cyklus {c + 1}",
+                    change_idea=None if own else rng.choice(ideas_of[team.programme_id]),
+                    own_idea="Egen idé" if own else "",
+                    state=state,
+                    prediction="Flere får det rigtige",
+                    study="Det virkede" if state in ("studied", "decided") else "",
+                    decision=rng.choice(DECISIONS) if state == "decided" else "",
+                    started_on=add_months(start, 3 * c + 1),
+                )
+            )
+    cycles = PDSACycle.objects.bulk_create(cycles)
+    PDSACycle.indicators.through.objects.bulk_create(
+        PDSACycle.indicators.through(
+            pdsacycle_id=cycle.pk, indicator_id=indicators_of[team.programme_id][n % INDICATORS].pk
+        )
+        for n, (cycle, team) in enumerate(zip(cycles, owners, strict=True))
+    )
+
+
 def refresh_all(indicator_ids: list[int]) -> float:
     from indicators.summaries import refresh_summaries
 
@@ -195,7 +252,8 @@ PAGES = [
     Page("programme results", "indicators:programme_results", lambda w: [w["programme"].pk]),
     Page("team page (charts)", "indicators:team_results", lambda w: [w["team"].pk]),
     Page("learning library", "programmes:learning", lambda w: [w["programme"].pk]),
-    Page("API series read", "api:team_series", lambda w: [w["team"].pk, w["indicator"]]),
+    Page("API series read (team)", "api:list_team_series", lambda w: [w["team"].pk]),
+    Page("API series read (LKT)", "api:list_programme_series", lambda w: [w["programme"].pk]),
     Page("signed-in small page", "status:regions"),
     Page(FLOOR, "healthz"),
 ]

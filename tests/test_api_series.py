@@ -168,3 +168,60 @@ def test_an_unknown_chart_kind_is_a_400_problem(client, lkt) -> None:
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["errors"][0]["loc"][:2] == ["query", "kind"]
+
+
+@pytest.mark.parametrize("level", ["teams", "programmes"])
+def test_a_series_read_has_an_etag_and_is_304_until_the_data_changes(client, lkt, level) -> None:
+    owner = lkt["team"] if level == "teams" else lkt["programme"]
+    url = f"/api/v1/{level}/{owner.pk}/series"
+    first = client.get(url, **lkt["auth"])
+    assert first.status_code == 200 and first["ETag"].startswith('"')
+    same = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"], **lkt["auth"])
+    assert same.status_code == 304 and same["ETag"] == first["ETag"] and not same.content
+    other_kind = client.get(url, {"kind": "spc"}, HTTP_IF_NONE_MATCH=first["ETag"], **lkt["auth"])
+    assert other_kind.status_code == 200 and other_kind["ETag"] != first["ETag"]
+    # A new figure for the last month: a new version of the series, a new ETag and new numbers.
+    share = lkt["programme"].indicators.get(name="Andel")
+    last = lkt["months"][-1]
+    measurements_record_many(
+        entries=[Entry(lkt["team"], share, last, numerator=Decimal(99), denominator=100)], by=None
+    )
+    changed = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"], **lkt["auth"])
+    assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
+    # Team A's last month: a point of its own series, a provisional month of the LKT's.
+    new, old = changed.json()[0], first.json()[0]
+    if level == "teams":
+        assert new["parts"][-1]["points"][-1]["value"] == pytest.approx(99)
+        assert old["parts"][-1]["points"][-1]["value"] == pytest.approx(TEAM_A[-1])
+    else:
+        assert new["provisional"][0]["value"] == pytest.approx(99)
+        assert old["provisional"][0]["value"] == pytest.approx(TEAM_A[-1])
+
+
+@pytest.mark.parametrize("level", ["teams", "programmes"])
+def test_a_series_read_costs_the_same_queries_for_more_teams_and_indicators(
+    client, lkt, level, django_assert_max_num_queries
+) -> None:
+    owner = lkt["team"] if level == "teams" else lkt["programme"]
+    url = f"/api/v1/{level}/{owner.pk}/series"
+
+    def counted(reads: int) -> None:
+        client.get(url, **lkt["auth"])  # computes and keeps the series
+        with django_assert_max_num_queries(reads):
+            assert client.get(url, **lkt["auth"]).status_code == 200
+
+    counted(12)
+    # Three times the teams and indicators, with figures: the same number of queries.
+    programme, start = lkt["programme"], lkt["months"][0]
+    more = [IndicatorFactory(programme=programme, name=f"Ekstra {n}") for n in range(4)]
+    teams = [TeamFactory(programme=programme, started_on=start) for _ in range(4)]
+    measurements_record_many(
+        entries=[
+            Entry(team, indicator, month, numerator=Decimal(30 + i), denominator=100)
+            for team in [*teams, lkt["team"]]
+            for indicator in more
+            for i, month in enumerate(lkt["months"][:-1])
+        ],
+        by=None,
+    )
+    counted(12)

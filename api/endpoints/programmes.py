@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Router
 
 from accounts.http import AuthenticatedRequest
 from api.problems import PROBLEMS
 from api.schemas import IndicatorOut, ProgrammeOut, SeriesOut
-from api.series import chart_out
+from api.series import programme_series, with_etag
 from indicators.models import Indicator
-from indicators.programme_results import lkt_charts
 from programmes.access import get_programme_for_user
 from programmes.models import Programme
 
@@ -60,10 +59,14 @@ def list_programme_indicators(request: AuthenticatedRequest, programme_id: int) 
     summary="LKT-serier med analyse",
 )
 def list_programme_series(
-    request: AuthenticatedRequest, programme_id: int, kind: ChartKind = "run"
-) -> list[dict]:
+    request: AuthenticatedRequest,
+    response: HttpResponse,
+    programme_id: int,
+    kind: ChartKind = "run",
+) -> list[dict] | HttpResponse:
     """The LKT-level series of every active indicator, as the programme's results page draws
     them: Σ over the teams, centre line, limits, signals, verdict, assurance, provisional months.
-    `kind`: run chart (`run`) or the indicator's control chart (`spc`)."""
+    `kind`: run chart (`run`) or the indicator's control chart (`spc`). Computed once per
+    version of the stored series, with an ETag (send it as `If-None-Match`: 304)."""
     programme = _programme_with_results(request, programme_id)
-    return [chart_out(chart, kind) for chart in lkt_charts(programme, kind=kind, draw=False)]
+    return with_etag(response, request, programme_series(request, programme, kind))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.http import HttpResponse
 from ninja import Router
 
 from accounts.http import AuthenticatedRequest
 from api.problems import PROBLEMS
 from api.schemas import SeriesOut, TeamOut
-from api.series import chart_out
+from api.series import team_series, with_etag
 from indicators.access import get_team_for_data
-from indicators.team_results import team_charts
 from teams.access import get_team_for_user
 from teams.models import ImprovementTeam
 from teams.selectors import team_list
@@ -37,8 +37,12 @@ def get_team(request: AuthenticatedRequest, team_id: int) -> ImprovementTeam:
     summary="Teamets serier med analyse",
 )
 def list_team_series(
-    request: AuthenticatedRequest, team_id: int, kind: Literal["run", "spc"] = "run"
-) -> list[dict]:
-    """The team's series of every active indicator, as its results page draws them."""
+    request: AuthenticatedRequest,
+    response: HttpResponse,
+    team_id: int,
+    kind: Literal["run", "spc"] = "run",
+) -> list[dict] | HttpResponse:
+    """The team's series of every active indicator, as its results page draws them; computed
+    once per version of the stored series, with an ETag (send it as `If-None-Match`: 304)."""
     team = get_team_for_data(request.user, team_id)
-    return [chart_out(chart, kind) for chart in team_charts(team, kind=kind, draw=False)]
+    return with_etag(response, request, team_series(request, team, kind))
