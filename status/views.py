@@ -112,8 +112,8 @@ def show_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _programme_blocks(request: HttpRequest, programme: Programme) -> dict:
-    """The summary and the latest ratings and everything below them (indicators, charts, the team table, the
-    seminars and the rule), rendered: the same for everyone with the same roles."""
+    """The summary, the latest ratings and everything below them (indicators, charts, the team
+    table, the seminars and the rule), rendered: the same for everyone with the same roles."""
     context = programme_status(programme)
     context.update(paginate(request, context["teams"], per_page=TEAMS_PAGE))
     context.update(rule=RULE)
