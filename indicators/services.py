@@ -107,7 +107,7 @@ class EntryRefused(ValidationError):
 
 @transaction.atomic
 def measurements_record_many(
-    *, entries: list[Entry], by: User | None, copy: bool | None = None
+    *, entries: list[Entry], by: User | None, copy: bool | None = None, checked: bool = False
 ) -> Counter[str]:
     """Create or correct many measurements at once, with history; all of them or none.
 
@@ -119,6 +119,10 @@ def measurements_record_many(
     (`_write_postgres`), and a row whose figures and person are those stored is left alone;
     `copy=False`, or another database (SQLite for `make run`), takes django-simple-history's
     bulk helpers: the same rows and history rows either way.
+
+    `checked`: every entry's own fields passed `Measurement.full_clean` moments ago (the upload's
+    `check_rows`, in the same request), so only `Measurement.clean` runs again here, against the
+    programme and indicator as they are now.
     """
     fast = connection.vendor == "postgresql" if copy is None else copy
     existing = {} if fast else _lock_existing(entries)
@@ -146,11 +150,14 @@ def measurements_record_many(
         try:
             # Uniqueness is held by the lock above and the database's constraint, and the
             # related rows exist (the database checks the keys): no query per row.
-            measurement.full_clean(
-                exclude=["team", "indicator", "registered_by"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
+            if checked:
+                measurement.clean()
+            else:
+                measurement.full_clean(
+                    exclude=["team", "indicator", "registered_by"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
         except ValidationError as error:
             raise EntryRefused(index, error) from error
     if fast:
