@@ -200,7 +200,7 @@ def main() -> None:
 
         api_first, api_again = through_the_api(server, teams, indicators, months, user)
 
-        print(f"{'step':<42}{'seconds':>9}{'rows/s':>12}")
+        print(f"{'step':<42}{'seconds':>9}{'rows/s':>12}{'% of COPY':>11}")
         for label, seconds in [
             ("portal: read + check (preview)", checked),
             ("portal: write with history (confirm)", written),
@@ -209,7 +209,7 @@ def main() -> None:
             (f"API: POST in batches of {API_BATCH:,} (new)", api_first),
             ("API: the same batches again (unchanged)", api_again),
         ]:
-            print(f"{label:<42}{seconds:>9.2f}{n / seconds:>12,.0f}")
+            print(f"{label:<42}{seconds:>9.2f}{n / seconds:>12,.0f}{copied / seconds:>11.1%}")
         print(f"portal total / COPY: {(checked + written) / copied:.1f}x")
         print(f"API / COPY: {api_first / copied:.1f}x")
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -106,14 +106,26 @@ class EntryRefused(ValidationError):
 
 
 @transaction.atomic
-def measurements_record_many(*, entries: list[Entry], by: User | None) -> Counter[str]:
+def measurements_record_many(
+    *, entries: list[Entry], by: User | None, copy: bool | None = None, checked: bool = False
+) -> Counter[str]:
     """Create or correct many measurements at once, with history; all of them or none.
 
     The same rules as `measurement_record` (the model's `full_clean`), but a fixed number of
     queries per 2,000 rows: existing rows are locked and updated in bulk, new rows inserted in
     bulk, and one history row is written for each.
+
+    On PostgreSQL (`copy` None or True) the rows go in through COPY and one INSERT … ON CONFLICT
+    (`_write_postgres`), and a row whose figures and person are those stored is left alone;
+    `copy=False`, or another database (SQLite for `make run`), takes django-simple-history's
+    bulk helpers: the same rows and history rows either way.
+
+    `checked`: every entry's own fields passed `Measurement.full_clean` moments ago (the upload's
+    `check_rows`, in the same request), so only `Measurement.clean` runs again here, against the
+    programme and indicator as they are now.
     """
-    existing = _lock_existing(entries)
+    fast = connection.vendor == "postgresql" if copy is None else copy
+    existing = {} if fast else _lock_existing(entries)
     now = timezone.now()
     new: list[Measurement] = []
     changed: list[Measurement] = []
@@ -138,13 +150,20 @@ def measurements_record_many(*, entries: list[Entry], by: User | None) -> Counte
         try:
             # Uniqueness is held by the lock above and the database's constraint, and the
             # related rows exist (the database checks the keys): no query per row.
-            measurement.full_clean(
-                exclude=["team", "indicator", "registered_by"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
+            if checked:
+                measurement.clean()
+            else:
+                measurement.full_clean(
+                    exclude=["team", "indicator", "registered_by"],
+                    validate_unique=False,
+                    validate_constraints=False,
+                )
         except ValidationError as error:
             raise EntryRefused(index, error) from error
+    if fast:
+        written = _write_postgres(new, by=by, now=now)
+        _refresh_touched(entries)
+        return written
     bulk_create_with_history(new, Measurement, batch_size=BULK_BATCH, default_user=by)
     bulk_update_with_history(
         changed,
@@ -155,6 +174,74 @@ def measurements_record_many(*, entries: list[Entry], by: User | None) -> Counte
     )
     written["new"], written["correction"] = len(new), len(changed)
     _refresh_touched(entries)
+    return written
+
+
+# One statement: the rows from the temporary table inserted or, where the key is stored and any
+# figure or the person differs, updated; each row written gives the history row
+# django-simple-history would write for it (the same fields, "+" new, "~" corrected).
+_UPSERT_WITH_HISTORY = """
+WITH written AS (
+    INSERT INTO indicators_measurement AS m (team_id, indicator_id, period_start, numerator,
+        denominator, value, comment, registered_by_id, registered_at, updated_at)
+    SELECT team_id, indicator_id, period_start, numerator, denominator, value, comment,
+        %(by)s, %(now)s, %(now)s
+    FROM lkt_import_rows
+    ON CONFLICT (team_id, indicator_id, period_start) DO UPDATE
+        SET numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator,
+            value = EXCLUDED.value, comment = EXCLUDED.comment,
+            registered_by_id = EXCLUDED.registered_by_id, updated_at = EXCLUDED.updated_at
+        WHERE (m.numerator, m.denominator, m.value, m.comment, m.registered_by_id)
+            IS DISTINCT FROM (EXCLUDED.numerator, EXCLUDED.denominator, EXCLUDED.value,
+                EXCLUDED.comment, EXCLUDED.registered_by_id)
+    RETURNING m.id, m.team_id, m.indicator_id, m.period_start, m.numerator, m.denominator,
+        m.value, m.comment, m.registered_by_id, m.registered_at, (m.xmax = 0) AS inserted
+)
+INSERT INTO indicators_historicalmeasurement (id, team_id, indicator_id, period_start,
+    numerator, denominator, value, comment, registered_by_id, registered_at, history_date,
+    history_change_reason, history_type, history_user_id)
+SELECT id, team_id, indicator_id, period_start, numerator, denominator, value, comment,
+    registered_by_id, registered_at, %(now)s, NULL,
+    CASE WHEN inserted THEN '+' ELSE '~' END, %(by)s
+FROM written
+RETURNING history_type
+"""
+
+
+def _write_postgres(measurements: list[Measurement], *, by: User | None, now) -> Counter[str]:
+    """The checked rows COPYed into a temporary table, then one statement: INSERT … ON CONFLICT
+    DO UPDATE only where something differs, and from what it returns the history rows that
+    django-simple-history would write (the same fields, the person, '+' new, '~' corrected).
+
+    Every row of the temporary table is a key of its own (the caller's entries; the upload's
+    check refuses repeated keys), so ON CONFLICT touches each stored row at most once.
+    """
+    written: Counter[str] = Counter({"new": 0, "correction": 0})
+    if not measurements:
+        return written
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS lkt_import_rows")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE lkt_import_rows (team_id bigint, indicator_id bigint, "
+            "period_start date, numerator numeric(14, 4), denominator numeric(14, 4), "
+            "value numeric(14, 4), comment text) ON COMMIT DROP"
+        )
+        with cursor.copy("COPY lkt_import_rows FROM STDIN") as copy:
+            for m in measurements:
+                copy.write_row(
+                    (
+                        m.team_id,
+                        m.indicator_id,
+                        m.period_start,
+                        m.numerator,
+                        m.denominator,
+                        m.value,
+                        m.comment,
+                    )
+                )
+        cursor.execute(_UPSERT_WITH_HISTORY, {"by": None if by is None else by.pk, "now": now})
+        kinds = Counter(kind for (kind,) in cursor.fetchall())
+    written["new"], written["correction"] = kinds["+"], kinds["~"]
     return written
 
 

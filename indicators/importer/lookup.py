@@ -34,6 +34,7 @@ class TeamFinder:
 
     def __init__(self, user: Any) -> None:
         self.user = user
+        self._may_write: dict[int, bool] = {}
         teams = ImprovementTeam.objects.select_related("programme")
         self.by_id = {team.pk: team for team in teams if user.has_perm("teams.view_teams", team)}
         self.by_name: dict[str, list[ImprovementTeam]] = defaultdict(list)
@@ -41,7 +42,10 @@ class TeamFinder:
             self.by_name[name_key(team.name)].append(team)
 
     def may_write(self, team: ImprovementTeam) -> bool:
-        return self.user.has_perm("indicators.change_team_data", team)
+        """Asked once per team however many rows name it (the rules are per team)."""
+        if team.pk not in self._may_write:
+            self._may_write[team.pk] = self.user.has_perm("indicators.change_team_data", team)
+        return self._may_write[team.pk]
 
     def find(self, row: Row) -> ImprovementTeam | None:
         if row.team_id is not None:

@@ -21,7 +21,8 @@ def measurements_import(*, rows: list[Row], by: Any) -> Counter:
     todo = [row for row in rows if row.status != "unchanged"]
     entries = [row.entry() for row in todo]
     try:
-        return measurements_record_many(entries=entries, by=by)
+        # check_rows ran every row's full_clean: only the model's clean runs again.
+        return measurements_record_many(entries=entries, by=by, checked=True)
     except EntryRefused as error:
         # The model refused a row that passed the check moments ago: name it.
         raise RowWriteError(todo[error.index], model_messages(error)) from error
