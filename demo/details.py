@@ -77,8 +77,11 @@ def load_sustainment(
     indicators: dict[str, Indicator],
 ) -> None:
     """Measuring on after the end date, and the teams' local sustainment plans."""
-    if programme.sustainment_start is None:
-        programme.sustainment_start = sustainment_first(programme.end_date)
+    # The demo's own day, not the status workflow's (which takes the day of the change when it
+    # is later than the end: the demo may be loaded as of another day than the clock's).
+    start = sustainment_first(programme.end_date)
+    if programme.sustainment_start != start:
+        programme.sustainment_start = start
         programme.save(update_fields=["sustainment_start"])
     load_sustainment_measurements(loader, programme, detail, teams, indicators)
     approved_at = at(add_months(programme.sustainment_start, 1), dt.time(11))
