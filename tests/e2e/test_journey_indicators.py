@@ -110,6 +110,12 @@ def test_the_lead_adds_an_indicator_and_accepts_an_experts_proposal(
     # … and the change is drawn on the programme's chart of the indicator.
     page.goto(f"/programmer/{world.programme.pk}/")
     page.get_by_role("link", name="Resultater").first.click()
+    # The later indicators load as they come into view: scroll until none is left to load.
+    for _ in range(50):
+        if not page.locator("section.results-later").count():
+            break
+        page.locator("section.results-later").first.scroll_into_view_if_needed()
+        page.wait_for_load_state("networkidle")
     note = page.locator("g.spc-annotation", has=page.locator("title", has_text="Definition ændret"))
     note.first.wait_for(state="attached")
     assert note.count() >= 1
