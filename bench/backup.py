@@ -151,7 +151,8 @@ def _connect(params: Params, autocommit: bool = False):  # noqa: ANN202
 
     keys = {"PGHOST": "host", "PGPORT": "port", "PGUSER": "user", "PGPASSWORD": "password"}
     keys |= {"PGDATABASE": "dbname", "PGSSLMODE": "sslmode"}
-    return psycopg.connect(autocommit=autocommit, **{keys[k]: v for k, v in params.items()})
+    conninfo = psycopg.conninfo.make_conninfo(**{keys[k]: v for k, v in params.items()})
+    return psycopg.connect(conninfo, autocommit=autocommit)
 
 
 def compare(expected: dict[str, int], got: dict[str, int]) -> list[str]:

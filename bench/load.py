@@ -134,6 +134,7 @@ def virtual_user(run: Run, port: int, account: Account, number: int) -> None:
     if answer.status != 302 or urlsplit(answer.location).path.startswith("/login"):
         with run.lock:
             run.logins_failed.append(f"{account.email}: {answer.status} {answer.error}")
+    assert run.start is not None  # set before the first person starts
     run.start.wait()  # everyone is signed in: the measured window begins for all at once
     if account.email in " ".join(run.logins_failed):
         return
