@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyForm, TextRules
@@ -62,7 +63,10 @@ class RatingForm(CrispyForm, forms.ModelForm):
 
     colour = forms.ChoiceField(
         label=_("Jeres vurdering"),
-        choices=[(c.value, f"{SYMBOLS[c.value]} {c.label}") for c in StatusRating.Colour],
+        # format_lazy: the colour's name in the language of the request, not of the import.
+        choices=[
+            (c.value, format_lazy("{} {}", SYMBOLS[c.value], c.label)) for c in StatusRating.Colour
+        ],
         widget=forms.RadioSelect,
         error_messages={"required": _("Vælg grøn, gul eller rød.")},
     )

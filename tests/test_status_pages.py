@@ -450,6 +450,17 @@ def test_the_lead_rates_the_programme_with_a_reason(client, cast) -> None:
     assert "Data mangler fra to teams." in page
 
 
+def test_the_rating_form_names_the_colours_in_the_chosen_language(client, cast) -> None:
+    client.force_login(cast.lead)
+    url = reverse("status:programme", args=[cast.kol.pk])  # the form is on the status page
+    danish = client.get(url).content.decode()
+    assert all(label in danish for label in ("● Grøn", "▲ Gul", "■ Rød"))
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert all(label in english for label in ("● Green", "▲ Yellow", "■ Red"))
+    assert not any(label in english for label in ("● Grøn", "▲ Gul", "■ Rød"))
+
+
 def test_it_refuses_a_rating_without_a_reason_and_saves_nothing(client, cast) -> None:
     client.force_login(cast.lead)
     for reason in ("", "   "):
