@@ -147,6 +147,22 @@ def test_a_ramp_builds_on_the_teams_own_cycle_only(cast) -> None:
     assert "builds_on" in itself.value.message_dict
 
 
+def test_a_ramp_never_leads_back_to_where_it_began(cast) -> None:
+    first = cycle_create(team=cast.kol_rm, by=None, title="Én patient", started_on=DAY)
+    second = cycle_create(team=cast.kol_rm, by=None, title="Fem", builds_on=first, started_on=DAY)
+    third = cycle_create(team=cast.kol_rm, by=None, title="Alle", builds_on=second, started_on=DAY)
+
+    for earlier in (second, third):  # A → B → A, and A → B → C → A
+        with pytest.raises(ValidationError) as loop:
+            cycle_update(cycle=first, by=None, builds_on=earlier)
+        assert "kun fremad" in loop.value.message_dict["builds_on"][0]
+    first.refresh_from_db()
+    assert first.builds_on is None
+    # Building further on the end of the ramp is fine.
+    fourth = cycle_create(team=cast.kol_rm, by=None, title="Vagt", builds_on=third, started_on=DAY)
+    assert fourth.builds_on == third
+
+
 def test_it_refuses_fields_that_are_not_the_teams_to_write(cast) -> None:
     with pytest.raises(TypeError):
         cycle_create(team=cast.kol_rm, by=None, title="X", started_on=DAY, team_id=3)

@@ -279,6 +279,15 @@ class PDSACycle(CheckedFields):
             raise ValidationError(
                 {"builds_on": _("En cyklus kan kun bygge på en anden af teamets egne cyklusser.")}
             )
+        if earlier is not None and self._ramp_leads_back():
+            raise ValidationError(
+                {
+                    "builds_on": _(
+                        "Cyklussen kan ikke bygge på en cyklus, der selv bygger videre på den "
+                        "(en rampe går kun fremad)."
+                    )
+                }
+            )
         if self.decision and not self.study.strip():
             raise ValidationError(
                 {"decision": _("Beslut først, når cyklussen er studeret (udfyld “Studér”).")}
@@ -291,6 +300,20 @@ class PDSACycle(CheckedFields):
             raise ValidationError({"study": _("Udfyld “Studér”: resultatet mod forudsigelsen.")})
         if self.decision and self.state != PDSAState.DECIDED:
             raise ValidationError({"state": _("En cyklus med en beslutning er besluttet.")})
+
+    def _ramp_leads_back(self) -> bool:
+        """Whether following `builds_on` from this cycle comes back to it (A → B → A): one query
+        per step of the ramp, which is a handful of cycles."""
+        if self.pk is None:
+            return False  # a new cycle: nothing builds on it yet
+        seen: set[int] = set()
+        step = self.builds_on_id
+        while step is not None and step not in seen:
+            if step == self.pk:
+                return True
+            seen.add(step)
+            step = PDSACycle.objects.filter(pk=step).values_list("builds_on_id", flat=True).first()
+        return False
 
     def clean_indicators(self, indicators: Iterable[models.Model]) -> None:
         """The indicators a cycle aims at belong to its team's programme (a many-to-many
