@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from accounts.models import User
 from indicators.models import ChartChange, Indicator, Measurement, UploadPreview
+from indicators.row_rules import RowRules
 from indicators.summaries import refresh_summaries
 from teams.models import ImprovementTeam
 
@@ -125,11 +126,46 @@ def measurements_record_many(
     programme and indicator as they are now.
     """
     fast = connection.vendor == "postgresql" if copy is None else copy
-    existing = {} if fast else _lock_existing(entries)
     now = timezone.now()
+    if not fast:
+        written = _record_with_simple_history(entries, by=by, now=now, checked=checked)
+    else:
+        _refuse_the_first_invalid(entries, by=by, now=now, checked=checked)
+        written = _write_postgres(entries, by=by, now=now)
+    _refresh_touched(entries)
+    return written
+
+
+def _refuse_the_first_invalid(
+    entries: list[Entry], *, by: User | None, now: dt.datetime, checked: bool
+) -> None:
+    """EntryRefused for the first entry the model refuses. No model per row: `RowRules`
+    answers for the plain rows, the model itself for any other."""
+    rules = RowRules()
+    for index, entry in enumerate(entries):
+        if not rules.surely_valid(
+            team=entry.team,
+            indicator=entry.indicator,
+            period_start=entry.period_start,
+            numerator=_decimal(entry.numerator),
+            denominator=_decimal(entry.denominator),
+            value=_decimal(entry.value),
+            comment=entry.comment,
+        ):
+            measurement = Measurement(
+                team=entry.team, indicator=entry.indicator, period_start=entry.period_start
+            )
+            _validate(index, _fill(measurement, entry, by=by, now=now), checked=checked)
+
+
+def _record_with_simple_history(
+    entries: list[Entry], *, by: User | None, now: dt.datetime, checked: bool
+) -> Counter[str]:
+    """Existing rows locked, every row checked by the model, then django-simple-history's
+    bulk helpers (any database)."""
+    existing = _lock_existing(entries)
     new: list[Measurement] = []
     changed: list[Measurement] = []
-    written: Counter[str] = Counter()
     for index, entry in enumerate(entries):
         key = (entry.team.pk, entry.indicator.pk, entry.period_start)
         measurement = existing.get(key)
@@ -141,29 +177,7 @@ def measurements_record_many(
         else:
             measurement.team, measurement.indicator = entry.team, entry.indicator
             changed.append(measurement)
-        measurement.numerator = _decimal(entry.numerator)
-        measurement.denominator = _decimal(entry.denominator)
-        measurement.value = _decimal(entry.value)
-        measurement.comment = entry.comment
-        measurement.registered_by = by
-        measurement.updated_at = now
-        try:
-            # Uniqueness is held by the lock above and the database's constraint, and the
-            # related rows exist (the database checks the keys): no query per row.
-            if checked:
-                measurement.clean()
-            else:
-                measurement.full_clean(
-                    exclude=["team", "indicator", "registered_by"],
-                    validate_unique=False,
-                    validate_constraints=False,
-                )
-        except ValidationError as error:
-            raise EntryRefused(index, error) from error
-    if fast:
-        written = _write_postgres(new, by=by, now=now)
-        _refresh_touched(entries)
-        return written
+        _validate(index, _fill(measurement, entry, by=by, now=now), checked=checked)
     bulk_create_with_history(new, Measurement, batch_size=BULK_BATCH, default_user=by)
     bulk_update_with_history(
         changed,
@@ -172,9 +186,34 @@ def measurements_record_many(
         default_user=by,
         fields=["numerator", "denominator", "value", "comment", "registered_by", "updated_at"],
     )
-    written["new"], written["correction"] = len(new), len(changed)
-    _refresh_touched(entries)
-    return written
+    return Counter({"new": len(new), "correction": len(changed)})
+
+
+def _fill(measurement: Measurement, entry: Entry, *, by: User | None, now) -> Measurement:
+    measurement.numerator = _decimal(entry.numerator)
+    measurement.denominator = _decimal(entry.denominator)
+    measurement.value = _decimal(entry.value)
+    measurement.comment = entry.comment
+    measurement.registered_by = by
+    measurement.updated_at = now
+    return measurement
+
+
+def _validate(index: int, measurement: Measurement, *, checked: bool) -> None:
+    """The model's rules for one row; EntryRefused names the entry."""
+    try:
+        # Uniqueness is held by the lock or the upsert and the database's constraint, and the
+        # related rows exist (the database checks the keys): no query per row.
+        if checked:
+            measurement.clean()
+        else:
+            measurement.full_clean(
+                exclude=["team", "indicator", "registered_by"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+    except ValidationError as error:
+        raise EntryRefused(index, error) from error
 
 
 # One statement: the rows from the temporary table inserted or, where the key is stored and any
@@ -208,7 +247,7 @@ RETURNING history_type
 """
 
 
-def _write_postgres(measurements: list[Measurement], *, by: User | None, now) -> Counter[str]:
+def _write_postgres(entries: list[Entry], *, by: User | None, now) -> Counter[str]:
     """The checked rows COPYed into a temporary table, then one statement: INSERT … ON CONFLICT
     DO UPDATE only where something differs, and from what it returns the history rows that
     django-simple-history would write (the same fields, the person, '+' new, '~' corrected).
@@ -217,7 +256,7 @@ def _write_postgres(measurements: list[Measurement], *, by: User | None, now) ->
     check refuses repeated keys), so ON CONFLICT touches each stored row at most once.
     """
     written: Counter[str] = Counter({"new": 0, "correction": 0})
-    if not measurements:
+    if not entries:
         return written
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS lkt_import_rows")
@@ -227,22 +266,32 @@ def _write_postgres(measurements: list[Measurement], *, by: User | None, now) ->
             "value numeric(14, 4), comment text) ON COMMIT DROP"
         )
         with cursor.copy("COPY lkt_import_rows FROM STDIN") as copy:
-            for m in measurements:
-                copy.write_row(
-                    (
-                        m.team_id,
-                        m.indicator_id,
-                        m.period_start,
-                        m.numerator,
-                        m.denominator,
-                        m.value,
-                        m.comment,
-                    )
-                )
+            copy.write("".join(map(_copy_line, entries)))
         cursor.execute(_UPSERT_WITH_HISTORY, {"by": None if by is None else by.pk, "now": now})
         kinds = Counter(kind for (kind,) in cursor.fetchall())
     written["new"], written["correction"] = kinds["+"], kinds["~"]
     return written
+
+
+def _copy_line(entry: Entry) -> str:
+    """One line of COPY's text format: tab-separated, \\N for nothing."""
+    return (
+        f"{entry.team.pk}\t{entry.indicator.pk}\t{entry.period_start.isoformat()}\t"
+        f"{_copy_number(entry.numerator)}\t{_copy_number(entry.denominator)}\t"
+        f"{_copy_number(entry.value)}\t{_copy_escaped(entry.comment)}\n"
+    )
+
+
+def _copy_number(number: Decimal | int | float | None) -> str:
+    return "\\N" if number is None else str(_decimal(number))
+
+
+# COPY's text format: a backslash, and the delimiter and line ends it would read, escaped.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_escaped(text: str) -> str:
+    return text.translate(_COPY_ESCAPES)
 
 
 def _refresh_touched(entries: list[Entry]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from typing import Any
 
@@ -15,6 +16,9 @@ from indicators.importer.limits import grouped
 from indicators.importer.lookup import IndicatorFinder, TeamFinder
 from indicators.importer.rows import Row
 from indicators.models import Measurement
+from indicators.row_rules import RowRules
+
+Key = tuple[int, int, dt.date]
 
 
 def check_rows(rows: list[Row], user: Any) -> list[Row]:
@@ -44,26 +48,30 @@ def check_rows(rows: list[Row], user: Any) -> list[Row]:
             row.indicator = indicators.find(row, row.team)
         if row.indicator is not None:
             row.indicator_id, row.indicator_name = row.indicator.pk, row.indicator.name
-    _flag_duplicates(rows)
-    existing = _existing(rows)
-    for row in rows:
-        if row.key is not None and row.period is not None:
-            row.errors.extend(_model_errors(row))
-        _set_status(row, existing.get(row.key) if row.key else None)
+    keys = [row.key for row in rows]  # asked once: a row's key is three lookups
+    _flag_duplicates(rows, keys)
+    existing = _existing(keys)
+    rules = RowRules()
+    for row, key in zip(rows, keys, strict=True):
+        if key is not None:
+            row.errors.extend(_model_errors(row, rules))
+        _set_status(row, existing.get(key) if key else None)
     return rows
 
 
-def _flag_duplicates(rows: list[Row]) -> None:
+def _flag_duplicates(rows: list[Row], keys: list[Key | None]) -> None:
     """One message per repeated key, the same for each of its rows, naming at most a few lines:
     no message grows with the number of repeats."""
-    lines: dict[tuple, list[int]] = defaultdict(list)
-    for row in rows:
-        if row.key is not None:
-            lines[row.key].append(row.line)
+    lines: dict[Key, list[int]] = defaultdict(list)
+    for row, key in zip(rows, keys, strict=True):
+        if key is not None:
+            lines[key].append(row.line)
     messages = {key: repeated_message(found) for key, found in lines.items() if len(found) > 1}
-    for row in rows:
-        if row.key in messages:
-            row.errors.append(messages[row.key])
+    if not messages:
+        return
+    for row, key in zip(rows, keys, strict=True):
+        if key in messages:
+            row.errors.append(messages[key])
 
 
 LINES_NAMED = 3
@@ -85,8 +93,8 @@ def repeated_message(lines: list[int]) -> RowMessage:
     )
 
 
-def _existing(rows: list[Row]) -> dict[tuple, tuple]:
-    keys = {row.key for row in rows if row.key is not None}
+def _existing(row_keys: list[Key | None]) -> dict[Key, tuple]:
+    keys = {key for key in row_keys if key is not None}
     if not keys:
         return {}
     found = Measurement.objects.filter(
@@ -112,8 +120,19 @@ _FIELD_COLUMN = {
 }
 
 
-def _model_errors(row: Row) -> list[str]:
-    """The model's own rules (Measurement.clean and the field validators) for this row."""
+def _model_errors(row: Row, rules: RowRules) -> list[str]:
+    """The model's own rules (Measurement.clean and the field validators) for this row: the
+    plain rows answered by `RowRules`, any other by the model itself."""
+    if rules.surely_valid(
+        team=row.team,
+        indicator=row.indicator,
+        period_start=row.period,
+        numerator=row.numerator,
+        denominator=row.denominator,
+        value=row.value,
+        comment=row.comment,
+    ):
+        return []
     measurement = Measurement(**vars(row.entry()))
     try:
         # Foreign keys were resolved above; the check constraints and the unique key are each a

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -14,17 +13,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core import months
 from core.models import CheckedFields
-from core.numbers import is_whole, trimmed
 from programmes.models import Programme
 from programmes.validators import validate_no_cpr
 from teams.models import ImprovementTeam
 
 if TYPE_CHECKING:
     import datetime as dt
-
-    from django_stubs_ext import StrOrPromise
 
     from accounts.models import User
 
@@ -218,72 +213,16 @@ class Measurement(CheckedFields):
         return f"{self.team} · {self.indicator} · {month}"
 
     def clean(self) -> None:
-        errors: dict[str, StrOrPromise] = {}
-        indicator = self.indicator if self.indicator_id else None
-        if self.period_start and self.period_start.day != 1:
-            errors["period_start"] = _("Perioden skal angives ved sin første dag.")
-        if indicator is not None and indicator.has_denominator:
-            errors.update(self._fraction_errors(indicator))
-        elif indicator is not None:
-            if self.value is None:
-                errors["value"] = _("Angiv en værdi.")
-            elif indicator.measure == Measure.COUNT and self.value < 0:
-                errors["value"] = _("Et antal kan ikke være negativt.")
-            if self.numerator is not None or self.denominator is not None:
-                errors["numerator"] = _("Indikatoren har ingen tæller og nævner – angiv en værdi.")
-        if indicator is not None:
-            for name, message in self._fraction_of_a_count(indicator).items():
-                errors.setdefault(name, message)
-        if (
-            indicator is not None
-            and self.team_id
-            and self.team.programme_id != indicator.programme_id
-        ):
-            errors["indicator"] = _("Indikatoren hører ikke til teamets program.")
-        if indicator is not None and self.period_start:
-            error = period_error(indicator.programme, self.period_start)
-            if error:
-                errors["period_start"] = error
+        errors = measurement_errors(
+            self.indicator if self.indicator_id else None,
+            self.team if self.team_id else None,
+            period_start=self.period_start,
+            numerator=self.numerator,
+            denominator=self.denominator,
+            value=self.value,
+        )
         if errors:
             raise ValidationError(errors)
-
-    def _fraction_of_a_count(self, indicator: Indicator) -> dict[str, StrOrPromise]:
-        """Numerators and denominators count people or events, and so does a count's value:
-        whole numbers only. The one rule for the month form, the upload and the services."""
-        counts: dict[str, tuple[Decimal | None, StrOrPromise]] = {
-            "numerator": (self.numerator, _("Tælleren skal være et helt tal.")),
-            "denominator": (self.denominator, _("Nævneren skal være et helt tal.")),
-        }
-        if indicator.measure == Measure.COUNT:
-            counts["value"] = (self.value, _("Antal skal være et helt tal."))
-        return {
-            name: message
-            for name, (number, message) in counts.items()
-            if number is not None and not is_whole(number)
-        }
-
-    def _fraction_errors(self, indicator: Indicator) -> dict[str, StrOrPromise]:
-        errors: dict[str, StrOrPromise] = {}
-        if self.numerator is None:
-            errors["numerator"] = _("Angiv tælleren.")
-        elif self.numerator < 0:
-            errors["numerator"] = _("Tælleren kan ikke være negativ.")
-        if self.denominator is None:
-            errors["denominator"] = _("Angiv nævneren.")
-        elif self.denominator < 0:
-            errors["denominator"] = _("Nævneren kan ikke være negativ.")
-        if self.value is not None:
-            errors["value"] = _("Indikatoren måles med tæller og nævner – ikke en enkelt værdi.")
-        if errors or self.numerator is None or self.denominator is None:
-            return errors
-        if indicator.measure == Measure.PROPORTION and self.numerator > self.denominator:
-            errors["numerator"] = _(
-                "Tælleren (%(num)s) er større end nævneren (%(den)s). "
-                "En andel kan højst være 100 %%."
-            ) % {"num": _plain(self.numerator), "den": _plain(self.denominator)}
-        elif self.denominator == 0 and self.numerator > 0:
-            errors["denominator"] = _("Nævneren er 0, men tælleren er ikke 0.")
-        return errors
 
     @property
     def plotted(self) -> float | None:
@@ -293,12 +232,6 @@ class Measurement(CheckedFields):
         if self.numerator is None or not self.denominator:
             return None
         return float(self.numerator / self.denominator) * self.indicator.multiplier
-
-
-def _plain(number: Decimal) -> str:
-    """A decimal without trailing zeros, with a decimal comma."""
-    text = format(trimmed(number), "f")
-    return text.replace(".", ",")
 
 
 class ChartChangeKind(models.TextChoices):
@@ -366,37 +299,6 @@ class ChartChange(CheckedFields):
         programme = self.indicator.programme if self.indicator_id else None
         if self.period_start and programme and not programme.covers(self.period_start):
             raise ValidationError({"period_start": _("Vælg en måned i programmets periode.")})
-
-
-def period_error(programme: Programme, period: dt.date) -> StrOrPromise | None:
-    """Why data cannot be registered for `period`, in Danish; None when it can: a month of the
-    programme's period, or in sustainment a period after the end date that has ended."""
-    if programme.accepts_period(period, timezone.localdate()):
-        return None
-    values = {
-        "period": date_format(period, "YEAR_MONTH_FORMAT"),
-        "start": date_format(programme.start_date, "YEAR_MONTH_FORMAT"),
-        "end": date_format(programme.end_date, "YEAR_MONTH_FORMAT"),
-    }
-    if not programme.in_sustainment or period < programme.start_date.replace(day=1):
-        return (
-            _("Perioden %(period)s ligger uden for programmets periode (%(start)s–%(end)s).")
-            % values
-        )
-    start = months.sustainment_period_start(
-        period, programme.sustainment_frequency, programme.end_date
-    )
-    if start != period:
-        return _(
-            "I fastholdelsen måles der kvartalsvis: angiv kvartalets første måned, %(first)s."
-        ) % {"first": date_format(start, "YEAR_MONTH_FORMAT")}
-    return (
-        _(
-            "Perioden %(period)s er ikke slut endnu. Efter programmets slutning (%(end)s) "
-            "registreres data, når perioden er forbi."
-        )
-        % values
-    )
 
 
 class SeriesSummary(models.Model):
@@ -492,3 +394,5 @@ from indicators.models.definitions import DEFINITION_FIELDS as DEFINITION_FIELDS
 from indicators.models.definitions import IndicatorProposal as IndicatorProposal  # noqa: E402
 from indicators.models.definitions import IndicatorVersion as IndicatorVersion  # noqa: E402
 from indicators.models.definitions import ProposalStatus as ProposalStatus  # noqa: E402
+from indicators.models.rules import measurement_errors as measurement_errors  # noqa: E402
+from indicators.models.rules import period_error as period_error  # noqa: E402
