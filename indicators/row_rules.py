@@ -78,11 +78,12 @@ def plain(number: Decimal | None) -> bool:
     """True for nothing, or a finite Decimal the model's decimal fields surely take as it is."""
     if number is None:
         return True
-    if type(number) is not Decimal or not number.is_finite():
+    if type(number) is not Decimal:
         return False
-    _, digits, exponent = number.as_tuple()
+    exponent = number.as_tuple().exponent
+    # A NaN or an infinity has a letter for its exponent.
     return (
-        isinstance(exponent, int)
+        type(exponent) is int
         and -_MOST_DECIMALS <= exponent <= 0
-        and (len(digits) <= _MOST_DIGITS)
+        and (number.adjusted() < _MOST_DIGITS + exponent)
     )

@@ -23,7 +23,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, FloatField, Q, Sum
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from core.months import RECENT_PERIODS, months_between, parse_month
@@ -287,11 +288,14 @@ def _team_rows(
 ) -> dict[int, dict[int, dict[dt.date, Point]]]:
     """The teams' monthly figures by indicator, team and month, in one query."""
     found: dict[int, dict[int, dict[dt.date, Point]]] = defaultdict(lambda: defaultdict(dict))
+    # The figures come as floats from the database (as float() of the decimal would make
+    # them): 100,000 rows read back without a Decimal each.
+    as_float = [Cast(name, FloatField()) for name in ("numerator", "denominator", "value")]
     rows = Measurement.objects.filter(
         indicator_id__in=indicator_ids, team_id__in=team_ids
-    ).values_list("indicator_id", *_FIELDS)
+    ).values_list("indicator_id", "team_id", "period_start", *as_float)
     for indicator_id, team_id, month, num, den, value in rows:
-        found[indicator_id][team_id][month] = Point(_f(num), _f(den), _f(value))
+        found[indicator_id][team_id][month] = Point(num, den, value)
     return found
 
 

@@ -4,6 +4,7 @@ when it looks like a CPR number."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -31,6 +32,7 @@ _MONTHS = {name: n for n, names in enumerate(_MONTH_NAMES, start=1) for name in 
 CPR_MASK = "[skjult: ligner et CPR-nummer]"
 
 
+_GROUPING = re.compile(r"[\s\u00a0\u202f']")  # spaces and apostrophes group thousands
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
 _GROUPED_POINT = re.compile(r"[+-]?\d{1,3}(\.\d{3})+")
 _GROUPED_COMMA = re.compile(r"[+-]?\d{1,3}(,\d{3}){2,}")
@@ -48,8 +50,10 @@ def parse_number(cell: Any, *, decimal_comma: bool = True) -> Decimal | None:
         if cell != cell or cell in (float("inf"), float("-inf")):
             raise ValueError(cell)
         return Decimal(repr(cell))
-    text = str(cell).strip().replace("\u2212", "-")
-    text = re.sub(r"[\s\u00a0\u202f']", "", text)  # spaces and apostrophes group thousands
+    text = str(cell).strip()
+    if text.isascii() and text.isdigit():
+        return Decimal(text)  # the common case, whole and plain: nothing below would change it
+    text = _GROUPING.sub("", text.replace("\u2212", "-"))
     if not text:
         return None
     if "," in text and "." in text:
@@ -90,14 +94,21 @@ def parse_period(cell: Any) -> dt.date:
         cell = cell.date()
     if isinstance(cell, dt.date):
         return _first_day(cell.year, cell.month, cell.day, cell)
-    text = re.sub(r"\s+", " ", str(cell).strip().lower())
+    written = str(cell)
+    if len(written) <= _REMEMBERED_LENGTH:
+        return _remembered_text_period(written)
+    return _text_period(written)
+
+
+def _text_period(written: str) -> dt.date:
+    text = _SPACES.sub(" ", written.strip().lower())
     try:
         if match := _ISO_MONTH.fullmatch(text):
             return dt.date(int(match[1]), int(match[2]), 1)
         if match := _ISO_DATE.fullmatch(text):
-            return _first_day(int(match[1]), int(match[2]), int(match[3]), cell)
+            return _first_day(int(match[1]), int(match[2]), int(match[3]), written)
         if match := _DANISH_DATE.fullmatch(text):
-            return _first_day(int(match[3]), int(match[2]), int(match[1]), cell)
+            return _first_day(int(match[3]), int(match[2]), int(match[1]), written)
         if match := _MONTH_YEAR.fullmatch(text):
             return dt.date(int(match[2]), int(match[1]), 1)
         if match := _YEAR_QUARTER.fullmatch(text):
@@ -115,8 +126,15 @@ def parse_period(cell: Any) -> dt.date:
         pass  # a month 13 or a 31 February: not a period
     raise PeriodError(
         _("“%(text)s” er ikke en periode. Skriv måneden som f.eks. 2025-01 eller januar 2025.")
-        % {"text": shown(str(cell))}
+        % {"text": shown(written)}
     )
+
+
+# A file names the same few months in every row; a refusal is not remembered (an exception
+# is not cached), so its message is always in the language of the moment.
+_REMEMBERED_LENGTH = 40
+_remembered_text_period = functools.lru_cache(maxsize=1024)(_text_period)
+_SPACES = re.compile(r"\s+")
 
 
 def _first_day(year: int, month: int, day: int, cell: Any) -> dt.date:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -127,4 +128,17 @@ def as_id(label: str) -> int | None:
 
 
 def name_key(text: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+    """A name as it is compared; a short one remembered (a file names the same few teams and
+    indicators many times), a long one not (hostile files are long)."""
+    return _remembered_name_key(text) if len(text) <= _REMEMBERED_LENGTH else _name_key(text)
+
+
+_REMEMBERED_LENGTH = 200
+_SPACES = re.compile(r"\s+")
+
+
+def _name_key(text: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip().casefold()
+
+
+_remembered_name_key = functools.lru_cache(maxsize=2048)(_name_key)

@@ -107,17 +107,14 @@ def _fraction_of_a_count(
 ) -> Errors:
     """Numerators and denominators count people or events, and so does a count's value:
     whole numbers only. The one rule for the month form, the upload and the services."""
-    counts: dict[str, tuple[Decimal | None, StrOrPromise]] = {
-        "numerator": (numerator, _("Tælleren skal være et helt tal.")),
-        "denominator": (denominator, _("Nævneren skal være et helt tal.")),
-    }
-    if indicator.measure == Measure.COUNT:
-        counts["value"] = (value, _("Antal skal være et helt tal."))
-    return {
-        name: message
-        for name, (number, message) in counts.items()
-        if number is not None and not is_whole(number)
-    }
+    errors: Errors = {}
+    if numerator is not None and not is_whole(numerator):
+        errors["numerator"] = _("Tælleren skal være et helt tal.")
+    if denominator is not None and not is_whole(denominator):
+        errors["denominator"] = _("Nævneren skal være et helt tal.")
+    if indicator.measure == Measure.COUNT and value is not None and not is_whole(value):
+        errors["value"] = _("Antal skal være et helt tal.")
+    return errors
 
 
 def _fraction_errors(
