@@ -106,6 +106,7 @@ def _collect(records: Iterable[Iterable[Any]]) -> Table:
     rows: list[tuple[int, list[Any]]] = []
     empty_run = 0
     text = 0
+    last_line, most_rows = max_lines(), max_rows()  # settings, read once per file
     for number, record in enumerate(records, start=1):
         cells = [_cell(value) for value in itertools.islice(record, MAX_COLUMNS)]
         for cell in cells:
@@ -124,13 +125,13 @@ def _collect(records: Iterable[Iterable[Any]]) -> Table:
                 break
             continue
         empty_run = 0
-        if number > max_lines():
+        if number > last_line:
             raise beyond_last_line(number)
         if not header:
             header = ["" if cell is None else str(cell) for cell in cells]
             continue
         rows.append((number, cells))
-        if len(rows) > max_rows():
+        if len(rows) > most_rows:
             raise UploadError(
                 _(
                     "Filen har mere end %(max)s rækker med data. Del den op i flere filer, "
