@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from core.bounds import out_of_bounds
-from indicators.models import Indicator, measurement_errors, period_error
+from indicators.models import Indicator, period_error
+from indicators.models.rules import figure_errors
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -33,6 +34,7 @@ class RowRules:
     def __init__(self) -> None:
         self._periods: dict[tuple[int, dt.date], StrOrPromise | None] = {}
         self._in_bounds: dict[dt.date, bool] = {}
+        self._figures: dict[tuple, bool] = {}
 
     def surely_valid(
         self,
@@ -46,20 +48,36 @@ class RowRules:
         comment: str,
     ) -> bool:
         """True when `Measurement.full_clean` (its fields and `clean`) finds nothing; False
-        when it may find something (then ask the model)."""
-        if comment or not (plain(numerator) and plain(denominator) and plain(value)):
+        when it may find something (then ask the model). The same rules as
+        `measurement_errors`, each asked once per measure and figures, per programme and
+        period, per team's and indicator's programme."""
+        if comment or not self.figures_valid(indicator.measure, numerator, denominator, value):
             return False
-        if not self.in_bounds(period_start):
+        if type(period_start) is not dt.date or period_start.day != 1:
             return False
-        return not measurement_errors(
-            indicator,
-            team,
-            period_start=period_start,
-            numerator=numerator,
-            denominator=denominator,
-            value=value,
-            period_rule=self.period_error,
+        return (
+            team.programme_id == indicator.programme_id
+            and self.in_bounds(period_start)
+            and self.period_error(indicator.programme, period_start) is None
         )
+
+    def figures_valid(
+        self,
+        measure: str,
+        numerator: Decimal | None,
+        denominator: Decimal | None,
+        value: Decimal | None,
+    ) -> bool:
+        # By each number's digits and exponent: 1 and 1.00000 are equal, but only one is plain.
+        key = (measure, _exactly(numerator), _exactly(denominator), _exactly(value))
+        if key not in self._figures:
+            self._figures[key] = (
+                plain(numerator)
+                and plain(denominator)
+                and plain(value)
+                and not figure_errors(measure, numerator, denominator, value)
+            )
+        return self._figures[key]
 
     def period_error(self, programme: Programme, period: dt.date) -> StrOrPromise | None:
         """`period_error`, asked once per programme and period (not once per row)."""
@@ -72,6 +90,12 @@ class RowRules:
         if day not in self._in_bounds:
             self._in_bounds[day] = type(day) is dt.date and not out_of_bounds(day=day)
         return self._in_bounds[day]
+
+
+def _exactly(number: Decimal | None) -> tuple | None:
+    if isinstance(number, Decimal):
+        return (Decimal, number.as_tuple())
+    return None if number is None else (type(number), number)
 
 
 def plain(number: Decimal | None) -> bool:

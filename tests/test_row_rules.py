@@ -143,6 +143,24 @@ def test_it_agrees_with_the_model_on_every_month_around_the_programme(world) -> 
     assert verdicts == {True, False}
 
 
+def test_it_remembers_figures_by_their_digits_not_their_value(world) -> None:
+    team, _, measures, programme = world
+    rules = RowRules()
+    row = {"team": team, "period_start": programme.start_date, "comment": ""}
+    count = measures["count"]
+    assert rules.surely_valid(
+        **row, indicator=count, numerator=None, denominator=None, value=Decimal("1")
+    )
+    # Equal to 1, but five decimals: the model's field refuses it.
+    assert not rules.surely_valid(
+        **row, indicator=count, numerator=None, denominator=None, value=Decimal("1.00000")
+    )
+    with pytest.raises(ValidationError):
+        Measurement(**row, indicator=count, value=Decimal("1.00000")).full_clean(
+            exclude=["registered_by"], validate_unique=False
+        )
+
+
 def test_it_asks_the_programme_once_per_month_and_answers_as_the_model(world) -> None:
     team, _, measures, programme = world
     rules = RowRules()

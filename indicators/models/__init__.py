@@ -37,6 +37,9 @@ class Measure(models.TextChoices):
     VALUE = "value", _("Måleværdi")
 
 
+MEASURES_WITH_DENOMINATOR = (Measure.PROPORTION, Measure.RATE)
+
+
 class Direction(models.TextChoices):
     UP = "up", _("Højere er bedre")
     DOWN = "down", _("Lavere er bedre")
@@ -126,7 +129,7 @@ class Indicator(CheckedFields):
 
     @property
     def has_denominator(self) -> bool:
-        return self.measure in (Measure.PROPORTION, Measure.RATE)
+        return self.measure in MEASURES_WITH_DENOMINATOR
 
     @property
     def chart(self) -> str:

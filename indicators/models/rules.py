@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import months
 from core.numbers import is_whole, trimmed
-from indicators.models import Indicator, Measure
+from indicators.models import MEASURES_WITH_DENOMINATOR, Indicator, Measure
 from programmes.models import Programme
 
 if TYPE_CHECKING:
@@ -78,18 +78,8 @@ def measurement_errors(
     errors: Errors = {}
     if period_start and period_start.day != 1:
         errors["period_start"] = _("Perioden skal angives ved sin første dag.")
-    if indicator is not None and indicator.has_denominator:
-        errors.update(_fraction_errors(indicator, numerator, denominator, value))
-    elif indicator is not None:
-        if value is None:
-            errors["value"] = _("Angiv en værdi.")
-        elif indicator.measure == Measure.COUNT and value < 0:
-            errors["value"] = _("Et antal kan ikke være negativt.")
-        if numerator is not None or denominator is not None:
-            errors["numerator"] = _("Indikatoren har ingen tæller og nævner – angiv en værdi.")
     if indicator is not None:
-        for name, message in _fraction_of_a_count(indicator, numerator, denominator, value).items():
-            errors.setdefault(name, message)
+        errors.update(figure_errors(indicator.measure, numerator, denominator, value))
     if indicator is not None and team is not None and team.programme_id != indicator.programme_id:
         errors["indicator"] = _("Indikatoren hører ikke til teamets program.")
     if indicator is not None and period_start:
@@ -99,8 +89,27 @@ def measurement_errors(
     return errors
 
 
+def figure_errors(
+    measure: str, numerator: Decimal | None, denominator: Decimal | None, value: Decimal | None
+) -> Errors:
+    """The rules of the figures themselves, which depend on the indicator's measure alone."""
+    errors: Errors = {}
+    if measure in MEASURES_WITH_DENOMINATOR:
+        errors.update(_fraction_errors(measure, numerator, denominator, value))
+    else:
+        if value is None:
+            errors["value"] = _("Angiv en værdi.")
+        elif measure == Measure.COUNT and value < 0:
+            errors["value"] = _("Et antal kan ikke være negativt.")
+        if numerator is not None or denominator is not None:
+            errors["numerator"] = _("Indikatoren har ingen tæller og nævner – angiv en værdi.")
+    for name, message in _fraction_of_a_count(measure, numerator, denominator, value).items():
+        errors.setdefault(name, message)
+    return errors
+
+
 def _fraction_of_a_count(
-    indicator: Indicator,
+    measure: str,
     numerator: Decimal | None,
     denominator: Decimal | None,
     value: Decimal | None,
@@ -112,13 +121,13 @@ def _fraction_of_a_count(
         errors["numerator"] = _("Tælleren skal være et helt tal.")
     if denominator is not None and not is_whole(denominator):
         errors["denominator"] = _("Nævneren skal være et helt tal.")
-    if indicator.measure == Measure.COUNT and value is not None and not is_whole(value):
+    if measure == Measure.COUNT and value is not None and not is_whole(value):
         errors["value"] = _("Antal skal være et helt tal.")
     return errors
 
 
 def _fraction_errors(
-    indicator: Indicator,
+    measure: str,
     numerator: Decimal | None,
     denominator: Decimal | None,
     value: Decimal | None,
@@ -136,7 +145,7 @@ def _fraction_errors(
         errors["value"] = _("Indikatoren måles med tæller og nævner – ikke en enkelt værdi.")
     if errors or numerator is None or denominator is None:
         return errors
-    if indicator.measure == Measure.PROPORTION and numerator > denominator:
+    if measure == Measure.PROPORTION and numerator > denominator:
         errors["numerator"] = _(
             "Tælleren (%(num)s) er større end nævneren (%(den)s). En andel kan højst være 100 %%."
         ) % {"num": _plain(numerator), "den": _plain(denominator)}
