@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from core.bounds import out_of_bounds
 from indicators.models import Indicator, period_error
@@ -28,6 +28,25 @@ if TYPE_CHECKING:
 _MOST_DIGITS, _MOST_DECIMALS = 10, 4
 
 
+class Figures(Protocol):
+    """A row as the services write it (`indicators.services.Entry`), read only."""
+
+    @property
+    def team(self) -> ImprovementTeam: ...
+    @property
+    def indicator(self) -> Indicator: ...
+    @property
+    def period_start(self) -> dt.date: ...
+    @property
+    def numerator(self) -> Decimal | None: ...
+    @property
+    def denominator(self) -> Decimal | None: ...
+    @property
+    def value(self) -> Decimal | None: ...
+    @property
+    def comment(self) -> str: ...
+
+
 class RowRules:
     """Asked for the rows of one upload or batch: “does the model surely accept this row?”"""
 
@@ -36,29 +55,22 @@ class RowRules:
         self._in_bounds: dict[dt.date, bool] = {}
         self._figures: dict[tuple, bool] = {}
 
-    def surely_valid(
-        self,
-        *,
-        team: ImprovementTeam,
-        indicator: Indicator,
-        period_start: dt.date,
-        numerator: Decimal | None,
-        denominator: Decimal | None,
-        value: Decimal | None,
-        comment: str,
-    ) -> bool:
+    def surely_valid(self, row: Figures) -> bool:
         """True when `Measurement.full_clean` (its fields and `clean`) finds nothing; False
         when it may find something (then ask the model). The same rules as
         `measurement_errors`, each asked once per measure and figures, per programme and
         period, per team's and indicator's programme."""
-        if comment or not self.figures_valid(indicator.measure, numerator, denominator, value):
+        indicator, period = row.indicator, row.period_start
+        if row.comment or not self.figures_valid(
+            indicator.measure, row.numerator, row.denominator, row.value
+        ):
             return False
-        if type(period_start) is not dt.date or period_start.day != 1:
+        if type(period) is not dt.date or period.day != 1:
             return False
         return (
-            team.programme_id == indicator.programme_id
-            and self.in_bounds(period_start)
-            and self.period_error(indicator.programme, period_start) is None
+            row.team.programme_id == indicator.programme_id
+            and self.in_bounds(period)
+            and self.period_error(indicator.programme, period) is None
         )
 
     def figures_valid(

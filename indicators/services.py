@@ -143,15 +143,7 @@ def _refuse_the_first_invalid(
     answers for the plain rows, the model itself for any other."""
     rules = RowRules()
     for index, entry in enumerate(entries):
-        if not rules.surely_valid(
-            team=entry.team,
-            indicator=entry.indicator,
-            period_start=entry.period_start,
-            numerator=_decimal(entry.numerator),
-            denominator=_decimal(entry.denominator),
-            value=_decimal(entry.value),
-            comment=entry.comment,
-        ):
+        if not rules.surely_valid(entry):  # an int or a float is the model's to judge
             measurement = Measurement(
                 team=entry.team, indicator=entry.indicator, period_start=entry.period_start
             )

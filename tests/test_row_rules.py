@@ -17,6 +17,7 @@ from indicators.importer.checking import check_rows, model_messages
 from indicators.importer.rows import Row
 from indicators.models import Indicator, Measurement, period_error
 from indicators.row_rules import RowRules, plain
+from indicators.services import Entry
 from tests.factories import IndicatorFactory, ProgrammeFactory, TeamFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.clock]
@@ -100,23 +101,18 @@ def test_a_row_it_accepts_the_model_accepts(
         model_accepts = True
     except ValidationError:
         model_accepts = False
-    if RowRules().surely_valid(**figures):
+    if RowRules().surely_valid(Entry(**figures)):
         assert model_accepts
 
 
 def test_it_answers_a_plain_row_itself(world) -> None:
     team, _, measures, programme = world
     row = {"team": team, "period_start": programme.start_date, "comment": ""}
+    share, count = measures["proportion"], measures["count"]
     assert RowRules().surely_valid(
-        **row,
-        indicator=measures["proportion"],
-        numerator=Decimal(3),
-        denominator=Decimal(4),
-        value=None,
+        Entry(**row, indicator=share, numerator=Decimal(3), denominator=Decimal(4))
     )
-    assert RowRules().surely_valid(
-        **row, indicator=measures["count"], numerator=None, denominator=None, value=Decimal(7)
-    )
+    assert RowRules().surely_valid(Entry(**row, indicator=count, value=Decimal(7)))
 
 
 def test_it_agrees_with_the_model_on_every_month_around_the_programme(world) -> None:
@@ -138,7 +134,7 @@ def test_it_agrees_with_the_model_on_every_month_around_the_programme(world) -> 
             model_accepts = True
         except ValidationError:
             model_accepts = False
-        assert rules.surely_valid(**figures) == model_accepts, figures["period_start"]
+        assert rules.surely_valid(Entry(**figures)) == model_accepts, figures["period_start"]
         verdicts.add(model_accepts)
     assert verdicts == {True, False}
 
@@ -148,13 +144,9 @@ def test_it_remembers_figures_by_their_digits_not_their_value(world) -> None:
     rules = RowRules()
     row = {"team": team, "period_start": programme.start_date, "comment": ""}
     count = measures["count"]
-    assert rules.surely_valid(
-        **row, indicator=count, numerator=None, denominator=None, value=Decimal("1")
-    )
+    assert rules.surely_valid(Entry(**row, indicator=count, value=Decimal("1")))
     # Equal to 1, but five decimals: the model's field refuses it.
-    assert not rules.surely_valid(
-        **row, indicator=count, numerator=None, denominator=None, value=Decimal("1.00000")
-    )
+    assert not rules.surely_valid(Entry(**row, indicator=count, value=Decimal("1.00000")))
     with pytest.raises(ValidationError):
         Measurement(**row, indicator=count, value=Decimal("1.00000")).full_clean(
             exclude=["registered_by"], validate_unique=False

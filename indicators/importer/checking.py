@@ -123,17 +123,10 @@ _FIELD_COLUMN = {
 def _model_errors(row: Row, rules: RowRules) -> list[str]:
     """The model's own rules (Measurement.clean and the field validators) for this row: the
     plain rows answered by `RowRules`, any other by the model itself."""
-    if rules.surely_valid(
-        team=row.team,
-        indicator=row.indicator,
-        period_start=row.period,
-        numerator=row.numerator,
-        denominator=row.denominator,
-        value=row.value,
-        comment=row.comment,
-    ):
+    entry = row.entry()
+    if rules.surely_valid(entry):
         return []
-    measurement = Measurement(**vars(row.entry()))
+    measurement = Measurement(**vars(entry))
     try:
         # Foreign keys were resolved above; the check constraints and the unique key are each a
         # query per row and say nothing Measurement.clean does not (a correction is intended).
