@@ -3,6 +3,8 @@ on the small page, the overview and the programme status page whatever the data'
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -128,8 +130,8 @@ def grow(cast) -> None:
 
 
 PAGES = {
-    # The person, and the regions table's three grouped queries.
-    "status:regions": 4,
+    # The person and the data version of the kept regions table.
+    "status:regions": 2,
     # The person and the data version of the kept overview table.
     "status:overview": 2,
     # The person, the programme (access) and the data version of its kept blocks.
@@ -146,3 +148,41 @@ def test_the_page_costs_a_fixed_number_of_queries_whatever_the_data(cast, client
     grow(cast)
     assert len(queries(client, name, *args)) == PAGES[name]
     assert not any("django_session" in sql or "teammember" in sql for sql in small)
+
+
+# --- The kept regions table follows every write -------------------------------------------------
+
+
+def regions_page(client) -> str:
+    return get(client, "status:regions").content.decode()
+
+
+def region_row(page: str, region) -> list[int]:
+    """The region's figures: LKTs it leads, LKTs with teams there, teams, active teams."""
+    start = page.index(f">{region.name}</a>")
+    row = page[start : page.index("</tr>", start)]
+    return [int(n) for n in re.findall(r'<td class="text-end">(\d+)</td>', row)]
+
+
+def test_the_regions_table_shows_a_team_status_change_on_the_next_request(cast, client) -> None:
+    from teams.models import ImprovementTeam
+
+    client.force_login(cast.steering)
+    rm = cast.regions["rm"]
+    cast.kol_rm.status = ImprovementTeam.Status.FORMING
+    cast.kol_rm.save()
+    assert region_row(regions_page(client), rm) == [1, 1, 1, 0]
+    cast.kol_rm.status = ImprovementTeam.Status.ACTIVE
+    cast.kol_rm.save()
+    assert region_row(regions_page(client), rm) == [1, 1, 1, 1]
+
+
+def test_the_regions_table_shows_a_new_team_and_a_renamed_region_at_once(cast, client) -> None:
+    client.force_login(cast.steering)
+    rsd = cast.regions["rsd"]
+    assert region_row(regions_page(client), rsd)[2] == 2
+    f.TeamFactory(programme=cast.kol, region=rsd)
+    assert region_row(regions_page(client), rsd)[2] == 3
+    rsd.name = "Region Syddanmark (ny)"
+    rsd.save()
+    assert ">Region Syddanmark (ny)</a>" in regions_page(client)

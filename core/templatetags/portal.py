@@ -78,8 +78,7 @@ def navigation(context: template.Context) -> dict[str, SafeString]:
     parts = cache.get(key)
     if parts is None:
         parts = {
-            part: render_to_string(name, {"user": user})
-            for part, name in NAVIGATION_PARTS.items()
+            part: render_to_string(name, {"user": user}) for part, name in NAVIGATION_PARTS.items()
         }
         cache.set(key, parts, NAVIGATION_SECONDS)
     return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 -- our templates
