@@ -107,7 +107,7 @@ def overview_pdf(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 @login_required
 def show_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    programme = get_programme_for_status(request.user, pk)
+    programme = get_programme_for_status(request.user, pk, annotated=False)
     return _programme_page(request, programme, RatingForm())
 
 
