@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 import auditlog.middleware
@@ -72,9 +73,26 @@ class TwoFactorMiddleware:
             next_query = urlencode({"next": request.get_full_path()})
             if request.session.get(HAS_DEVICE_KEY):
                 return redirect(f"{reverse('accounts:two_factor_verify')}?{next_query}")
-            if settings.LKT_ENFORCE_2FA and needs_two_factor(user):
+            if settings.LKT_ENFORCE_2FA and _needs_two_factor(request, user):
                 return redirect(f"{reverse('accounts:two_factor_setup')}?{next_query}")
         return self.get_response(request)
+
+
+NEEDS_TWO_FACTOR_KEY = "lkt_needs_2fa"  # [person, roles_version, answer]
+
+
+def _needs_two_factor(request: HttpRequest, user: Any) -> bool:
+    """`needs_two_factor`, remembered in the session for the version of the person's roles it
+    was asked for: the roles are not fetched from the cache on every page of someone who has no
+    second factor, and a new post (which moves `roles_version`) asks again on the next request."""
+    if user.is_superuser:
+        return True
+    known = request.session.get(NEEDS_TWO_FACTOR_KEY)
+    if isinstance(known, list) and len(known) == 3 and known[:2] == [user.pk, user.roles_version]:
+        return bool(known[2])
+    answer = needs_two_factor(user)
+    request.session[NEEDS_TWO_FACTOR_KEY] = [user.pk, user.roles_version, answer]
+    return answer
 
 
 class DeniedTrailMiddleware:

@@ -29,10 +29,14 @@ def require_status_access(user: User) -> None:
         raise PermissionDenied
 
 
-def get_programme_for_status(user: User, pk: int, permission: str | None = None) -> Programme:
-    """The programme with the overview's annotations; 403 without access, 404 when unknown."""
+def get_programme_for_status(
+    user: User, pk: int, permission: str | None = None, *, annotated: bool = True
+) -> Programme:
+    """The programme, with the overview's annotations unless `annotated` is false (the status
+    page, whose blocks are kept, reads them only when it renders them again); 403 without
+    access, 404 when unknown."""
     require_status_access(user)
-    programme = get_object_or_404(annotated_programmes(), pk=pk)
+    programme = get_object_or_404(annotated_programmes() if annotated else Programme, pk=pk)
     if not user.has_perm(RESULTS, programme):
         raise Http404
     if permission and not user.has_perm(permission, programme):

@@ -5,8 +5,9 @@ cells: ~150 ms at national scale, against ~4 ms for a trivial page. Every steeri
 the same table, so it is rendered once per version of the data and reused. The version is one
 query of counters that every write through the portal moves (summaries are re-computed on every
 measurement and chart change, ratings are appended, programmes and seminars carry
-`updated_at`); what no counter sees (a team renamed in the admin, say) shows within
-`CACHE_SECONDS`.
+`updated_at`, and every save of an audited row (core/audit.py: a team's status, a region renamed
+in the admin) adds to the audit trail); what no counter sees (a bulk `update()`) shows within
+`CACHE_SECONDS`. The regions table is kept the same way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -42,6 +44,8 @@ _COUNTERS = [
     ("COUNT(*)", Seminar, ""),
     ("MAX(updated_at)", SustainmentPlan, ""),  # plan coverage of LKTs in sustainment
     ("COUNT(*)", SustainmentPlan, ""),
+    # Every save of an audited row (core/audit.py): a team's status or region, a region renamed.
+    ("MAX(id)", LogEntry, ""),
 ]
 
 

@@ -107,7 +107,7 @@ def overview_pdf(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 @login_required
 def show_programme(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    programme = get_programme_for_status(request.user, pk)
+    programme = get_programme_for_status(request.user, pk, annotated=False)
     return _programme_page(request, programme, RatingForm())
 
 
@@ -226,7 +226,14 @@ def show_indicator(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @login_required
 def list_regions(request: AuthenticatedRequest) -> HttpResponse:
     require_status_access(request.user)
-    return render(request, "status/regions.html", {"regions": region_rows()})
+    block = cached_block("regions", "", lambda: _regions_block(request))
+    return render(request, "status/regions.html", block)
+
+
+def _regions_block(request: HttpRequest) -> dict:
+    """The regions table, rendered: the same for everyone who reaches the page."""
+    context = {"regions": region_rows()}
+    return {"body": render_to_string("status/_regions_table.html", context, request)}
 
 
 @require_GET

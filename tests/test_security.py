@@ -17,6 +17,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecurityEvent
+from tests import factories as f
 from tests.factories import UserFactory, goal_form_data
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -159,6 +160,22 @@ def test_an_administrator_must_set_up_two_factor(client, cast, enforced) -> None
     device.refresh_from_db()
     assert device.confirmed
     assert SecurityEvent.objects.filter(kind="2fa_enabled", user=cast.administrator).exists()
+
+
+def test_a_new_lead_post_asks_for_two_factor_on_the_next_page(client, cast, enforced) -> None:
+    """The answer is remembered in the session per version of the person's roles
+    (accounts/middleware.py), so a new post asks again at once, and an ended one lets go."""
+    client.force_login(cast.nobody)
+    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200  # the remembered answer
+    post = f.ProgrammeLeadFactory(programme=cast.adhd, user=cast.nobody)
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:two_factor_setup"))
+    post.delete()
+    assert client.get("/").status_code == 200
+    f.RegionalCoordinatorFactory(region=cast.regions["rm"], user=cast.nobody)
+    assert client.get("/").status_code == 302
 
 
 def test_a_wrong_code_is_refused_and_logged(client, cast, enforced) -> None:
