@@ -37,9 +37,9 @@ from bench.clients import (  # noqa: E402
     worker_peak_memory,
 )
 from bench.gunicorn_server import start_gunicorn, stop_gunicorn  # noqa: E402
-from bench.pg import django_on_postgres  # noqa: E402
+from bench.pg import django_on_postgres, redis_cache_env  # noqa: E402
 from bench.world import INDICATORS, LKTS, MONTHS, TEAMS, build_world, refresh_all  # noqa: E402
-from tests.servers import RedisServer, ServiceUnavailable, free_port  # noqa: E402
+from tests.servers import free_port  # noqa: E402
 
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
@@ -139,20 +139,8 @@ def auth_headers(user, token: str | None) -> dict[str, str]:
 def main() -> None:
     # The API pages are asked thousands of times a minute with one token: no rate limit.
     env = {"ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "LKT_RATE_LIMIT_API": "10000000/60"}
-    try:
-        redis: RedisServer | None = RedisServer().start()
-    except ServiceUnavailable as error:
-        print(f"Without Redis ({error}): the cache is a folder, as without REDIS_URL.")
-        redis = None
-    if redis is not None:
-        # Redis is the cache as in production; the job broker stays the folder, so that the
-        # floor (/healthz, which checks the broker) is the same page as without Redis.
-        env.update(REDIS_URL=redis.url, CELERY_BROKER_URL="filesystem://")
-    try:
-        bench(env)
-    finally:
-        if redis is not None:
-            redis.stop()
+    with redis_cache_env() as cache_env:
+        bench(env | cache_env)
 
 
 def bench(env: dict[str, str]) -> None:

@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pg import django_on_postgres  # noqa: E402
+from bench.pg import django_on_postgres, redis_cache_env  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 _marks: list[tuple[int, str, float, int]] = []  # (stopwatch, "in"/"out", time, queries)
@@ -132,7 +132,7 @@ def main() -> None:
     from django.urls import reverse
 
     env = {"ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "CONN_MAX_AGE": "60"}
-    with django_on_postgres(**env):
+    with redis_cache_env() as cache_env, django_on_postgres(**env, **cache_env):
         cast = world()
         for who, path in [
             ("steering", reverse("status:regions")),

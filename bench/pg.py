@@ -11,7 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.servers import PostgresServer  # noqa: E402
+from tests.servers import PostgresServer, RedisServer, ServiceUnavailable  # noqa: E402
 
 
 @contextlib.contextmanager
@@ -37,3 +37,20 @@ def django_on_postgres(**env: str) -> Iterator[PostgresServer]:
 
         connections.close_all()
         server.stop()
+
+
+@contextlib.contextmanager
+def redis_cache_env() -> Iterator[dict[str, str]]:
+    """A throwaway Redis as the cache, as in production (`REDIS_URL`); the job broker stays the
+    folder, so that `/healthz` (which checks the broker) is the same page with or without it.
+    Without redis-server: no variables, the cache is a folder, saying so."""
+    try:
+        redis = RedisServer().start()
+    except ServiceUnavailable as error:
+        print(f"Without Redis ({error}): the cache is a folder, as without REDIS_URL.")
+        yield {}
+        return
+    try:
+        yield {"REDIS_URL": redis.url, "CELERY_BROKER_URL": "filesystem://"}
+    finally:
+        redis.stop()
