@@ -88,9 +88,9 @@ def series_once(
         return HttpResponse(series_json(compute()), content_type=JSON_TYPE)
     etag = f'"{stamp[:32]}"'
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        return response
+        unchanged = HttpResponseNotModified()
+        unchanged["ETag"] = etag
+        return unchanged
     key = "lkt-api-series:" + stamp
     content = cache.get(key)
     if content is None:
