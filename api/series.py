@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
-from django.utils import timezone
+from ninja.responses import NinjaJSONEncoder
+from pydantic import TypeAdapter
 
-from indicators import selectors
-from indicators.chart_cache import (
-    CHART_CACHE_SECONDS,
-    changes_state,
-    drawing_key,
-    indicator_state,
-    series_versions,
-)
+from api.schemas import SeriesOut
+from indicators.chart_cache import CHART_CACHE_SECONDS, programme_stamp, team_stamp
 from indicators.charting import Chart
 from indicators.programme_results import lkt_charts
-from indicators.team_results import chart_frame, team_charts
+from indicators.team_results import team_charts
 from programmes.models import Programme
 from teams.models import ImprovementTeam
 
@@ -82,90 +78,54 @@ def chart_out(chart: Chart, kind: str) -> dict[str, Any]:
 
 
 def series_once(
-    request: HttpRequest,
-    versions: Iterable[str | None],
-    inputs: Iterable[Any],
-    compute: Callable[[], list[dict[str, Any]]],
-) -> list[dict[str, Any]] | HttpResponse:
-    """The analysed series, computed once per version of the stored series (`versions`, from
-    `indicators.chart_cache.series_versions`) and the other `inputs`: kept in the cache under
-    that key, which is also the response's ETag; a client that sends it back in `If-None-Match`
-    gets 304 Not Modified. Without a stored version for every series, computed every time."""
-    key = drawing_key(versions, inputs)
-    if key is None:
-        return compute()
-    etag = f'"{key.rsplit(":", 1)[-1][:32]}"'
+    request: HttpRequest, stamp: str | None, compute: Callable[[], list[dict[str, Any]]]
+) -> HttpResponse:
+    """The analysed series as the API's JSON, built once per `stamp` (the version of everything
+    they are computed from, `indicators.chart_cache.team_stamp`/`programme_stamp`) and kept as
+    the response's bytes; the stamp is also the ETag, and a client that sends it back in
+    `If-None-Match` gets 304 Not Modified. Without a stamp, built every time."""
+    if stamp is None:
+        return HttpResponse(series_json(compute()), content_type=JSON_TYPE)
+    etag = f'"{stamp[:32]}"'
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        return response
-    key = "lkt-api-series:" + key
-    series = cache.get(key)
-    if series is None:
-        series = compute()
-        cache.set(key, series, CHART_CACHE_SECONDS)
-    request.series_etag = etag  # type: ignore[attr-defined]
-    return series
+        unchanged = HttpResponseNotModified()
+        unchanged["ETag"] = etag
+        return unchanged
+    key = "lkt-api-series:" + stamp
+    content = cache.get(key)
+    if content is None:
+        content = series_json(compute())
+        cache.set(key, content, CHART_CACHE_SECONDS)
+    response = HttpResponse(content, content_type=JSON_TYPE)
+    response["ETag"] = etag
+    return response
 
 
-def team_series(
-    request: HttpRequest, team: ImprovementTeam, kind: str
-) -> list[dict] | HttpResponse:
+JSON_TYPE = "application/json; charset=utf-8"  # as django-ninja's JSON renderer answers
+
+
+def series_json(series: list[dict[str, Any]]) -> bytes:
+    """`series` validated by `SeriesOut` and written as django-ninja writes a response."""
+    data = SERIES_LIST.dump_python(SERIES_LIST.validate_python(series))
+    return json.dumps(data, cls=NinjaJSONEncoder).encode()
+
+
+SERIES_LIST = TypeAdapter(list[SeriesOut])
+
+
+def team_series(request: HttpRequest, team: ImprovementTeam, kind: str) -> HttpResponse:
     """The team's series of every active indicator (`team_charts`), once per version."""
-    programme = team.programme
-    indicators = list(selectors.active_indicators(programme))
-    changes = selectors.chart_changes(programme)
-    versions = series_versions([i.pk for i in indicators], team_ids=[team.pk], lkt=False)
     return series_once(
         request,
-        [versions.get((i.pk, team.pk)) for i in indicators],
-        [
-            "team",
-            team.pk,
-            kind,
-            timezone.localdate(),
-            chart_frame(programme),
-            [indicator_state(i) for i in indicators],
-            [
-                changes_state(c for c in changes.get(i.pk, []) if c.team_id in (None, team.pk))
-                for i in indicators
-            ],
-        ],
+        team_stamp(team, "api", kind),
         lambda: [chart_out(chart, kind) for chart in team_charts(team, kind=kind, draw=False)],
     )
 
 
-def programme_series(
-    request: HttpRequest, programme: Programme, kind: str
-) -> list[dict] | HttpResponse:
+def programme_series(request: HttpRequest, programme: Programme, kind: str) -> HttpResponse:
     """The LKT-level series of every active indicator (`lkt_charts`), once per version."""
-    indicators = list(selectors.active_indicators(programme))
-    changes = selectors.chart_changes(programme)
-    versions = series_versions([i.pk for i in indicators])
-    teams = list(programme.teams.order_by("region__name", "name").values_list("pk", "status"))
     return series_once(
         request,
-        [versions.get((i.pk, None)) for i in indicators],
-        [
-            "lkt",
-            programme.pk,
-            kind,
-            timezone.localdate(),
-            programme.start_date,
-            programme.end_date,
-            teams,
-            [indicator_state(i) for i in indicators],
-            [changes_state(changes.get(i.pk, [])) for i in indicators],
-        ],
+        programme_stamp(programme, "api", kind),
         lambda: [chart_out(chart, kind) for chart in lkt_charts(programme, kind=kind, draw=False)],
     )
-
-
-def with_etag(
-    response: HttpResponse, request: HttpRequest, series: list[dict] | HttpResponse
-) -> list[dict] | HttpResponse:
-    """`series` with the ETag `series_once` gave it set on ninja's (temporal) `response`."""
-    etag = getattr(request, "series_etag", None)
-    if etag is not None:
-        response["ETag"] = etag
-    return series

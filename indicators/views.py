@@ -27,9 +27,11 @@ from indicators.access import get_indicator_for_user, get_team_for_data
 from indicators.chart_cache import (
     changes_state,
     drawing_key,
+    drawn_once,
     drawn_once_each,
     indicator_state,
     series_versions,
+    team_stamp,
 )
 from indicators.charting import CHART_KINDS
 from indicators.forms import ChartChangeForm, PeriodForm
@@ -37,7 +39,7 @@ from indicators.history import measurement_history
 from indicators.models import ChartChange, Indicator, Measurement
 from indicators.services import chart_change_add, measurement_record
 from indicators.summaries import refresh_summaries
-from indicators.team_results import chart_frame, chart_notes, team_chart
+from indicators.team_results import Frame, chart_frame, chart_notes, team_chart
 from programmes.models import Programme
 from teams.models import ImprovementTeam, ProgressScore
 
@@ -45,9 +47,24 @@ from teams.models import ImprovementTeam, ProgressScore
 @require_GET
 @login_required
 def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The team's charts. The part below the heading is the same for everyone who may see the
+    team: it is rendered once per version of what it shows (`team_stamp`, one query) and kept."""
     team = get_team_for_data(request.user, pk)
     kind = request.GET.get("kort", "run") if request.GET.get("kort") in CHART_KINDS else "run"
     frame = chart_frame(team.programme)
+    stamp = team_stamp(team, "page", kind, frame)
+    body = drawn_once(
+        stamp and "lkt-team-page:" + stamp,
+        lambda: render_to_string(
+            "indicators/_team_results_body.html", _team_body(team, kind, frame)
+        ),
+    )
+    context = {"team": team, "programme": team.programme, "kind": kind, "body": body}
+    return render(request, "indicators/team_results.html", context)
+
+
+def _team_body(team: ImprovementTeam, kind: str, frame: Frame) -> dict[str, Any]:
+    """The charts (each drawn once per version of its series) and the latest progress score."""
     changes = selectors.chart_changes(team.programme)
     cycles = selectors.team_pdsa_cycles(team)
     indicators = list(selectors.active_indicators(team.programme))
@@ -76,15 +93,12 @@ def team_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         for indicator, figure in zip(indicators, drawn_once_each(drawings), strict=True)
     ]
     own_scores = team.progress_scores.filter(rater=ProgressScore.Rater.TEAM)
-    context = {
+    return {
         "team": team,
-        "programme": team.programme,
         "charts": charts,
         "kind": kind,
-        "cycles": cycles,
         "latest_score": own_scores.order_by("-month").first(),
     }
-    return render(request, "indicators/team_results.html", context)
 
 
 @require_http_methods(["GET", "POST"])

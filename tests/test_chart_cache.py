@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.months import add_months
-from indicators.models import Indicator
-from indicators.services import measurement_record
+from indicators.definitions import indicator_update
+from indicators.models import ChartChange, Indicator
+from indicators.services import chart_change_add, measurement_record
 from indicators.summaries import refresh_summaries
-from teams.models import PDSACycle
+from teams.models import PDSACycle, ProgressScore
 from tests.factories import IndicatorFactory, MeasurementFactory, TeamFactory
 from tests.lazy import with_lazy_parts
 
@@ -229,3 +232,158 @@ def test_the_status_page_draws_the_lkt_charts_anew_when_the_series_changes(clien
             team=team, indicator=share, period_start=last, numerator=40, denominator=40, by=None
         )
     assert svgs.findall(client.get(url).content.decode()) != first
+
+
+# The team page's chart section is kept whole per version of what it shows (`team_stamp`).
+
+
+def _sections(client, url: str) -> list[str]:
+    """The page's chart section as drawn (the page around it carries a fresh CSRF token)."""
+    response = client.get(url)
+    assert response.status_code == 200
+    return re.findall(r"<section.*?</section>", response.content.decode(), re.S)
+
+
+def test_the_kept_team_page_is_the_page_drawn_afresh(client, kol) -> None:
+    cast, share, last = kol
+    client.force_login(cast.local_lead)
+    url = reverse("indicators:team_results", args=[cast.kol_rm.pk])
+    drawn = _sections(client, url)
+    with CaptureQueriesContext(connection) as captured:
+        kept = _sections(client, url)
+    assert kept == drawn and len(drawn) == 2  # the chart and the progress score
+    for table in ("teams_pdsacycle", "teams_progressscore", "indicators_chartchange"):
+        assert sum(f'"{table}"' in q["sql"] for q in captured) == 1, table  # the stamp alone
+    assert not any('"indicators_measurement"' in q["sql"] for q in captured)
+    cache.clear()
+    fresh = _sections(client, url)
+    numbered = re.compile(r"spc-icon-\d+")  # the icons' ids count up per drawing
+    assert [numbered.sub("", s) for s in fresh] == [numbered.sub("", s) for s in drawn]
+
+
+def test_the_team_page_costs_the_same_queries_for_more_indicators_and_cycles(
+    client, kol, django_assert_max_num_queries
+) -> None:
+    cast, share, last = kol
+    client.force_login(cast.local_lead)
+    url = reverse("indicators:team_results", args=[cast.kol_rm.pk])
+
+    def counted() -> None:
+        client.get(url)
+        with django_assert_max_num_queries(5):
+            assert client.get(url).status_code == 200
+
+    counted()
+    for n in range(4):
+        more = IndicatorFactory(programme=cast.kol, name=f"Ekstra {n}")
+        for i in range(11):
+            MeasurementFactory(
+                team=cast.kol_rm,
+                indicator=more,
+                period_start=add_months(cast.kol.start_date, i),
+                numerator=5 + i,
+                denominator=40,
+            )
+        cycle = PDSACycle.objects.create(team=cast.kol_rm, title=f"Cyklus {n}", started_on=last)
+        cycle.indicators.add(more)
+    refresh_summaries(list(cast.kol.indicators.values_list("pk", flat=True)), [cast.kol_rm.pk])
+    counted()
+
+
+def test_a_changed_definition_and_target_show_at_once(client, kol) -> None:
+    cast, share, last = kol
+    client.force_login(cast.local_lead)
+    url = reverse("indicators:team_results", args=[cast.kol_rm.pk])
+    assert "Tjek ved hvert besøg" not in " ".join(_sections(client, url))
+    indicator_update(indicator=share, by=None, definition="Tjek ved hvert besøg", target=63)
+    page = " ".join(_sections(client, url))
+    assert "Tjek ved hvert besøg" in page and "mål 63 %" in page
+    # A change that leaves no version behind (as in the admin) shows at once too.
+    Indicator.objects.filter(pk=share.pk).update(name="Andel tjekket")
+    assert "Andel tjekket" in " ".join(_sections(client, url))
+
+
+def test_a_pdsa_decision_and_a_deleted_cycle_show_at_once(client, kol) -> None:
+    cast, share, last = kol
+    client.force_login(cast.local_lead)
+    url = reverse("indicators:team_results", args=[cast.kol_rm.pk])
+    cycle = PDSACycle.objects.create(team=cast.kol_rm, title="Tjekliste", started_on=last)
+    cycle.indicators.add(share)
+    page = " ".join(_sections(client, url))
+    assert "Tilstand: Planlagt" in page and "Beslutning" not in page
+    PDSACycle.objects.filter(pk=cycle.pk).update(
+        state=PDSACycle.State.DECIDED, decision=PDSACycle.Decision.ADOPT, study="Virkede"
+    )  # no save(): the stamp reads the rows, not a changed-at field
+    assert "Beslutning: Indfør (adopt)" in " ".join(_sections(client, url))
+    cycle.delete()
+    assert "Tjekliste" not in " ".join(_sections(client, url))
+
+
+def test_a_new_phase_and_a_changed_reason_show_at_once(client, kol) -> None:
+    cast, share, last = kol
+    client.force_login(cast.local_lead)
+    url = reverse("indicators:team_results", args=[cast.kol_rm.pk])
+    before = " ".join(_sections(client, url))
+    change = chart_change_add(
+        indicator=share,
+        kind="split",
+        period_start=add_months(cast.kol.start_date, 6),
+        reason="Ny arbejdsgang i ambulatoriet",
+        team=cast.kol_rm,
+        by=None,
+    )
+    after = " ".join(_sections(client, url))
+    assert "Ny arbejdsgang i ambulatoriet" in after and "Ny arbejdsgang" not in before
+    ChartChange.objects.filter(pk=change.pk).update(reason="Nyt udstyr")
+    assert "Nyt udstyr" in " ".join(_sections(client, url))
+
+
+def test_a_progress_score_shows_at_once(client, kol) -> None:
+    cast, share, last = kol
+    client.force_login(cast.local_lead)
+    url = reverse("indicators:team_results", args=[cast.kol_rm.pk])
+    assert "Ingen fremdriftsscore sat endnu." in _sections(client, url)[-1]
+    ProgressScore.objects.create(
+        team=cast.kol_rm, month=last, rater=ProgressScore.Rater.TEAM, score=Decimal("3.0")
+    )
+    assert "Ingen fremdriftsscore sat endnu." not in _sections(client, url)[-1]
+
+
+def test_a_cycle_aimed_at_another_indicator_moves_its_note_at_once(client, kol) -> None:
+    cast, share, last = kol
+    other = IndicatorFactory(programme=cast.kol, name="Andel med plan")
+    for i in range(11):
+        MeasurementFactory(
+            team=cast.kol_rm,
+            indicator=other,
+            period_start=add_months(cast.kol.start_date, i),
+            numerator=20,
+            denominator=40,
+        )
+    refresh_summaries([other.pk], [cast.kol_rm.pk])
+    cycle = PDSACycle.objects.create(
+        team=cast.kol_rm, title="Plan ved udskrivelse", started_on=last
+    )
+    cycle.indicators.add(share)
+    client.force_login(cast.local_lead)
+    url = reverse("indicators:team_results", args=[cast.kol_rm.pk])
+    charts = _sections(client, url)
+    assert ["Plan ved udskrivelse" in chart for chart in charts[:2]] == [True, False]
+    cycle.indicators.set([other])  # the cycle itself is not saved
+    charts = _sections(client, url)
+    assert ["Plan ved udskrivelse" in chart for chart in charts[:2]] == [False, True]
+
+
+def test_a_kept_team_page_shows_nothing_of_another_team(client, kol) -> None:
+    cast, share, last = kol
+    cycle = PDSACycle.objects.create(team=cast.kol_rm, title="Kun hos AUH", started_on=last)
+    cycle.indicators.add(share)
+    client.force_login(cast.local_lead)
+    rm = reverse("indicators:team_results", args=[cast.kol_rm.pk])
+    rsd = reverse("indicators:team_results", args=[cast.kol_rsd.pk])
+    assert "Kun hos AUH" in " ".join(_sections(client, rm))
+    client.force_login(cast.steering)
+    assert "Kun hos AUH" not in " ".join(_sections(client, rsd))
+    assert _sections(client, rm) != _sections(client, rsd)
+    client.force_login(cast.outsider)
+    assert client.get(rm).status_code == 404

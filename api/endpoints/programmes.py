@@ -10,7 +10,7 @@ from ninja import Router
 from accounts.http import AuthenticatedRequest
 from api.problems import PROBLEMS
 from api.schemas import IndicatorOut, ProgrammeOut, SeriesOut
-from api.series import programme_series, with_etag
+from api.series import programme_series
 from indicators.models import Indicator
 from programmes.access import get_programme_for_user
 from programmes.models import Programme
@@ -60,13 +60,12 @@ def list_programme_indicators(request: AuthenticatedRequest, programme_id: int) 
 )
 def list_programme_series(
     request: AuthenticatedRequest,
-    response: HttpResponse,
     programme_id: int,
     kind: ChartKind = "run",
-) -> list[dict] | HttpResponse:
+) -> HttpResponse:
     """The LKT-level series of every active indicator, as the programme's results page draws
     them: Σ over the teams, centre line, limits, signals, verdict, assurance, provisional months.
     `kind`: run chart (`run`) or the indicator's control chart (`spc`). Computed once per
     version of the stored series, with an ETag (send it as `If-None-Match`: 304)."""
     programme = _programme_with_results(request, programme_id)
-    return with_etag(response, request, programme_series(request, programme, kind))
+    return programme_series(request, programme, kind)

@@ -10,7 +10,7 @@ from ninja import Router
 from accounts.http import AuthenticatedRequest
 from api.problems import PROBLEMS
 from api.schemas import SeriesOut, TeamOut
-from api.series import team_series, with_etag
+from api.series import team_series
 from indicators.access import get_team_for_data
 from teams.access import get_team_for_user
 from teams.models import ImprovementTeam
@@ -38,11 +38,10 @@ def get_team(request: AuthenticatedRequest, team_id: int) -> ImprovementTeam:
 )
 def list_team_series(
     request: AuthenticatedRequest,
-    response: HttpResponse,
     team_id: int,
     kind: Literal["run", "spc"] = "run",
-) -> list[dict] | HttpResponse:
+) -> HttpResponse:
     """The team's series of every active indicator, as its results page draws them; computed
     once per version of the stored series, with an ETag (send it as `If-None-Match`: 304)."""
     team = get_team_for_data(request.user, team_id)
-    return with_etag(response, request, team_series(request, team, kind))
+    return team_series(request, team, kind)
