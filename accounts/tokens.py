@@ -62,10 +62,21 @@ def token_for_secret(secret: str) -> AccessToken | None:
         .first()
     )
     if token is not None:
-        # An update, not a save: last use is not a change the audit trail should list.
-        token.last_used_at = timezone.now()
-        AccessToken.objects.filter(pk=token.pk).update(last_used_at=token.last_used_at)
+        _note_use(token)
     return token
+
+
+# Last use is shown to the minute: a client asking many times a minute writes it once a minute.
+LAST_USE_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def _note_use(token: AccessToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USE_RESOLUTION:
+        return
+    # An update, not a save: last use is not a change the audit trail should list.
+    token.last_used_at = now
+    AccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
 
 
 @transaction.atomic

@@ -101,6 +101,23 @@ def test_it_notes_the_last_use(client, cast, clock):
     assert abs((token.last_used_at - clock.now()).total_seconds()) < 60
 
 
+@pytest.mark.clock
+def test_last_use_is_written_at_most_once_a_minute(client, cast, clock):
+    token, secret = token_create(user=cast.member, name="DWH", scope="read", days=30)
+    client.get(ME, **bearer(secret))
+    token.refresh_from_db()
+    first = token.last_used_at
+    clock.shift(dt.timedelta(seconds=30))
+    client.get(ME, **bearer(secret))
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    clock.shift(dt.timedelta(seconds=45))
+    client.get(ME, **bearer(secret))
+    token.refresh_from_db()
+    assert token.last_used_at is not None and first is not None
+    assert (token.last_used_at - first).total_seconds() >= 75
+
+
 def test_every_use_is_in_the_security_trail(client, cast):
     _token, secret = token_create(user=cast.member, name="DWH", scope="read", days=30)
     client.get(ME, **bearer(secret))
