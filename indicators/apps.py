@@ -12,6 +12,7 @@ class IndicatorsConfig(AppConfig):
         # SeriesSummary is a cache of analyses, rewritten on every write of measurements.
         audit_models(self, except_for=["SeriesSummary"])
 
-        from indicators import signals
+        from indicators import page_cache, signals
 
         signals.connect()
+        page_cache.connect()

@@ -19,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedRequest
@@ -33,6 +33,7 @@ from indicators.chart_cache import (
 )
 from indicators.charting import CHART_KINDS
 from indicators.models import Indicator
+from indicators.page_cache import cached_page_part
 from indicators.programme_results import indicator_results, results_frame, results_page
 from programmes.access import get_programme_for_user
 from programmes.models import Programme
@@ -106,17 +107,18 @@ def indicator_part(
 def show_programme_results(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = _programme(request, pk)
     kind = _kind(request)
-    page = results_page(programme)
-    first = page["indicators"][:1]
-    context = {
-        "programme": programme,
-        "kind": kind,
-        **page,
-        "first": [
+
+    def body() -> str:
+        page = results_page(programme)
+        first = [
             indicator_part(programme, i, page["teams"], page["months"], kind, "lkt")[1]()
-            for i in first
-        ],
-    }
+            for i in page["indicators"][:1]
+        ]
+        context = {"programme": programme, "kind": kind, **page, "first": first}
+        return render_to_string("indicators/_programme_results_body.html", context)
+
+    html = mark_safe(cached_page_part("results", programme, [kind], body))  # noqa: S308
+    context = {"programme": programme, "kind": kind, "body": html}
     return render(request, "indicators/programme_results.html", context)
 
 
@@ -131,26 +133,32 @@ def show_indicator_part(
     programme = _programme(request, pk)
     indicator = get_object_or_404(selectors.active_indicators(programme), pk=indicator_pk)
     kind = _kind(request)
-    frame = results_frame(programme)
-    key, html = indicator_part(programme, indicator, frame["teams"], frame["months"], kind, part)
-    context = {
-        "programme": programme,
-        "indicator": indicator,
-        "teams": frame["teams"],
-        "kind": kind,
-        "part": part,
-    }
-    if not request.htmx:  # a page of its own, with the person's own navigation
-        return render(
-            request, "indicators/programme_results_part.html", {**context, "html": html()}
+
+    def drawn(fragment: bool) -> tuple[str | None, str]:
+        frame = results_frame(programme)
+        key, html = indicator_part(
+            programme, indicator, frame["teams"], frame["months"], kind, part
         )
+        context = {**frame, "programme": programme, "indicator": indicator, "kind": kind}
+        if not fragment:
+            return key, html()
+        template = "indicators/_results_part.html"
+        return key, render_to_string(template, {**context, "part": part, "html": html()})
+
+    if not request.htmx:  # a page of its own, with the person's own navigation
+        html = drawn(fragment=False)[1]
+        context = {"programme": programme, "indicator": indicator, "kind": kind, "part": part}
+        context.update(teams=results_frame(programme)["teams"], html=html)
+        return render(request, "indicators/programme_results_part.html", context)
     # The part alone is the same for everyone who may see it: the browser may keep it and ask
     # again with its ETag (304 when the drawing is unchanged).
+    params = [indicator.pk, part, kind]
+    key, fragment = cached_page_part("results-part", programme, params, partial(drawn, True))
     etag = f'"{key.removeprefix("lkt-chart:")[:32]}"' if key else None
     unchanged = get_conditional_response(request, etag=etag) if etag else None
     if unchanged is not None:
         return unchanged
-    response = render(request, "indicators/_results_part.html", {**context, "html": html()})
+    response = HttpResponse(fragment)
     if etag:
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"

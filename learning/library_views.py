@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -26,6 +27,7 @@ from learning.library_access import (
     get_library_idea,
     own_teams,
 )
+from learning.library_cache import cached_library
 from learning.library_forms import FeedFilterForm, TryTooForm
 from learning.library_selectors import idea_choices, idea_rows, learned_cycles, planned_try
 from learning.pdsa_services import cycle_try_too
@@ -55,13 +57,21 @@ def list_libraries(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def show_library(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     programme = get_library_for_user(request.user, pk)
-    context = {
-        "programme": programme,
-        "rows": idea_rows(programme),
-        "latest": list(learned_cycles(programme)[:LATEST]),
-        "my_teams": own_teams(request.user, programme),
-    }
-    return render(request, "learning/library.html", context)
+    my_teams = own_teams(request.user, programme)
+
+    def body(csrf_token: str) -> str:
+        context = {
+            "programme": programme,
+            "rows": idea_rows(programme),
+            "latest": list(learned_cycles(programme)[:LATEST]),
+            "my_teams": my_teams,
+            "csrf_token": csrf_token,
+        }
+        return render_to_string("learning/_library_body.html", context)
+
+    team_ids = [team.pk for team in my_teams]
+    html = cached_library(programme, team_ids, get_token(request) if my_teams else "", body)
+    return render(request, "learning/library.html", {"programme": programme, "body": html})
 
 
 def _feed(request: AuthenticatedRequest, programme: Programme) -> dict:

@@ -1,0 +1,139 @@
+"""A programme's pages (its results page and its parts, the learning library) rendered once
+per version of the programme's data, not on every request.
+
+The version has two halves. One query of counters that every portal write moves: the
+programme's series summaries (`refresh_summaries` replaces them, with new ids, at the end of
+every write of measurements and chart changes), its PDSA cycles (`updated_at` and their
+number), its teams' progress scores (`set_at` and their number) and its driver diagram's
+revisions (every change of drivers and ideas writes one). And a token per programme in the
+cache, renewed once a write is committed to the programme itself or to one of its teams,
+indicators (and their definition versions, baselines and splits), drivers or change ideas
+(also in the admin, where no counter moves). A token lost from the cache is a new token,
+never an old one, so a lost token costs a render, never a stale page. The day is in the key
+too (which months are provisional depends on it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone, translation
+
+from indicators.models import ChartChange, Indicator, IndicatorVersion, SeriesSummary
+from programmes.models import ChangeIdea, DiagramRevision, Driver, Programme
+from teams.models import ImprovementTeam, PDSACycle, ProgressScore
+
+PAGE_CACHE_SECONDS = 24 * 3600
+
+
+def _version_sql() -> str:
+    """Scalar subqueries, each over one programme's rows (only our own table names in it)."""
+    q = connection.ops.quote_name
+    team = q(ImprovementTeam._meta.db_table)
+    cycles = f"FROM {q(PDSACycle._meta.db_table)} c JOIN {team} t ON t.id = c.team_id"
+    scores = f"FROM {q(ProgressScore._meta.db_table)} c JOIN {team} t ON t.id = c.team_id"
+    summaries = (
+        f"FROM {q(SeriesSummary._meta.db_table)} s "
+        f"JOIN {q(Indicator._meta.db_table)} i ON i.id = s.indicator_id"
+    )
+    revisions = f"FROM {q(DiagramRevision._meta.db_table)}"
+    parts = [
+        f"(SELECT MAX(s.id) {summaries} WHERE i.programme_id = %(p)s)",
+        f"(SELECT MAX(c.updated_at) {cycles} WHERE t.programme_id = %(p)s)",
+        f"(SELECT COUNT(*) {cycles} WHERE t.programme_id = %(p)s)",
+        f"(SELECT MAX(c.set_at) {scores} WHERE t.programme_id = %(p)s)",
+        f"(SELECT COUNT(*) {scores} WHERE t.programme_id = %(p)s)",
+        f"(SELECT MAX(id) {revisions} WHERE programme_id = %(p)s)",
+    ]
+    return "SELECT " + ", ".join(parts)  # noqa: S608
+
+
+def _token_key(programme_id: int) -> str:
+    return f"programme-page-token:{programme_id}"
+
+
+def _token(programme_id: int) -> str:
+    """The programme's token; a new one when there is none (never written, or evicted)."""
+    token = cache.get(_token_key(programme_id))
+    if token is None:
+        cache.add(_token_key(programme_id), uuid.uuid4().hex, None)
+        token = cache.get(_token_key(programme_id)) or uuid.uuid4().hex
+    return token
+
+
+def programme_version(programme: Programme) -> str:
+    """A fingerprint of the programme's data as its pages show it: one query, one lookup."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql(), {"p": programme.pk})
+        row = cursor.fetchone()
+    return repr((_token(programme.pk), row))
+
+
+def cached_page_part(
+    name: str, programme: Programme, params: Iterable[Any], render: Callable[[], Any]
+) -> Any:
+    """`render()`'s result for this version of the programme's data, the language, the day and
+    `params` (whatever else the part depends on: the chart kind, the person's teams, …)."""
+    parts = [
+        name,
+        programme.pk,
+        programme_version(programme),
+        translation.get_language(),
+        timezone.localdate().isoformat(),
+        list(params),
+    ]
+    key = "programme-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = render()
+        cache.set(key, value, PAGE_CACHE_SECONDS)
+    return value
+
+
+def _programme_id(instance: Any) -> int | None:
+    if isinstance(instance, Programme):
+        return instance.pk
+    if isinstance(instance, ChartChange | IndicatorVersion):
+        return (
+            Indicator.objects.filter(pk=instance.indicator_id)
+            .values_list("programme_id", flat=True)
+            .first()
+        )
+    return instance.programme_id
+
+
+def renew_token(sender: type, instance: Any, **kwargs: Any) -> None:
+    """A new token for the instance's programme once the write is committed."""
+    programme_id = _programme_id(instance)
+    if programme_id is not None:
+        key = _token_key(programme_id)
+        # Now, for this transaction's own reads, and again once committed: a render by another
+        # request in between, of the data before the commit, is then never reused.
+        cache.set(key, uuid.uuid4().hex, None)
+        transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+
+
+def connect() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    models = (
+        Programme,
+        ImprovementTeam,
+        Indicator,
+        IndicatorVersion,
+        ChartChange,
+        Driver,
+        ChangeIdea,
+    )
+    for model in models:
+        for signal in (post_save, post_delete):
+            uid = f"page-cache-{model.__name__}-{signal}"
+            signal.connect(renew_token, sender=model, dispatch_uid=uid)
+    m2m_changed.connect(
+        renew_token, sender=ChangeIdea.indicators.through, dispatch_uid="page-cache-idea-indicators"
+    )
