@@ -177,9 +177,7 @@ def completeness(client: Client, cast) -> str:
     return found.group(1)
 
 
-def test_a_new_measurement_shows_at_once_on_the_results_page_and_its_parts(
-    client, world, clock
-):
+def test_a_new_measurement_shows_at_once_on_the_results_page_and_its_parts(client, world, clock):
     cast, _, indicator = world
     refresh_summaries([indicator.pk])  # as every write does; the part's ETag names them
     client.force_login(cast.steering)
