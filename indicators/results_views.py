@@ -131,34 +131,36 @@ def show_indicator_part(
     if part not in PARTS:
         raise Http404
     programme = _programme(request, pk)
-    indicator = get_object_or_404(selectors.active_indicators(programme), pk=indicator_pk)
     kind = _kind(request)
 
-    def drawn(fragment: bool) -> tuple[str | None, str]:
+    def drawn() -> tuple[str | None, dict]:
+        """The drawing's key and what the part's templates show; 404 for an indicator that
+        is not an active one of the programme."""
+        indicator = get_object_or_404(selectors.active_indicators(programme), pk=indicator_pk)
         frame = results_frame(programme)
         key, html = indicator_part(
             programme, indicator, frame["teams"], frame["months"], kind, part
         )
-        context = {**frame, "programme": programme, "indicator": indicator, "kind": kind}
-        if not fragment:
-            return key, html()
-        template = "indicators/_results_part.html"
-        return key, render_to_string(template, {**context, "part": part, "html": html()})
+        context = {"programme": programme, "indicator": indicator, "kind": kind, "part": part}
+        return key, {**context, "teams": frame["teams"], "html": html()}
 
     if not request.htmx:  # a page of its own, with the person's own navigation
-        html = drawn(fragment=False)[1]
-        context = {"programme": programme, "indicator": indicator, "kind": kind, "part": part}
-        context.update(teams=results_frame(programme)["teams"], html=html)
-        return render(request, "indicators/programme_results_part.html", context)
-    # The part alone is the same for everyone who may see it: the browser may keep it and ask
-    # again with its ETag (304 when the drawing is unchanged).
-    params = [indicator.pk, part, kind]
-    key, fragment = cached_page_part("results-part", programme, params, partial(drawn, True))
+        return render(request, "indicators/programme_results_part.html", drawn()[1])
+
+    def fragment() -> tuple[str | None, str]:
+        key, context = drawn()
+        return key, render_to_string("indicators/_results_part.html", context)
+
+    # The part alone is the same for everyone who may see it (the indicator is looked up only
+    # when it is drawn: a part kept for this version of the data is of an active indicator).
+    # The browser may keep it and ask again with its ETag (304 when the drawing is unchanged).
+    params = [indicator_pk, part, kind]
+    key, html = cached_page_part("results-part", programme, params, fragment)
     etag = f'"{key.removeprefix("lkt-chart:")[:32]}"' if key else None
     unchanged = get_conditional_response(request, etag=etag) if etag else None
     if unchanged is not None:
         return unchanged
-    response = HttpResponse(fragment)
+    response = HttpResponse(html)
     if etag:
         response["ETag"] = etag
         response["Cache-Control"] = "private, no-cache"
