@@ -6,9 +6,10 @@ programme's series summaries (`refresh_summaries` replaces them, with new ids, a
 every write of measurements and chart changes), its PDSA cycles (`updated_at` and their
 number), its teams' progress scores (`set_at` and their number) and its driver diagram's
 revisions (every change of drivers and ideas writes one). And a token per programme in the
-cache, renewed once a write is committed to the programme itself or to one of its teams,
-indicators (and their definition versions, baselines and splits), drivers or change ideas
-(also in the admin, where no counter moves). A token lost from the cache is a new token,
+cache, renewed when a write is made (and again once it is committed) to the programme itself
+or to one of its teams, indicators (and their definition versions, baselines and splits),
+drivers or change ideas, or to a region (its name is on every programme's results page), also
+in the admin, where no counter moves. A token lost from the cache is a new token,
 never an old one, so a lost token costs a render, never a stale page. The day is in the key
 too (which months are provisional depends on it).
 """
@@ -25,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 
 from indicators.models import ChartChange, Indicator, IndicatorVersion, SeriesSummary
-from programmes.models import ChangeIdea, DiagramRevision, Driver, Programme
+from programmes.models import ChangeIdea, DiagramRevision, Driver, Programme, Region
 from teams.models import ImprovementTeam, PDSACycle, ProgressScore
 
 # A token renewal lost while the cache was unreachable shows within this time.
@@ -97,33 +98,37 @@ def cached_page_part(
     return value
 
 
-def _programme_id(instance: Any) -> int | None:
+def _programme_ids(instance: Any) -> list[int]:
+    """The programmes whose pages show the instance (a region: its name is in every one)."""
     if isinstance(instance, Programme):
-        return instance.pk
+        return [instance.pk]
+    if isinstance(instance, Region):
+        return list(Programme.objects.values_list("pk", flat=True))
     if isinstance(instance, ChartChange | IndicatorVersion):
-        return (
-            Indicator.objects.filter(pk=instance.indicator_id)
-            .values_list("programme_id", flat=True)
-            .first()
-        )
-    return instance.programme_id
+        found = Indicator.objects.filter(pk=instance.indicator_id)
+        return list(found.values_list("programme_id", flat=True))
+    return [instance.programme_id]
 
 
 def renew_token(sender: type, instance: Any, **kwargs: Any) -> None:
-    """A new token for the instance's programme once the write is committed."""
-    programme_id = _programme_id(instance)
-    if programme_id is not None:
-        key = _token_key(programme_id)
-        # Now, for this transaction's own reads, and again once committed: a render by another
-        # request in between, of the data before the commit, is then never reused.
-        cache.set(key, uuid.uuid4().hex, None)
-        transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+    """New tokens for the instance's programmes, now and once the write is committed."""
+    keys = [_token_key(programme_id) for programme_id in _programme_ids(instance)]
+
+    def renew() -> None:
+        for key in keys:  # one by one: `set` is the write that tolerates an unreachable cache
+            cache.set(key, uuid.uuid4().hex, None)
+
+    # Now, for this transaction's own reads, and again once committed: a part rendered by
+    # another request in between, of the data before the commit, is then never reused.
+    renew()
+    transaction.on_commit(renew)
 
 
 def connect() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     models = (
+        Region,
         Programme,
         ImprovementTeam,
         Indicator,

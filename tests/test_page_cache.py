@@ -255,3 +255,15 @@ def test_a_kept_part_is_not_found_once_its_indicator_is_retired_or_of_another_pr
     indicator.is_active = False
     indicator.save()
     assert part(cast.kol, indicator) == 404
+
+
+def test_a_renamed_region_shows_at_once_on_the_results_page(client, world):
+    cast, _, _ = world
+    client.force_login(cast.steering)
+    assert "Region Syddanmark" in text_of(client, "indicators:programme_results", cast.kol.pk)
+
+    cast.regions["rsd"].name = "Region Syd"
+    cast.regions["rsd"].save()
+
+    text = text_of(client, "indicators:programme_results", cast.kol.pk)
+    assert "Region Syd<" in text and "Region Syddanmark" not in text
