@@ -3,8 +3,9 @@
 Each indicator's part (the LKT-level chart and the funnel) and its small multiples (every
 team's chart, in a closed `<details>`) are fragments of their own, fetched by htmx when they
 are scrolled to (or opened), and each is drawn once per version of its series
-(`indicators.chart_cache`). Without JavaScript the placeholders are links to the same
-fragments as whole pages.
+(`indicators.chart_cache`). The first screen and each fragment as sent are kept per version of
+the programme's data (`indicators.page_cache`), so a request that finds them costs a few
+lookups. Without JavaScript the placeholders are links to the same fragments as whole pages.
 """
 
 from __future__ import annotations
