@@ -159,7 +159,7 @@ def test_an_lkts_series_are_its_results_pages_charts(client, lkt, kind) -> None:
     # Read after the parts: the page draws its first part from the cache the parts filled.
     page = client.get(reverse("indicators:programme_results", args=[lkt["programme"].pk]))
     assert [s["indicator_id"] for s in series] == [
-        i.pk for i in drawn(page, "indicators/programme_results.html", "indicators")[0]
+        i.pk for i in drawn(page, "indicators/_programme_results_body.html", "indicators")[0]
     ]
     # The last month has one of two teams, before its deadline: provisional, outside the analysis.
     last = lkt["months"][-1].isoformat()
