@@ -6,12 +6,12 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from ninja.responses import NinjaJSONEncoder
 from pydantic import TypeAdapter
 
 from api.schemas import SeriesOut
+from core.cache import versioned_get, versioned_set
 from indicators.chart_cache import CHART_CACHE_SECONDS, programme_stamp, team_stamp
 from indicators.charting import Chart
 from indicators.programme_results import lkt_charts
@@ -92,10 +92,10 @@ def series_once(
         unchanged["ETag"] = etag
         return unchanged
     key = "lkt-api-series:" + stamp
-    content = cache.get(key)
+    content = versioned_get(key)
     if content is None:
         content = series_json(compute())
-        cache.set(key, content, CHART_CACHE_SECONDS)
+        versioned_set(key, content, CHART_CACHE_SECONDS)
     response = HttpResponse(content, content_type=JSON_TYPE)
     response["ETag"] = etag
     return response

@@ -22,6 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,6 +138,8 @@ def auth_headers(user, token: str | None) -> dict[str, str]:
 
 
 def main() -> None:
+    # The test client here and gunicorn serve no static files: whitenoise need not say so.
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)
     # The API pages are asked thousands of times a minute with one token: no rate limit.
     env = {"ALLOWED_HOSTS": "127.0.0.1,localhost,testserver", "LKT_RATE_LIMIT_API": "10000000/60"}
     with redis_cache_env() as cache_env:

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.core.cache import cache, caches
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -75,3 +77,57 @@ class TolerantRedisCache(RedisCache):
     set = _unless_down(RedisCache.set, lambda *args, **kwargs: None)
     add = _unless_down(RedisCache.add, lambda *args, **kwargs: False)
     delete = _unless_down(RedisCache.delete, lambda *args, **kwargs: False)
+
+
+# --- Content kept under a key that names its version --------------------------------------------
+#
+# A rendered block, chart or page part kept under a key made from the version of what it shows
+# (a data version, a stamp, a digest) never changes under that key. Each worker may therefore
+# keep its own copy in memory (the "versioned" cache, a small LocMemCache in production) and skip
+# the trip to Redis and the transfer of a large part (the overview's table is half a megabyte).
+# A copy lives at most VERSIONED_LOCAL_SECONDS; the shared cache stays the one all workers fill.
+# Only for such keys: a token, a session or roles change under the same key and never go here.
+
+VERSIONED_LOCAL_SECONDS = 600
+
+
+def _local() -> BaseCache:
+    return caches["versioned"]
+
+
+def versioned_get(key: str) -> Any:
+    """The value kept under `key`: this worker's copy, else the shared cache's (then copied)."""
+    value = _local().get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            _local().set(key, value, VERSIONED_LOCAL_SECONDS)
+    return value
+
+
+def versioned_get_many(keys: Iterable[str]) -> dict[str, Any]:
+    """`versioned_get` for several keys, with one round trip to the shared cache for those this
+    worker does not hold."""
+    keys = list(keys)
+    found = _local().get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared = cache.get_many(missing)
+        if shared:
+            _local().set_many(shared, VERSIONED_LOCAL_SECONDS)
+        found.update(shared)
+    return found
+
+
+def versioned_set(key: str, value: Any, timeout: int | None) -> None:
+    cache.set(key, value, timeout)
+    _local().set(key, value, _local_timeout(timeout))
+
+
+def versioned_set_many(values: dict[str, Any], timeout: int | None) -> None:
+    cache.set_many(values, timeout)
+    _local().set_many(values, _local_timeout(timeout))
+
+
+def _local_timeout(timeout: int | None) -> int:
+    return VERSIONED_LOCAL_SECONDS if timeout is None else min(timeout, VERSIONED_LOCAL_SECONDS)

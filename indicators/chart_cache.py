@@ -16,12 +16,12 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
+from core.cache import versioned_get, versioned_get_many, versioned_set, versioned_set_many
 from indicators.models import ChartChange, Indicator, IndicatorVersion, SeriesSummary
 from programmes.models import Programme, Region
 from teams.models import ImprovementTeam, PDSACycle, ProgressScore
@@ -78,17 +78,17 @@ def drawn_once(key: str | None, draw: Callable[[], str]) -> SafeString:
     """`draw()`'s HTML, kept under `key` (`drawing_key`); drawn every time without a key."""
     if key is None:
         return mark_safe(draw())  # noqa: S308 -- our own rendered template
-    html = cache.get(key)
+    html = versioned_get(key)
     if html is None:
         html = draw()
-        cache.set(key, html, CHART_CACHE_SECONDS)
+        versioned_set(key, html, CHART_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 -- our own rendered template
 
 
 def drawn_once_each(drawings: Iterable[tuple[str | None, Callable[[], str]]]) -> list[SafeString]:
     """`drawn_once` for several drawings, with one round trip to the cache for all of them."""
     drawings = list(drawings)
-    found = cache.get_many([key for key, _ in drawings if key is not None])
+    found = versioned_get_many(key for key, _ in drawings if key is not None)
     fresh = {}
     figures = []
     for key, draw in drawings:
@@ -99,7 +99,7 @@ def drawn_once_each(drawings: Iterable[tuple[str | None, Callable[[], str]]]) ->
                 fresh[key] = html
         figures.append(mark_safe(html))  # noqa: S308 -- our own rendered template
     if fresh:
-        cache.set_many(fresh, CHART_CACHE_SECONDS)
+        versioned_set_many(fresh, CHART_CACHE_SECONDS)
     return figures
 
 

@@ -25,6 +25,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
+from core.cache import versioned_get, versioned_set
 from indicators.models import ChartChange, Indicator, IndicatorVersion, SeriesSummary
 from programmes.models import ChangeIdea, DiagramRevision, Driver, Programme, Region
 from teams.models import ImprovementTeam, PDSACycle, ProgressScore
@@ -77,8 +78,8 @@ def cached_page_part(
     """`render()`'s result for this version of the programme's data, the language, the day and
     `params` (whatever else the part depends on: the chart kind, the person's teams, …).
 
-    One query (the counters) and one round trip to the cache (the token and the part, kept
-    with the token it was rendered under) when the part is there."""
+    One query (the counters), the token from the shared cache, and the part (kept with the
+    token it was rendered under) from this worker's copy or the shared cache."""
     parts = [
         name,
         programme.pk,
@@ -88,13 +89,14 @@ def cached_page_part(
         list(params),
     ]
     key = "programme-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-    found = cache.get_many([_token_key(programme.pk), key])
-    token = found.get(_token_key(programme.pk)) or _new_token(programme.pk)
-    kept = found.get(key)
+    token = cache.get(_token_key(programme.pk)) or _new_token(programme.pk)
+    # The part is kept with the token it was rendered under, so this worker's copy of it is
+    # as good as the shared one: it counts only while the token is the programme's.
+    kept = versioned_get(key)
     if kept is not None and kept[0] == token:
         return kept[1]
     value = render()
-    cache.set(key, (token, value), PAGE_CACHE_SECONDS)
+    versioned_set(key, (token, value), PAGE_CACHE_SECONDS)
     return value
 
 

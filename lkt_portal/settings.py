@@ -206,6 +206,16 @@ CACHES = {
     }
     if env("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    # Each worker's copies of parts kept under a versioned key (core.cache.versioned_get), in
+    # front of Redis: at most 100 parts (some are half a megabyte). Without Redis the default
+    # cache is already local (memory or a folder) and this layer is off.
+    "versioned": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "versioned",
+        "OPTIONS": {"MAX_ENTRIES": 100},
+    }
+    if env("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 
 # Reminders (reminders/config.py): the portal's address in e-mails, when a claim counts as

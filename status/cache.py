@@ -18,10 +18,10 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone, translation
 
+from core.cache import versioned_get, versioned_set
 from indicators.models import Indicator, SeriesSummary
 from programmes.models import Programme, StatusRating
 from seminars.models import Seminar
@@ -78,8 +78,8 @@ def cached_block(name: str, params: str, build: Callable[[], dict[str, Any]]) ->
         params,
     ]
     key = "status:" + hashlib.sha1("\x00".join(parts).encode(), usedforsecurity=False).hexdigest()
-    block = cache.get(key)
+    block = versioned_get(key)
     if block is None:
         block = build()
-        cache.set(key, block, CACHE_SECONDS)
+        versioned_set(key, block, CACHE_SECONDS)
     return block

@@ -35,7 +35,10 @@ def test_reads_miss_and_writes_are_skipped_when_redis_is_down(unreachable) -> No
 
 def test_a_signed_in_page_answers_while_redis_is_down(cast, client, unreachable) -> None:
     client.force_login(cast.steering)
-    with override_settings(CACHES={"default": unreachable, "ratelimit": unreachable}):
+    # As in production: Redis (unreachable) behind each worker's copies of versioned parts.
+    mine = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "down"}
+    caches = {"default": unreachable, "ratelimit": unreachable, "versioned": mine}
+    with override_settings(CACHES=caches):
         client.force_login(cast.steering)
         response = client.get(reverse("status:regions"))
         assert response.status_code == 200

@@ -6,12 +6,13 @@ import hashlib
 from typing import Any
 
 from django import template
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from core.cache import versioned_get, versioned_set
 
 register = template.Library()
 
@@ -75,10 +76,10 @@ def navigation(context: template.Context) -> dict[str, SafeString]:
     role matrix four questions and reverse a dozen URLs: a good part of a small page's time."""
     user = context["user"]
     key = navigation_key(user)
-    parts = cache.get(key)
+    parts = versioned_get(key)
     if parts is None:
         parts = {
             part: render_to_string(name, {"user": user}) for part, name in NAVIGATION_PARTS.items()
         }
-        cache.set(key, parts, NAVIGATION_SECONDS)
+        versioned_set(key, parts, NAVIGATION_SECONDS)
     return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308 -- our templates
