@@ -2,7 +2,8 @@
 
 ``make bench``: builds 30 LKTs × 40 teams × 10 indicators × 36 months (432,000 measurements,
 written with COPY) on a throwaway PostgreSQL, refreshes the cached series summaries, serves the
-portal with gunicorn on 127.0.0.1, signs in a steering group member (a session cookie) and
+portal with gunicorn on 127.0.0.1, signs in a steering group member (a session cookie for the
+pages, a read token and no session for the API, as its clients ask) and
 measures each page with `wrk` (or, without it, a Python client): queries per request, the median
 with one client, then median and p95 latency and requests per second under 16 concurrent
 connections in interleaved rounds, and the peak memory (VmHWM) of every gunicorn worker.
@@ -86,19 +87,20 @@ def resolve_pages(world: dict) -> dict[str, str]:
 
 
 def queries_per_request(paths: dict[str, str], user, token: str | None) -> dict[str, int]:
-    """Queries of one request to each page (the second, so first-request caches are warm); a
-    page that does not answer 200 is dropped from `paths`, saying why."""
+    """Queries of one request to each page (the second, so first-request caches are warm), as a
+    signed-in browser asks a page and an API client (the token, no session) the API; a page
+    that does not answer 200 is dropped from `paths`, saying why."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    client = Client(headers=headers)
-    client.force_login(user)
+    proxy = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
+    browser = Client(headers=proxy)
+    browser.force_login(user)
+    api = Client(headers={**proxy, "Authorization": f"Bearer {token}"} if token else proxy)
     counts = {}
     for label, path in list(paths.items()):
+        client = api if is_api(path) else browser
         client.get(path)
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
@@ -108,6 +110,10 @@ def queries_per_request(paths: dict[str, str], user, token: str | None) -> dict[
             continue
         counts[label] = len(captured)
     return counts
+
+
+def is_api(path: str) -> bool:
+    return path.startswith("/api/")
 
 
 def api_token(user) -> str | None:
@@ -122,18 +128,22 @@ def api_token(user) -> str | None:
     return out.getvalue().strip() or None
 
 
-def auth_headers(user, token: str | None) -> dict[str, str]:
-    """The session cookie (and the API token, if any), and the header a TLS-terminating proxy
-    adds (no HTTPS redirect)."""
+def auth_headers(user, token: str | None) -> Callable[[str], dict[str, str]]:
+    """The headers for a path: a signed-in browser's session cookie for a page, an API client's
+    token (and no session) for the API; both with the header a TLS-terminating proxy adds (no
+    HTTPS redirect)."""
     from django.conf import settings
     from django.test import Client
 
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
     cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    headers = {"Cookie": cookie, "X-Forwarded-Proto": "https"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
+    browser = {"Cookie": cookie, "X-Forwarded-Proto": "https"}
+    api = {"Authorization": f"Bearer {token}", "X-Forwarded-Proto": "https"} if token else browser
+
+    def headers(path: str) -> dict[str, str]:
+        return api if is_api(path) else browser
+
     return headers
 
 
@@ -213,30 +223,30 @@ def report_memory(peaks: dict[int, int]) -> None:
     )
 
 
-def measure_all(paths: dict[str, str], port: int, auth: dict[str, str], tool: str):
+def measure_all(paths: dict[str, str], port: int, auth: Callable[[str], dict[str, str]], tool: str):
     """Each page alone (1 client), then ROUNDS interleaved rounds under CONNECTIONS clients.
 
     Interleaving keeps a page and the floor measured close together in time, so a machine
     that is busy with something else skews both alike; per page the median round counts.
     """
-    urls = {label: f"http://127.0.0.1:{port}{path}" for label, path in paths.items()}
     with tempfile.TemporaryDirectory() as folder:
         script = Path(folder) / "report.lua"
         script.write_text(WRK_SCRIPT)
 
-        def measure(url: str, connections: int, seconds: int):
+        def measure(path: str, connections: int, seconds: int):
+            url = f"http://127.0.0.1:{port}{path}"
             if tool == "wrk":
-                return measure_wrk(url, auth, script, connections, seconds)
-            return measure_python(url, auth, connections, seconds)
+                return measure_wrk(url, auth(path), script, connections, seconds)
+            return measure_python(url, auth(path), connections, seconds)
 
-        for url in urls.values():
-            check_page(url, auth)
-            measure(url, CONNECTIONS, 2)  # warm every worker
-        alone = {label: measure(url, 1, 3) for label, url in urls.items()}
-        rounds: dict[str, list] = {label: [] for label in urls}
+        for path in paths.values():
+            check_page(f"http://127.0.0.1:{port}{path}", auth(path))
+            measure(path, CONNECTIONS, 2)  # warm every worker
+        alone = {label: measure(path, 1, 3) for label, path in paths.items()}
+        rounds: dict[str, list] = {label: [] for label in paths}
         for n in range(ROUNDS):
-            for label, url in urls.items():
-                rounds[label].append(measure(url, CONNECTIONS, SECONDS))
+            for label, path in paths.items():
+                rounds[label].append(measure(path, CONNECTIONS, SECONDS))
             print(f"  round {n + 1} of {ROUNDS} done", flush=True)
     results = {}
     for label, runs in rounds.items():
