@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.pg import django_on_postgres  # noqa: E402
+from bench.pg import copy_measurements, django_on_postgres  # noqa: E402
 
 TEAMS, INDICATORS, MONTHS = 100, 25, 40
 API_BATCH = 5_000
@@ -187,16 +187,7 @@ def main() -> None:
                 for t, i, p, a, b in copy_rows
             )
         )
-        started = time.perf_counter()
-        with (
-            connection.cursor() as cursor,
-            cursor.copy(
-                "COPY indicators_measurement (team_id, indicator_id, period_start, numerator, "
-                "denominator, value, comment, registered_at, updated_at) FROM STDIN"
-            ) as copy,
-        ):
-            copy.write(buffer.getvalue())
-        copied = time.perf_counter() - started
+        copied = copy_measurements(buffer.getvalue())
 
         api_first, api_again = through_the_api(server, teams, indicators, months, user)
 

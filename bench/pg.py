@@ -54,3 +54,23 @@ def redis_cache_env() -> Iterator[dict[str, str]]:
         yield {"REDIS_URL": redis.url, "CELERY_BROKER_URL": "filesystem://"}
     finally:
         redis.stop()
+
+
+def copy_measurements(text: str) -> float:
+    """Rows of tab-separated measurements (team, indicator, period, numerator, denominator,
+    value, comment, registered at, updated at) straight into the table with COPY; the seconds
+    it took."""
+    import time
+
+    from django.db import connection
+
+    started = time.perf_counter()
+    with (
+        connection.cursor() as cursor,
+        cursor.copy(
+            "COPY indicators_measurement (team_id, indicator_id, period_start, numerator, "
+            "denominator, value, comment, registered_at, updated_at) FROM STDIN"
+        ) as copy,
+    ):
+        copy.write(text)
+    return time.perf_counter() - started

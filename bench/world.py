@@ -13,6 +13,8 @@ import io
 import random
 import time
 
+from bench.pg import copy_measurements
+
 LKTS, TEAMS, INDICATORS, MONTHS = 30, 40, 10, 36
 IDEAS, CYCLES = 10, 4  # change ideas per LKT, PDSA cycles per team
 DECISIONS = ["adopt", "adapt", "abandon"]
@@ -123,14 +125,7 @@ def build_world() -> dict:
                     f"{team.pk}\t{indicator.pk}\t{month}\t{num}\t{den}\t\\N\t\t{stamp}\t{stamp}\n"
                 )
     started = time.perf_counter()
-    with (
-        connection.cursor() as cursor,
-        cursor.copy(
-            "COPY indicators_measurement (team_id, indicator_id, period_start, numerator, "
-            "denominator, value, comment, registered_at, updated_at) FROM STDIN"
-        ) as copy,
-    ):
-        copy.write(buffer.getvalue())
+    copy_measurements(buffer.getvalue())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     copied = time.perf_counter() - started
